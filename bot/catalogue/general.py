@@ -1,0 +1,35 @@
+"""Sentences shared by every part of the bot: generic errors, configuration, permissions, request states."""
+
+TEXT: dict[str, dict[str, str]] = {
+    "error.generic": {
+        "en": "Something went wrong. Nothing was sent to the provider.",
+        "zh-CN": "出了点问题。没有向云服务商发送任何请求。",
+    },
+    "config.problems": {
+        "en": "The configuration has problems:\n{problems}",
+        "zh-CN": "配置有问题：\n{problems}",
+    },
+    "validation.problems": {
+        "en": "{provider} would refuse this request:",
+        "zh-CN": "{provider} 会拒绝这个请求：",
+    },
+    "permission.denied": {
+        "en": "You may not {action} here. {helpers} can help.",
+        "zh-CN": "你没有权限在这里{action}。可以联系 {helpers}。",
+    },
+    "request.already_settled": {
+        "en": "This request was already {state}.",
+        "zh-CN": "这个请求已经{state}。",
+    },
+    "provider.error": {
+        "en": "{provider} answered {code}: {message} (RequestId {request_id})",
+        "zh-CN": "{provider} 返回 {code}：{message}（RequestId {request_id}）",
+    },
+    "provider.outcome_unknown": {
+        "en": (
+            "{provider} did not answer clearly ({code}), so the task may or may not exist. "
+            "Check the {provider} console before trying again. (RequestId {request_id})"
+        ),
+        "zh-CN": "{provider} 没有给出明确答复（{code}），任务可能已创建也可能没有。请先在 {provider} 控制台确认，再重试。（RequestId {request_id}）",
+    },
+}

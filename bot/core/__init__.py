@@ -1,0 +1,1 @@
+"""The core: command language, time resolution and request planning. Imports neither Slack nor HTTP."""

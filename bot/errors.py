@@ -1,0 +1,158 @@
+"""Every error the bot raises on purpose, in one tree.
+
+    BotError                      anything the bot can explain to a person
+    ├── ConfigError               configuration missing or wrong; lists every problem at once
+    ├── ParseError                the command text was not understood (quotes the part, shows an example)
+    ├── ValidationError           understood, but a provider would refuse it (lists every problem)
+    ├── PermissionDenied          the person may not do this here (says who can help)
+    ├── RequestStateError         the request was already settled (double click, second replica, ...)
+    └── ProviderError             a provider call failed: provider, code, message, RequestId
+        └── OutcomeUnknown        the provider may or may not have acted (timeout or 5xx on a create)
+
+A ``BotError`` carries a catalogue key and parameters rather than finished text, so every adapter can render it in
+the reader's language with :meth:`BotError.render`. Nothing secret is ever put in the parameters.
+
+This module imports nothing from the rest of the project, so every layer (core, providers, adapters) may use it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+
+class BotError(Exception):
+    """Base of every error the bot explains to a person.
+
+    ``key`` names a sentence in :mod:`bot.catalogue`; ``params`` fill its ``{placeholders}``.
+    """
+
+    default_key = "error.generic"
+
+    def __init__(self, key: str | None = None, /, **params: Any) -> None:
+        self.key = key or self.default_key
+        self.params: dict[str, Any] = params
+        super().__init__(self.key)
+
+    def render(self, lang: str = "en") -> str:
+        """The explanation for a person, in ``lang`` (``en`` or ``zh-CN``)."""
+        from bot.catalogue import text
+
+        return text(self.key, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+class ConfigError(BotError):
+    """Configuration is missing or wrong. ``problems`` lists every one of them, each naming its key."""
+
+    default_key = "config.problems"
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(self.default_key, problems="\n".join(f"  - {p}" for p in self.problems))
+
+
+class ParseError(BotError):
+    """The command text was not understood.
+
+    ``key`` says what went wrong; params conventionally include ``quote`` (the part not understood) and the
+    catalogue renders a corrected ``example``. ``lang`` is the language the person wrote in.
+    """
+
+    default_key = "parse.not_understood"
+
+    def __init__(self, key: str | None = None, /, *, lang: str = "en", **params: Any) -> None:
+        self.lang = lang
+        super().__init__(key, **params)
+
+
+class ValidationError(BotError):
+    """The request was understood, but the provider would refuse it. ``problems`` holds every reason."""
+
+    default_key = "validation.problems"
+
+    def __init__(self, provider: str, problems: Sequence[BotError]) -> None:
+        self.provider = provider
+        self.problems = tuple(problems)
+        super().__init__(self.default_key, provider=provider)
+
+    def render(self, lang: str = "en") -> str:
+        from bot.catalogue import text
+
+        head = text(self.key, lang, provider=self.provider)
+        return head + "\n" + "\n".join(f"• {p.render(lang)}" for p in self.problems)
+
+
+class PermissionDenied(BotError):
+    """The person may not perform ``action`` here. ``helpers`` names who can (Slack mentions)."""
+
+    default_key = "permission.denied"
+
+
+class RequestStateError(BotError):
+    """A request could not move to the wanted state because it was already settled."""
+
+    default_key = "request.already_settled"
+
+
+class Retry(enum.Enum):
+    """What a caller may do after a :class:`ProviderError`."""
+
+    NEVER = "never"  # the provider refused: fix the request, configuration or account first
+    SAFE = "safe"  # the provider definitely did not act (rate limit, expired signature): retrying is safe
+    AFTER_LOOKUP = "after_lookup"  # it may have acted: look the task up before creating it again
+
+
+class ProviderError(BotError):
+    """A provider call failed.
+
+    ``code`` is the provider's error code (or one of ours for transport failures: ``Timeout``,
+    ``ConnectionFailed``, ``BadResponse``, ``HttpError``); ``message`` is the provider's own text (already free of
+    secrets); ``request_id`` is what the user quotes to the provider's support.
+    """
+
+    default_key = "provider.error"
+
+    def __init__(
+        self,
+        provider: str,
+        code: str,
+        message: str = "",
+        request_id: str | None = None,
+        *,
+        action: str = "",
+        http_status: int | None = None,
+        retry: Retry = Retry.NEVER,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.provider = provider
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.action = action
+        self.http_status = http_status
+        self.retry = retry
+        self.details = dict(details or {})
+        super().__init__(
+            self.default_key,
+            provider=provider,
+            code=code,
+            message=message,
+            request_id=request_id or "-",
+            action=action,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(provider={self.provider!r}, code={self.code!r}, "
+            f"message={self.message!r}, request_id={self.request_id!r})"
+        )
+
+
+class OutcomeUnknown(ProviderError):
+    """The provider may or may not have acted (a create timed out or got a 5xx and no look-up settled it)."""
+
+    default_key = "provider.outcome_unknown"
