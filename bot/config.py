@@ -15,6 +15,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import ConfigError
+from bot.permissions import PermissionSettings, load_permission_settings
 from providers.config import ProviderSettings, load_provider_settings
 
 DEFAULT_CONFIG_PATH = "bot.toml"
@@ -38,6 +39,7 @@ class Config:
     bot: BotSettings = field(default_factory=BotSettings)
     aliases: Mapping[str, str] = field(default_factory=dict)
     providers: ProviderSettings = field(default_factory=ProviderSettings)
+    permissions: PermissionSettings = field(default_factory=PermissionSettings)
     path: str | None = None  # the file it was read from, if any
 
 
@@ -83,6 +85,7 @@ SECTION_LOADERS: tuple[tuple[str, str, SectionLoader], ...] = (
     ("bot", "bot", _load_bot),
     ("aliases", "aliases", _load_aliases),
     ("providers", "providers", load_provider_settings),
+    ("permissions", "permissions", load_permission_settings),
 )
 
 

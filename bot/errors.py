@@ -68,6 +68,23 @@ class ParseError(BotError):
         self.lang = lang
         super().__init__(key, **params)
 
+    def message(self, lang: str = "en") -> str:
+        """What was not understood, without the example."""
+        return super().render(lang)
+
+    def hint(self, lang: str = "en") -> str | None:
+        """The corrected example (``params["example"]``) as a sentence, if there is one."""
+        example = self.params.get("example")
+        if not example:
+            return None
+        from bot.catalogue import text
+
+        return text("parse.example", lang, example=example)
+
+    def render(self, lang: str = "en") -> str:
+        hint = self.hint(lang)
+        return self.message(lang) + (f"\n{hint}" if hint else "")
+
 
 class ValidationError(BotError):
     """The request was understood, but the provider would refuse it. ``problems`` holds every reason."""
@@ -144,6 +161,14 @@ class ProviderError(BotError):
             request_id=request_id or "-",
             action=action,
         )
+
+    def render(self, lang: str = "en") -> str:
+        """The code explained in plain words with the next step, plus provider, code and RequestId."""
+        if self.key != ProviderError.default_key:
+            return super().render(lang)
+        from bot.catalogue.provider_errors import render_provider_error
+
+        return render_provider_error(self, lang)
 
     def __repr__(self) -> str:
         return (

@@ -152,6 +152,7 @@ class RequestStore(Protocol):
         channel: str | None = None,
         requester: str | None = None,
         limit: int = 50,
+        since: datetime | None = None,
     ) -> list[StoredRequest]:
-        """Newest first."""
+        """Newest first; ``since`` keeps requests created at or after it (e.g. recent failures)."""
         ...

@@ -1,3 +1,7 @@
 """Fixtures live in per-area plugin modules; this list registers them (one line each)."""
 
-pytest_plugins: list[str] = []
+pytest_plugins: list[str] = [
+    "tests.fixtures_store",
+    "tests.fixtures_providers",
+    "tests.fixtures_slack",
+]

@@ -10,12 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 
-from bot.catalogue import general
+from bot.catalogue import general, parse, provider_checks, provider_errors, slack, store
 
 Lang = Literal["en", "zh-CN"]
 LANGS: Final[tuple[Lang, ...]] = ("en", "zh-CN")
 
-SECTIONS: Final[tuple[Mapping[str, Mapping[str, str]], ...]] = (general.TEXT,)
+SECTIONS: Final[tuple[Mapping[str, Mapping[str, str]], ...]] = (
+    general.TEXT,
+    parse.TEXT,
+    slack.TEXT,
+    store.TEXT,
+    provider_checks.TEXT,
+    provider_errors.TEXT,
+)
 
 
 def _merge() -> dict[str, Mapping[str, str]]:

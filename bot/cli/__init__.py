@@ -6,15 +6,25 @@ Each subcommand is a :class:`Subcommand` in its own module; :data:`SUBCOMMANDS` 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.cli import config_cmd
+from bot.cli import audit_cmd, config_cmd, console_cmd, migrate_cmd, parse_cmd, request_cmd, serve_cmd, socket_cmd
 from bot.cli.base import Subcommand
 from bot.errors import BotError
 
-SUBCOMMANDS: tuple[Subcommand, ...] = (config_cmd.COMMAND,)
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    config_cmd.COMMAND,
+    parse_cmd.COMMAND,
+    request_cmd.COMMAND,
+    migrate_cmd.COMMAND,
+    audit_cmd.COMMAND,
+    serve_cmd.COMMAND,
+    socket_cmd.COMMAND,
+    console_cmd.COMMAND,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,9 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     run = getattr(args, "run", None)
-    if run is None:
-        parser.print_help()
-        return 0
+    if run is None:  # no subcommand: Socket Mode, HTTP or the console, by which Slack settings are present
+        from bot.slack.settings import choose_mode
+
+        args = parser.parse_args([choose_mode(os.environ), *(argv or [])])
+        run = args.run
     try:
         status: int = run(args)
     except BotError as exc:

@@ -1,0 +1,40 @@
+"""``python -m bot socket``: answer Slack over Socket Mode (no public URL; needs SLACK_APP_TOKEN)."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.base import Subcommand
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults()
+
+
+def _run(args: argparse.Namespace) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
+
+    from bot.errors import ConfigError
+    from bot.slack.startup import start_slack
+
+    app, bot, settings = start_slack("socket")
+    assert settings.app_token is not None
+    bot.background.start()
+    try:
+        SocketModeHandler(app, settings.app_token.reveal(), web_client=app.client).start()  # type: ignore[no-untyped-call]
+    except SlackApiError as exc:
+        error = exc.response.get("error", "error")
+        raise ConfigError([f"SLACK_APP_TOKEN: Slack refused to open a Socket Mode connection ({error})"]) from None
+    finally:
+        bot.background.stop()
+        bot.flow.close()
+    return 0
+
+
+COMMAND = Subcommand(
+    name="socket",
+    help="connect to Slack over Socket Mode (needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN)",
+    configure=_configure,
+    run=_run,
+)

@@ -1,0 +1,204 @@
+"""The bot in a terminal: type a command, read the card as text, answer y/n, see the TaskId or the explained error.
+
+The same parser, flow and card content as Slack. A provider without credentials turns the command into a dry run
+that says plainly that nothing was sent. Reads commands line by line from any text stream, so tests drive it
+through stdin.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import TextIO
+
+from bot.catalogue import text
+from bot.config import PROVIDER_KEYS
+from bot.core.model import CancelTask, Help, ListTasks, Note, Schedule, request_to_dict
+from bot.errors import BotError, ConfigError, ParseError
+from bot.flow import Event, Outcome, describe
+from bot.flow.background import Background
+from bot.flow.card import render_call
+from bot.flow.services import Services
+from bot.lifecycle import RequestState, StoredRequest
+
+USER = "console"
+QUIT = {"quit", "exit", "q", ":q", "退出"}
+YES = {"y", "yes", "是", "好", "确认"}
+
+
+def card_text(schedule: Schedule, *, lang: str, request_id: str | None = None) -> str:
+    """The confirmation card as plain text."""
+    content = describe(schedule.request, timezone=schedule.timezone, lang=lang, requester=USER, notes=schedule.notes)
+    rows = [
+        (text("card.field.target", lang), content.target),
+        (text("card.field.provider", lang), content.provider),
+        (text("card.field.window", lang), content.window),
+        (text("card.field.duration", lang), content.duration),
+        (text("card.field.options", lang), content.options),
+        (text("card.field.sources", lang), content.sources),
+    ]
+    width = max(len(label) for label, value in rows if value)
+    lines = [content.title, *(f"  {label + ':':<{width + 1}} {value}" for label, value in rows if value)]
+    lines += [f"  * {note}" for note in content.notes]
+    if request_id:
+        lines.append("  " + text("card.requested_by", lang, user=USER, request=request_id))
+    return "\n".join(lines)
+
+
+class ConsoleNotifier:
+    """Prints outcomes as they arrive."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._lock = threading.Lock()
+
+    def notify(self, outcome: Outcome) -> None:
+        stored, lang = outcome.request, outcome.request.lang
+        if outcome.event is Event.CONFIRMED:
+            line = text("card.status.submitting", lang, user=USER)
+        elif outcome.event is Event.SCHEDULED and outcome.result is not None:
+            line = text(
+                "thread.scheduled",
+                lang,
+                provider=describe(stored.request, timezone=stored.timezone, lang=lang, requester=USER).provider,
+                task_id=outcome.result.task_id,
+                request_id=outcome.result.request_id or "-",
+            )
+        elif outcome.event is Event.SCHEDULED:
+            line = text("card.status.waiting", lang, user=USER)
+        elif outcome.event is Event.CANCELLED:
+            line = text("card.status.cancelled", lang, user=USER)
+            if stored.task_id:
+                line += f" (TaskId {stored.task_id})"
+        else:
+            key = {Event.UNKNOWN: "thread.unknown", Event.CANCEL_FAILED: "thread.stop_failed"}.get(
+                outcome.event, "thread.failed"
+            )
+            line = text(key, lang, error=outcome.error.render(lang) if outcome.error else "")
+        with self._lock:
+            print(line, file=self._out, flush=True)
+
+
+class Console:
+    """A read–answer loop over ``stdin``/``stdout``."""
+
+    def __init__(self, services: Services, *, stdin: TextIO, stdout: TextIO, timezone: str | None = None) -> None:
+        self.services = services
+        self.stdin = stdin
+        self.out = stdout
+        self.timezone = timezone or services.config.bot.timezone
+        self.background = Background(services, self.post_note)
+        self.flow = services.flow(ConsoleNotifier(stdout), keeper=self.background.window_jobs)
+
+    def post_note(self, stored: StoredRequest, note: Note) -> None:
+        self.say(f"[{stored.id}] {note.render(stored.lang)}")
+
+    def say(self, line: str) -> None:
+        print(line, file=self.out, flush=True)
+
+    def ask(self, prompt: str) -> str | None:
+        print(prompt, end="", file=self.out, flush=True)
+        line = self.stdin.readline()
+        return None if not line else line.strip()
+
+    def configured_providers(self) -> list[str]:
+        usable = []
+        for key in PROVIDER_KEYS:
+            try:
+                self.services.providers.get(key)
+            except (ConfigError, KeyError):
+                continue
+            usable.append(key)
+        return usable
+
+    def run(self) -> int:
+        self.say(text("console.welcome", "en"))
+        if not self.configured_providers():
+            self.say(text("console.dry_run_mode", "en"))
+        self.background.start()
+        try:
+            while (line := self.ask("> ")) is not None:
+                if line.lower() in QUIT:
+                    break
+                if line:
+                    self.handle(line)
+        finally:
+            self.background.stop()
+            self.flow.close()
+        return 0
+
+    def handle(self, line: str) -> None:
+        lang = "en"
+        try:
+            command = self.services.parse(line, timezone=self.timezone, kind="record")
+            lang = command.lang
+            if isinstance(command, Help):
+                self.say(self.services.help(command.kind, lang))
+            elif isinstance(command, ListTasks):
+                self.list_requests(lang)
+            elif isinstance(command, CancelTask):
+                self.cancel(command)
+            else:
+                self.schedule(command, line)
+        except ParseError as error:
+            self.say(text("slack.not_understood", error.lang, reason=error.render(error.lang)))
+        except BotError as error:
+            self.say(error.render(lang))
+
+    def schedule(self, command: Schedule, line: str) -> None:
+        lang = command.lang
+        request = command.request
+        try:
+            self.services.providers.get(request.provider)
+        except ConfigError as missing:  # no credentials: show the card, then what would be sent
+            self.say(card_text(command, lang=lang))
+            if self.confirmed(lang):
+                self.dry_run(command, reason=missing.render(lang))
+            return
+        if request.options.dry_run:
+            self.dry_run(command)
+            return
+        stored = self.flow.propose(command, requester=USER, text=line)
+        self.say(card_text(command, lang=lang, request_id=stored.id))
+        if not self.confirmed(lang):
+            self.flow.cancel_proposal(stored.id, user=USER)
+            return
+        self.flow.confirm(stored.id, user=USER)
+        self.flow.drain()
+
+    def confirmed(self, lang: str) -> bool:
+        if (self.ask(text("console.confirm_prompt", lang)) or "").lower() in YES:
+            return True
+        self.say(text("console.not_confirmed", lang))
+        return False
+
+    def dry_run(self, command: Schedule, reason: str | None = None) -> None:
+        """Show what would be sent; send nothing."""
+        lang = command.lang
+        if reason is not None:
+            self.say(text("console.dry_run_mode", lang))
+            self.say(reason)
+            self.say(text("console.understood", lang))
+            self.say(json.dumps(request_to_dict(command.request), indent=2, ensure_ascii=False))
+            return
+        self.say(text("console.nothing_sent", lang))
+        for call in self.flow.plan(command.request):
+            self.say(render_call(call))
+
+    def list_requests(self, lang: str) -> None:
+        found = self.services.store.list_requests(requester=USER, limit=20)
+        if not found:
+            self.say(text("slack.list.empty", lang))
+        for stored in found:
+            task = f" · TaskId {stored.task_id}" if stored.task_id else ""
+            self.say(f"{stored.id} · {stored.request.kind} {stored.request.target.label()} · {stored.state}{task}")
+
+    def cancel(self, command: CancelTask) -> None:
+        stored = self.services.store.find(command.task)
+        if stored is None:
+            raise BotError("flow.unknown_request", request=command.task)
+        if stored.state is RequestState.PROPOSED:
+            self.flow.cancel_proposal(stored.id, user=USER)
+        else:
+            self.flow.cancel_task(stored.id, user=USER)
+            self.flow.drain()

@@ -1,0 +1,32 @@
+"""Provider keys and the names people use for them (``ve``, ``火山``, ``tx``, ``lvb``, …), with "did you mean"."""
+
+from __future__ import annotations
+
+import difflib
+
+#: Every spelling → provider key. Keys are lower-case.
+PROVIDER_NAMES: dict[str, str] = {
+    "volc": "volc", "volcengine": "volc", "ve": "volc", "火山": "volc", "火山引擎": "volc",
+    "tencent": "tencent", "tx": "tencent", "css": "tencent", "腾讯": "tencent", "腾讯云": "tencent",
+    "qcloud": "qcloud", "lvb": "qcloud", "tencent-legacy": "qcloud",
+    "trro": "trro",
+}  # fmt: skip
+
+#: Providers that can relay (pull a source into a stream).
+RELAY_PROVIDERS = ("volc",)
+
+
+def provider_key(word: str) -> str | None:
+    """The provider key ``word`` names, or ``None``."""
+    return PROVIDER_NAMES.get(word.strip().lower())
+
+
+def closest(word: str, choices: list[str] | tuple[str, ...], cutoff: float = 0.6) -> str | None:
+    """The choice ``word`` most likely was meant to be (for "did you mean …?"), or ``None``."""
+    matches = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=cutoff)
+    return matches[0] if matches else None
+
+
+def suggest_provider(word: str) -> str | None:
+    """For a word that is not a provider name: the name it is closest to."""
+    return closest(word, list(PROVIDER_NAMES))

@@ -1,0 +1,6 @@
+"""The adapter-neutral request flow (used by the Slack app and the console) and what a card says."""
+
+from bot.flow.card import CardContent, describe
+from bot.flow.requests import Event, Notifier, Outcome, ProviderLookup, RequestFlow, mention
+
+__all__ = ["CardContent", "Event", "Notifier", "Outcome", "ProviderLookup", "RequestFlow", "describe", "mention"]

@@ -1,0 +1,122 @@
+"""What a confirmation card says, independent of how it is drawn (Slack Block Kit, console text).
+
+Times are shown absolute, in the requester's zone, with the zone named; adapters may add per-viewer renderings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.catalogue import normalize_lang, text
+from bot.core.model import Note, TaskRequest, Window, options_to_dict
+from providers.base import PlannedCall
+
+_WEEKDAYS = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "zh-CN": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class CardContent:
+    """The facts on a card, rendered as text in one language."""
+
+    title: str  # "Record live/stream001 on Volcengine?"
+    target: str
+    provider: str  # display name
+    window: str  # "Sat 21 Nov 2026 15:00 – 15:30 (Asia/Shanghai)" or "permanent"
+    duration: str | None
+    options: str | None
+    sources: str | None
+    notes: tuple[str, ...]
+    requester: str  # as given: a Slack mention or a name
+    summary: str  # one line, good as a phone notification
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+def provider_name(key: str, lang: str) -> str:
+    """The provider's display name ("Volcengine"), or its key when unknown."""
+    name_key = f"card.provider.{key}"
+    try:
+        return text(name_key, lang)
+    except KeyError:
+        return key
+
+
+def format_day(moment: datetime, lang: str) -> str:
+    lang = normalize_lang(lang)
+    weekday = _WEEKDAYS[lang][moment.weekday()]
+    if lang == "zh-CN":
+        return f"{moment.year}年{moment.month}月{moment.day}日 {weekday}"
+    return f"{weekday} {moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
+def format_window(window: Window | None, timezone: str, lang: str) -> str:
+    """The window in ``timezone``: the end's date is repeated only when it differs from the start's."""
+    if window is None:
+        return text("card.window.permanent", lang)
+    zone = ZoneInfo(timezone)
+    start, end = window.start.astimezone(zone), window.end.astimezone(zone)
+    first = f"{format_day(start, lang)} {start:%H:%M}"
+    last = f"{end:%H:%M}" if end.date() == start.date() else f"{format_day(end, lang)} {end:%H:%M}"
+    return text("card.window.range", lang, start=first, end=last, timezone=timezone)
+
+
+def format_duration(span: timedelta, lang: str) -> str:
+    """``1 h 30 min`` / ``1 小时 30 分钟``; days when longer than a day."""
+    minutes = int(span.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(text("card.duration.days", lang, n=days))
+    if hours:
+        parts.append(text("card.duration.hours", lang, n=hours))
+    if mins or not parts:
+        parts.append(text("card.duration.minutes", lang, n=mins))
+    return " ".join(parts)
+
+
+def format_options(request: TaskRequest) -> str | None:
+    shown = {k: v for k, v in options_to_dict(request.options).items() if k != "dry_run"}
+    if not shown:
+        return None
+    return ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in shown.items())
+
+
+def describe(
+    request: TaskRequest, *, timezone: str, lang: str, requester: str, notes: tuple[Note, ...] = ()
+) -> CardContent:
+    """Everything a card shows about ``request``, in ``lang``."""
+    provider = provider_name(request.provider, lang)
+    target = request.target.label()
+    window = format_window(request.window, timezone, lang)
+    title = text(f"card.title.{request.kind}", lang, target=target, provider=provider)
+    return CardContent(
+        title=title,
+        target=target,
+        provider=provider,
+        window=window,
+        duration=format_duration(request.window.duration, lang) if request.window else None,
+        options=format_options(request),
+        sources=", ".join(request.sources) or None,
+        notes=tuple(note.render(lang) for note in notes),
+        requester=requester,
+        summary=text(f"card.summary.{request.kind}", lang, target=target, provider=provider, window=window),
+        start=request.window.start if request.window else None,
+        end=request.window.end if request.window else None,
+    )
+
+
+def render_call(call: PlannedCall) -> str:
+    """One planned request as plain text: request line, headers, body (and when it would be sent)."""
+    lines = [f"{call.method} {call.url}"]
+    lines += [f"{name}: {value}" for name, value in call.headers.items()]
+    lines += ["", call.body]
+    if call.send_at is not None:
+        lines.insert(0, f"# sent at {call.send_at.isoformat()}")
+    return "\n".join(lines)

@@ -1,0 +1,364 @@
+"""The request flow shared by every adapter (Slack, console): propose → confirm → submit → outcome.
+
+The flow owns the order of things and nothing else: the store settles each decision exactly once
+(:meth:`~bot.lifecycle.RequestStore.transition`), providers make the calls, and a :class:`Notifier` carries every
+outcome back to the adapter. Provider calls run on the flow's own bounded worker pool, never on the thread that
+answered the person, so a slow provider can never delay anybody's acknowledgement.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from bot.core.model import Schedule, TaskRequest
+from bot.errors import BotError, OutcomeUnknown, PermissionDenied, ProviderError, RequestStateError, Retry
+from bot.lifecycle import ACTIVE_STATES, CardRef, RequestState, RequestStore, StoredRequest
+from bot.permissions import Permissions
+from providers.base import PlannedCall, Provider, TaskResult
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ProviderLookup(Protocol):
+    """What the flow needs from the provider registry."""
+
+    def get(self, key: str) -> Provider: ...
+
+
+class Event(enum.StrEnum):
+    """What just happened to a request."""
+
+    CONFIRMED = "confirmed"  # settled by the requester; the provider call is queued ("Submitting…")
+    SCHEDULED = "scheduled"  # the provider accepted; ``result`` holds the TaskId
+    FAILED = "failed"  # the provider (or validation) refused; ``error`` explains
+    UNKNOWN = "unknown"  # the provider may or may not have acted; ``error`` explains
+    CANCELLED = "cancelled"  # cancelled before confirming (``result`` None) or stopped at the provider
+    CANCEL_FAILED = "cancel_failed"  # the provider refused to stop the task; ``error`` explains
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One event in a request's life, as the adapter must show it."""
+
+    event: Event
+    request: StoredRequest
+    result: TaskResult | None = None
+    error: BotError | None = None
+
+    @property
+    def retry_is_safe(self) -> bool:
+        """True when the provider definitely did not act, so offering "Retry" cannot create a duplicate."""
+        if isinstance(self.error, OutcomeUnknown):
+            return False
+        return isinstance(self.error, ProviderError) and self.error.retry is Retry.SAFE
+
+
+class AlreadySettled(RequestStateError):
+    """The request is no longer waiting for this decision; says in which state it is, in the reader's language."""
+
+    def __init__(self, request_id: str, state: RequestState) -> None:
+        self.state = state
+        super().__init__("flow.already_settled", request=request_id, state=str(state))
+
+    def render(self, lang: str = "en") -> str:
+        from bot.catalogue import text
+
+        return text(self.key, lang, request=self.params["request"], state=text(f"flow.state.{self.state}", lang))
+
+
+class WindowKeeper(Protocol):
+    """Keeps the window for providers that cannot (trro): :class:`bot.scheduler.WindowJobs` fits."""
+
+    def plan(self, stored: StoredRequest) -> StoredRequest | None:
+        """Add start/stop jobs for a request in ``submitting`` and move it to ``scheduled``."""
+        ...
+
+    def cancel_before_start(self, request_id: str, *, user: str) -> StoredRequest | None:
+        """Cancel a scheduled request whose task was not created yet (None when it already started)."""
+        ...
+
+
+class AuditTrail(Protocol):
+    """Where creates, cancels and failures are recorded: :class:`bot.store.AuditLog` fits."""
+
+    def record_request(
+        self, stored: StoredRequest, *, action: Any, outcome: Any, actor: str | None = None, detail: str | None = None
+    ) -> object: ...
+
+
+class Notifier(Protocol):
+    """Where outcomes go: the Slack card and its thread, or the console. Must not raise."""
+
+    def notify(self, outcome: Outcome) -> None: ...
+
+
+class RequestFlow:
+    """Propose, confirm, cancel and retry requests; submit them to providers off the caller's thread."""
+
+    def __init__(
+        self,
+        *,
+        store: RequestStore,
+        providers: ProviderLookup,
+        notifier: Notifier,
+        clock: Clock = utc_now,
+        workers: int = 8,
+        permissions: Permissions | None = None,
+        keeper: WindowKeeper | None = None,
+        audit: AuditTrail | None = None,
+    ) -> None:
+        self.store = store
+        self.permissions = permissions or Permissions()
+        self.keeper = keeper
+        self.audit = audit
+        self.providers = providers
+        self.notifier = notifier
+        self.clock = clock
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="provider-call")
+        self._stopping: set[str] = set()  # requests whose provider cancel is under way in this process
+        self._lock = threading.Lock()
+        self._pending: set[Future[None]] = set()
+
+    # --- before confirming ----------------------------------------------------------------------------------------
+
+    def propose(
+        self,
+        schedule: Schedule,
+        *,
+        requester: str,
+        text: str,
+        lang: str | None = None,
+        channel: str | None = None,
+        card: CardRef | None = None,
+    ) -> StoredRequest:
+        """Check the request with its provider (raises :class:`~bot.errors.ValidationError`) and store it."""
+        request = schedule.request
+        self.permissions.check_request(requester, request, channel)
+        self.providers.get(request.provider).validate(request, self.clock())
+        return self.store.propose(
+            request=request,
+            requester=requester,
+            text=text,
+            timezone=schedule.timezone,
+            lang=lang or schedule.lang,
+            channel=channel,
+            card=card,
+        )
+
+    def plan(self, request: TaskRequest) -> list[PlannedCall]:
+        """The HTTP requests Confirm would send now, secrets masked (a dry run). Validates first."""
+        provider = self.providers.get(request.provider)
+        now = self.clock()
+        provider.validate(request, now)
+        return provider.plan(request, now)
+
+    def cancel_proposal(self, request_id: str, *, user: str, card: CardRef | None = None) -> StoredRequest:
+        """Cancel a request nobody confirmed yet. Only the requester may; no provider is called."""
+        self._owned(request_id, user)
+        if card is not None:
+            self.store.set_card(request_id, card)
+        settled = self.store.transition(
+            request_id, from_states={RequestState.PROPOSED}, to=RequestState.CANCELLED, settled_by=user
+        )
+        if settled is None:
+            raise self._already_settled(request_id)
+        self._record(settled, "cancel", "ok", detail="before confirming")
+        self._notify(Outcome(Event.CANCELLED, settled))
+        return settled
+
+    # --- confirming and submitting --------------------------------------------------------------------------------
+
+    def confirm(self, request_id: str, *, user: str, card: CardRef | None = None) -> StoredRequest:
+        """Settle the request as confirmed by ``user`` and queue the provider call; returns at once.
+
+        Raises :class:`PermissionDenied` for anyone but the requester and :class:`RequestStateError` when the request
+        was already settled (a double tap, a second click, a repeated payload).
+        """
+        self._owned(request_id, user)
+        if card is not None:
+            self.store.set_card(request_id, card)
+        settled = self.store.transition(
+            request_id, from_states={RequestState.PROPOSED}, to=RequestState.CONFIRMED, settled_by=user
+        )
+        if settled is None:
+            raise self._already_settled(request_id)
+        self._notify(Outcome(Event.CONFIRMED, settled))
+        self._run(self._submit, settled)
+        return settled
+
+    def retry(self, request_id: str, *, user: str) -> StoredRequest:
+        """Propose the same request again (same card) and confirm it at once. Only after a failure."""
+        old = self._owned(request_id, user)
+        if old.state is not RequestState.FAILED:
+            raise self._already_settled(request_id)
+        fresh = self.store.propose(
+            request=old.request,
+            requester=old.requester,
+            text=old.text,
+            timezone=old.timezone,
+            lang=old.lang,
+            channel=old.channel,
+            card=old.card,
+        )
+        return self.confirm(fresh.id, user=user)
+
+    def _submit(self, confirmed: StoredRequest) -> None:
+        stored = self.store.transition(confirmed.id, from_states={RequestState.CONFIRMED}, to=RequestState.SUBMITTING)
+        if stored is None:  # cancelled or settled elsewhere while queued
+            return
+        try:
+            provider = self.providers.get(stored.request.provider)
+            if not provider.keeps_window and stored.request.window is not None and self.keeper is not None:
+                waiting = self.keeper.plan(stored)  # the bot's scheduler creates it when the window starts
+                if waiting is not None:
+                    self._record(waiting, "create", "ok", detail="scheduled by the bot")
+                    self._notify(Outcome(Event.SCHEDULED, waiting))
+                return
+            result = provider.create(stored.request)
+        except OutcomeUnknown as error:
+            self._settle(stored, RequestState.UNKNOWN, Event.UNKNOWN, error=error)
+        except ProviderError as error:
+            self._settle(stored, RequestState.FAILED, Event.FAILED, error=error)
+        except BotError as error:  # validation after a restart, a configuration change, ...
+            self._settle(stored, RequestState.FAILED, Event.FAILED, error=error)
+        except Exception:
+            # A bug on our side after (possibly) sending: never claim it failed when it may exist.
+            log.exception("provider create crashed for request %s", stored.id)
+            unknown = OutcomeUnknown(stored.request.provider, "InternalError", "unexpected error in the bot")
+            self._settle(stored, RequestState.UNKNOWN, Event.UNKNOWN, error=unknown)
+        else:
+            self._settle(stored, RequestState.SCHEDULED, Event.SCHEDULED, result=result)
+
+    def _settle(
+        self,
+        stored: StoredRequest,
+        to: RequestState,
+        event: Event,
+        *,
+        result: TaskResult | None = None,
+        error: BotError | None = None,
+    ) -> None:
+        changes: dict[str, Any] = {}
+        if result is not None:
+            changes.update(task_id=result.task_id, provider_request_id=result.request_id)
+        if isinstance(error, ProviderError):
+            changes.update(error_code=error.code, error_message=error.message, provider_request_id=error.request_id)
+        elif error is not None:
+            changes.update(error_code=type(error).__name__, error_message=error.render("en"))
+        settled = self.store.transition(stored.id, from_states={stored.state}, to=to, **changes)
+        outcome = {RequestState.SCHEDULED: "ok", RequestState.FAILED: "failed"}.get(to, "unknown")
+        self._record(settled or stored, "create", outcome)
+        self._notify(Outcome(event, settled or stored, result=result, error=error))
+
+    # --- stopping a scheduled task --------------------------------------------------------------------------------
+
+    def cancel_task(self, request_id: str, *, user: str) -> StoredRequest:
+        """Ask the provider to stop or delete the task of a scheduled request; the outcome arrives via the notifier.
+        The requester may, and whoever has the ``cancel_any`` permission."""
+        stored = self.store.get(request_id)
+        if stored is None:
+            raise RequestStateError("flow.unknown_request", request=request_id)
+        self.permissions.check_cancel(user, stored.requester, stored.request.provider, stored.channel)
+        if stored.state is RequestState.SCHEDULED and not stored.task_id and self.keeper is not None:
+            waiting = self.keeper.cancel_before_start(request_id, user=user)
+            if waiting is not None:  # the scheduler had not created it yet: nothing to stop at the provider
+                self._record(waiting, "cancel", "ok", detail="before the window started")
+                self._notify(Outcome(Event.CANCELLED, waiting))
+                return waiting
+            stored = self.store.get(request_id) or stored
+        if stored.state not in ACTIVE_STATES or not stored.task_id:
+            raise self._already_settled(request_id)
+        with self._lock:
+            if request_id in self._stopping:
+                raise RequestStateError("flow.cancel_in_progress")
+            self._stopping.add(request_id)
+        self._run(self._stop, stored, user)
+        return stored
+
+    def _stop(self, stored: StoredRequest, user: str) -> None:
+        try:
+            assert stored.task_id is not None
+            result = self.providers.get(stored.request.provider).cancel(stored.request, stored.task_id)
+        except BotError as error:
+            self._record(stored, "cancel", "failed", detail=f"{getattr(error, 'code', error.key)}", actor=user)
+            self._notify(Outcome(Event.CANCEL_FAILED, stored, error=error))
+        except Exception:
+            log.exception("provider cancel crashed for request %s", stored.id)
+            self._notify(Outcome(Event.CANCEL_FAILED, stored, error=BotError()))
+        else:
+            settled = self.store.transition(
+                stored.id, from_states=ACTIVE_STATES, to=RequestState.CANCELLED, settled_by=user
+            )
+            self._record(settled or stored, "cancel", "ok", actor=user)
+            self._notify(Outcome(Event.CANCELLED, settled or replace(stored, settled_by=user), result=result))
+        finally:
+            with self._lock:
+                self._stopping.discard(stored.id)
+
+    # --- plumbing -------------------------------------------------------------------------------------------------
+
+    def _owned(self, request_id: str, user: str) -> StoredRequest:
+        stored = self.store.get(request_id)
+        if stored is None:
+            raise RequestStateError("flow.unknown_request", request=request_id)
+        if stored.requester != user:
+            raise PermissionDenied("flow.only_requester", requester=mention(stored.requester))
+        return stored
+
+    def _already_settled(self, request_id: str) -> AlreadySettled:
+        stored = self.store.get(request_id)
+        return AlreadySettled(request_id, stored.state if stored else RequestState.EXPIRED)
+
+    def _record(
+        self, stored: StoredRequest, action: str, outcome: str, *, detail: str | None = None, actor: str | None = None
+    ) -> None:
+        if self.audit is None:
+            return
+        try:
+            self.audit.record_request(stored, action=action, outcome=outcome, actor=actor, detail=detail)
+        except Exception:  # the audit log must never stop a request
+            log.exception("could not audit %s of request %s", action, stored.id)
+
+    def _notify(self, outcome: Outcome) -> None:
+        try:
+            self.notifier.notify(outcome)
+        except Exception:  # an adapter failure must never undo a settled request
+            log.exception("notifier failed for %s on request %s", outcome.event, outcome.request.id)
+
+    def _run(self, job: Callable[..., None], *args: Any) -> None:
+        future = self._pool.submit(job, *args)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: Future[None]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def drain(self, timeout: float | None = None) -> None:
+        """Wait until every provider call queued so far has finished (console, tests)."""
+        with self._lock:
+            pending = list(self._pending)
+        wait(pending, timeout=timeout)
+
+    def close(self) -> None:
+        """Finish the queued provider calls and stop the worker pool."""
+        self._pool.shutdown(wait=True)
+
+
+def mention(user: str) -> str:
+    """A Slack mention for a user id; plain names (``console``) stay as they are."""
+    return f"<@{user}>" if user[:1] in {"U", "W"} and user.isalnum() else user

@@ -1,0 +1,102 @@
+"""Everything an adapter stands on, opened together at startup: configuration, providers, store, command reader.
+
+:func:`open_services` reports every configuration problem at once, together with the adapter's own (``problems``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from bot.config import PROVIDER_KEYS, Config, load_config
+from bot.core.model import Command, Kind
+from bot.errors import ConfigError
+from bot.flow.requests import AuditTrail, Clock, Notifier, ProviderLookup, RequestFlow, WindowKeeper, utc_now
+from bot.permissions import Action, GroupMembers, Permissions
+from bot.store import SqlRequestStore
+
+
+@dataclass
+class Services:
+    """The core pieces every adapter shares."""
+
+    config: Config
+    store: SqlRequestStore
+    providers: ProviderLookup
+    clock: Clock = field(default=utc_now)
+    group_members: GroupMembers | None = None  # user-group membership for permission rules (Slack supplies it)
+
+    def permissions(self) -> Permissions:
+        """The configured permission rules."""
+        return Permissions(self.config.permissions, group_members=self.group_members)
+
+    def parse(self, text: str, *, timezone: str, kind: Kind | None = None) -> Command:
+        """Read a command typed by a person in ``timezone`` (raises :class:`~bot.errors.ParseError`)."""
+        from bot.core.parser import parse_command
+
+        return parse_command(text, now=self.clock(), tz=timezone, config=self.config, kind=kind)
+
+    def help(self, kind: Kind, lang: str, *, user: str | None = None, channel: str | None = None) -> str:
+        """Help with examples, generated from the same command table the parser uses; with ``user``, only what
+        that person may do here (on at least one provider)."""
+        from bot.core.commands import help_text
+
+        if user is None:
+            return help_text(kind, lang)
+        permissions = self.permissions()
+        guarded = {action.value: action for action in Action}
+
+        def allowed(name: str) -> bool:
+            action = guarded.get(name)
+            return action is None or any(permissions.allowed(user, action, key, channel) for key in PROVIDER_KEYS)
+
+        return help_text(kind, lang, allowed)
+
+    def flow(self, notifier: Notifier, *, keeper: WindowKeeper | None = None, workers: int = 8) -> RequestFlow:
+        """A request flow over these services, reporting to ``notifier``; ``keeper`` keeps trro windows."""
+        audit: AuditTrail = self.store.audit
+        return RequestFlow(
+            store=self.store,
+            providers=self.providers,
+            notifier=notifier,
+            clock=self.clock,
+            workers=workers,
+            permissions=self.permissions(),
+            keeper=keeper,
+            audit=audit,
+        )
+
+
+def open_services(
+    env: Mapping[str, str] | None = None, *, problems: Sequence[str] = (), clock: Clock = utc_now
+) -> Services:
+    """Load the configuration, build the provider registry and open the store.
+
+    ``problems`` are the adapter's own configuration problems; they are reported in the same
+    :class:`~bot.errors.ConfigError` as everything found here.
+    """
+    from bot.store import open_store
+    from providers.registry import build_registry
+
+    env = os.environ if env is None else env
+    found = list(problems)
+    config: Config | None = None
+    try:
+        config = load_config(env=env)
+    except ConfigError as exc:
+        found.extend(exc.problems)
+    registry = None
+    if config is not None:
+        try:
+            registry = build_registry(config.providers, clock=clock)
+        except ConfigError as exc:
+            found.extend(exc.problems)
+    store = None
+    try:
+        store = open_store(env=env, clock=clock)
+    except ConfigError as exc:
+        found.extend(exc.problems)
+    if found or config is None or registry is None or store is None:
+        raise ConfigError(found)
+    return Services(config=config, store=store, providers=registry, clock=clock)

@@ -1,0 +1,1 @@
+"""The Slack app: Bolt listeners over the request flow, Block Kit cards, and how it is served."""

@@ -1,0 +1,70 @@
+"""Buttons: Confirm and Cancel on the card, Cancel task and Retry in its thread.
+
+Every click is acknowledged first; the request id in the button value lets the store settle it exactly once, so
+double taps and repeated payloads do nothing more. Refusals are ephemeral (only the clicker sees them).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, App
+
+from bot.errors import BotError, RequestStateError
+from bot.lifecycle import CardRef
+from bot.slack.cards import CANCEL, CONFIRM, RETRY, STOP, plain_message
+
+if TYPE_CHECKING:
+    from bot.slack.app import SlackBot
+
+log = logging.getLogger(__name__)
+
+
+def card_from_click(body: dict[str, Any]) -> CardRef:
+    """Where the clicked card lives (a click is how we learn the ts of a card sent with the acknowledgement)."""
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    return CardRef(
+        channel=(body.get("channel") or {}).get("id") or container.get("channel_id"),
+        ts=container.get("message_ts") or message.get("ts"),
+        response_url=body.get("response_url"),
+        thread_ts=container.get("thread_ts") or message.get("thread_ts"),
+    )
+
+
+def register(app: App, bot: SlackBot) -> None:
+    flow = bot.flow
+
+    def handle(act: Callable[[str, str, dict[str, Any]], object]) -> Callable[..., None]:
+        def listener(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+            ack()
+            user = body["user"]["id"]
+            request_id = str(action.get("value", ""))
+            try:
+                act(request_id, user, body)
+            except RequestStateError as error:
+                stored = bot.services.store.get(request_id)
+                if stored is not None and stored.settled_by == user:
+                    return  # the same person tapped twice: the card already shows what happened
+                _refuse(bot, body, user, error)
+            except BotError as error:
+                _refuse(bot, body, user, error)
+
+        return listener
+
+    app.action(CONFIRM)(handle(lambda rid, user, body: flow.confirm(rid, user=user, card=card_from_click(body))))
+    app.action(CANCEL)(handle(lambda rid, user, body: flow.cancel_proposal(rid, user=user, card=card_from_click(body))))
+    app.action(RETRY)(handle(lambda rid, user, body: flow.retry(rid, user=user)))
+    app.action(STOP)(handle(lambda rid, user, body: flow.cancel_task(rid, user=user)))
+
+
+def _refuse(bot: SlackBot, body: dict[str, Any], user: str, error: BotError) -> None:
+    lang = bot.users.lookup(user).lang
+    bot.replies.ephemeral(
+        channel=(body.get("channel") or {}).get("id"),
+        user=user,
+        message=plain_message(error.render(lang)),
+        response_url=body.get("response_url"),
+    )

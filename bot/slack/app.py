@@ -1,0 +1,76 @@
+"""The Bolt app: one Web API client with retry handlers, a large listener pool, and the listeners.
+
+Nothing slow runs before an ``ack()``: provider calls go to the flow's own worker pool (see :mod:`bot.flow`), and
+there is no global middleware (every middleware runs before the acknowledgement goes out).
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, RetryHandler
+from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
+
+from bot.flow import RequestFlow
+from bot.flow.background import Background
+from bot.flow.services import Services
+from bot.slack import actions, mentions, modal, slash
+from bot.slack.replies import SlackNotifier, SlackReplies
+from bot.slack.settings import SlackSettings
+from bot.slack.users import GroupDirectory, UserDirectory
+
+log = logging.getLogger(__name__)
+
+LISTENER_THREADS = 32  # Bolt's default of 5 starves under load: acks wait behind listeners still running
+USERS_INFO_TIMEOUT = 2  # seconds; users.info runs before the ack
+
+
+@dataclass
+class SlackBot:
+    """What the listeners share."""
+
+    services: Services
+    flow: RequestFlow
+    users: UserDirectory
+    replies: SlackReplies
+    background: Background  # the scheduler thread: start it in the serving process (after gunicorn forks)
+
+
+def retry_handlers() -> list[RetryHandler]:
+    """Connection errors, 429 (honouring ``Retry-After``) and 5xx are retried; nothing else."""
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
+
+
+def build_app(settings: SlackSettings, services: Services, *, socket_mode: bool = False) -> tuple[App, SlackBot]:
+    """A Bolt app wired to ``services``. Calls ``auth.test`` (Bolt checks the token at construction).
+    Starts no thread: call ``bot.background.start()`` in the process that serves."""
+    token = settings.bot_token.reveal()
+    handlers = retry_handlers()
+    client = WebClient(token=token, base_url=settings.api_url, retry_handlers=handlers)
+    quick_client = WebClient(token=token, base_url=settings.api_url, timeout=USERS_INFO_TIMEOUT)
+    app = App(
+        client=client,
+        signing_secret=settings.signing_secret.reveal() if settings.signing_secret else "",
+        request_verification_enabled=not socket_mode,
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"),
+        logger=logging.getLogger("slack_bolt"),
+    )
+    replies = SlackReplies(client, handlers)
+    services.group_members = GroupDirectory(quick_client).members
+    background = Background(services, replies.post_note)
+    flow = services.flow(SlackNotifier(replies), keeper=background.window_jobs, workers=settings.provider_workers)
+    users = UserDirectory(quick_client, default_timezone=services.config.bot.timezone)
+    bot = SlackBot(services=services, flow=flow, users=users, replies=replies, background=background)
+    slash.register(app, bot)
+    actions.register(app, bot)
+    mentions.register(app, bot)
+    modal.register(app, bot)
+    return app, bot

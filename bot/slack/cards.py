@@ -1,0 +1,190 @@
+"""Block Kit messages: the confirmation card, its later states, and the replies in its thread.
+
+Every message has a top-level ``text`` that reads well on its own: it is what phone notifications and screen
+readers show. Button values carry the request id, so any process can settle a click (see :mod:`bot.flow`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.catalogue import text
+from bot.core.model import Note
+from bot.flow import CardContent, Event, Outcome, describe, mention
+from bot.flow.card import render_call
+from bot.lifecycle import StoredRequest
+from providers.base import PlannedCall
+
+Block = dict[str, Any]
+Message = dict[str, Any]  # {"text": ..., "blocks": [...]}: keyword arguments for chat.postMessage / respond()
+
+CONFIRM = "request_confirm"
+CANCEL = "request_cancel"
+RETRY = "request_retry"
+STOP = "task_cancel"
+ACTION_IDS = (CONFIRM, CANCEL, RETRY, STOP)
+
+
+def escape(value: str) -> str:
+    """Escape the three characters Slack's mrkdwn treats as control characters."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def local_time(moment: datetime, fallback: str) -> str:
+    """``<!date^…>``: every viewer sees ``moment`` in their own zone."""
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{escape(fallback)}>"
+
+
+def content_of(stored: StoredRequest, notes: Sequence[Note] = ()) -> CardContent:
+    return describe(
+        stored.request,
+        timezone=stored.timezone,
+        lang=stored.lang,
+        requester=mention(stored.requester),
+        notes=tuple(notes),
+    )
+
+
+def _facts(content: CardContent, request_id: str, lang: str) -> list[Block]:
+    fields = [
+        (text("card.field.target", lang), f"`{escape(content.target)}`"),
+        (text("card.field.provider", lang), escape(content.provider)),
+        (text("card.field.window", lang), escape(content.window)),
+    ]
+    if content.duration:
+        fields.append((text("card.field.duration", lang), content.duration))
+    if content.options:
+        fields.append((text("card.field.options", lang), escape(content.options)))
+    if content.sources:
+        fields.append((text("card.field.sources", lang), escape(content.sources)))
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": content.title[:150], "emoji": True}},
+        {"type": "section", "fields": [_mrkdwn(f"*{label}*\n{value}"[:2000]) for label, value in fields]},
+    ]
+    if content.start and content.end:
+        shown = f"{local_time(content.start, content.start.isoformat())} – {local_time(content.end, content.end.isoformat())}"
+        blocks.append({"type": "context", "elements": [_mrkdwn(f"{text('card.field.local_time', lang)}: {shown}")]})
+    if content.notes:
+        notes = "\n".join(f":information_source: {escape(note)}" for note in content.notes)
+        blocks.append({"type": "context", "elements": [_mrkdwn(notes[:3000])]})
+    requested = text("card.requested_by", lang, user=content.requester, request=f"`{request_id}`")
+    blocks.append({"type": "context", "elements": [_mrkdwn(requested)]})
+    return blocks
+
+
+def proposal_card(stored: StoredRequest, notes: Sequence[Note] = ()) -> Message:
+    """The card with Confirm (primary) and Cancel."""
+    lang = stored.lang
+    content = content_of(stored, notes)
+    actions: Block = {
+        "type": "actions",
+        "block_id": f"request:{stored.id}",
+        "elements": [
+            _button(text("card.button.confirm", lang), CONFIRM, stored.id, style="primary"),
+            _button(text("card.button.cancel", lang), CANCEL, stored.id),
+        ],
+    }
+    return {"text": f"{content.summary} ({content.requester})", "blocks": [*_facts(content, stored.id, lang), actions]}
+
+
+def status_line(outcome: Outcome) -> str:
+    """The line that replaces the buttons after a decision."""
+    stored, lang = outcome.request, outcome.request.lang
+    who = mention(stored.settled_by or stored.requester)
+    if outcome.event is Event.CONFIRMED:
+        return ":hourglass_flowing_sand: " + text("card.status.submitting", lang, user=who)
+    if outcome.event is Event.SCHEDULED:
+        task = outcome.result.task_id if outcome.result else stored.task_id
+        if task is None:  # the bot's scheduler creates it when the window starts
+            return ":calendar: " + text("card.status.waiting", lang, user=who)
+        return ":white_check_mark: " + text("card.status.scheduled", lang, task_id=f"`{task}`", user=who)
+    if outcome.event is Event.FAILED:
+        return ":x: " + text("card.status.failed", lang, code=f"`{stored.error_code or '-'}`")
+    if outcome.event is Event.UNKNOWN:
+        return ":grey_question: " + text("card.status.unknown", lang)
+    return ":no_entry_sign: " + text("card.status.cancelled", lang, user=who)
+
+
+def status_card(outcome: Outcome) -> Message:
+    """The card after a decision: the same facts, the buttons replaced by what happened."""
+    stored = outcome.request
+    content = content_of(stored)
+    line = status_line(outcome)
+    blocks = [*_facts(content, stored.id, stored.lang), {"type": "section", "text": _mrkdwn(line)}]
+    return {"text": f"{content.title} {_plain(line)}", "blocks": blocks}
+
+
+def thread_reply(outcome: Outcome) -> Message:
+    """What goes into the card's thread after the provider answered."""
+    stored, lang = outcome.request, outcome.request.lang
+    provider = content_of(stored).provider
+    buttons: list[Block] = []
+    if outcome.event is Event.SCHEDULED and outcome.result is not None:
+        line = text(
+            "thread.scheduled",
+            lang,
+            provider=provider,
+            task_id=outcome.result.task_id,
+            request_id=outcome.result.request_id or "-",
+        )
+        buttons.append(_button(text("card.button.stop", lang), STOP, stored.id))
+    elif outcome.event is Event.SCHEDULED:
+        line = text("thread.waiting", lang, provider=provider)
+        buttons.append(_button(text("card.button.stop", lang), STOP, stored.id))
+    elif outcome.event is Event.CANCELLED:
+        request_id = outcome.result.request_id if outcome.result else None
+        line = text(
+            "thread.stopped",
+            lang,
+            user=mention(stored.settled_by or stored.requester),
+            task_id=stored.task_id or "-",
+            provider=provider,
+            request_id=request_id or "-",
+        )
+    else:
+        error = outcome.error.render(lang) if outcome.error else text("error.generic", lang)
+        key = {Event.UNKNOWN: "thread.unknown", Event.CANCEL_FAILED: "thread.stop_failed"}.get(
+            outcome.event, "thread.failed"
+        )
+        line = text(key, lang, error=error)
+        if outcome.event is Event.FAILED and outcome.retry_is_safe:
+            line += "\n" + text("thread.failed_retry", lang)
+            buttons.append(_button(text("card.button.retry", lang), RETRY, stored.id, style="primary"))
+    blocks: list[Block] = [{"type": "section", "text": _mrkdwn(escape(line)[:3000])}]
+    if buttons:
+        blocks.append({"type": "actions", "elements": buttons})
+    return {"text": line, "blocks": blocks}
+
+
+def dry_run_message(provider: str, calls: Sequence[PlannedCall], lang: str) -> Message:
+    """The HTTP requests Confirm would send (secrets already masked by the provider), as code blocks."""
+    head = text("flow.dry_run", lang, provider=provider)
+    parts = [head, *(f"```{escape(render_call(call))}```" for call in calls)]
+    body = "\n".join(parts)
+    return {"text": head, "blocks": [{"type": "section", "text": _mrkdwn(body[:3000])}]}
+
+
+def plain_message(line: str) -> Message:
+    return {"text": line, "blocks": [{"type": "section", "text": _mrkdwn(escape(line)[:3000])}]}
+
+
+def _mrkdwn(value: str) -> Block:
+    return {"type": "mrkdwn", "text": value}
+
+
+def _plain(line: str) -> str:
+    return line.split(" ", 1)[1] if line.startswith(":") else line
+
+
+def _button(label: str, action_id: str, value: str, *, style: str | None = None) -> Block:
+    button: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label[:75]},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button

@@ -1,0 +1,71 @@
+"""The bot's memory: requests, the audit log and scheduler jobs, in SQLite (default) or PostgreSQL.
+
+store = open_store()                      # DATABASE_URL, else ./data/bot.sqlite3 (BOT_DATA_DIR)
+stored = store.propose(request=..., requester="U123", text="/record ...", timezone="Asia/Shanghai", lang="en")
+won = store.transition(stored.id, from_states={RequestState.PROPOSED}, to=RequestState.CONFIRMED,
+                       settled_by="U123")    # None: someone else settled it first
+store.audit.record_request(won, action=AuditAction.CREATE, outcome=AuditOutcome.OK)
+store.jobs.schedule(key=f"{stored.id}:start", kind="start", due_at=..., request_id=stored.id)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from bot.store.audit import AuditAction, AuditEvent, AuditLog, AuditOutcome
+from bot.store.engine import create_engine, database_url, is_sqlite, normalize_url
+from bot.store.jobs import Job, JobStatus, JobStore
+from bot.store.reconcile import Notify, ProviderLookup, reconcile_submitting
+from bot.store.requests import Clock, SqlRequestStore, looks_like_request_id, new_request_id, utc_now
+from bot.store.schema import current_revision, ensure_current, head_revision, upgrade
+
+__all__ = [
+    "AuditAction",
+    "AuditEvent",
+    "AuditLog",
+    "AuditOutcome",
+    "Clock",
+    "Job",
+    "JobStatus",
+    "JobStore",
+    "Notify",
+    "ProviderLookup",
+    "SqlRequestStore",
+    "create_engine",
+    "current_revision",
+    "database_url",
+    "ensure_current",
+    "head_revision",
+    "looks_like_request_id",
+    "new_request_id",
+    "normalize_url",
+    "open_store",
+    "reconcile_submitting",
+    "upgrade",
+]
+
+
+def open_store(
+    url: str | None = None,
+    *,
+    env: Mapping[str, str] = os.environ,
+    migrate: bool | None = None,
+    clock: Clock = utc_now,
+) -> SqlRequestStore:
+    """Connect to the database and check its schema.
+
+    ``url``: an SQLAlchemy URL (``sqlite:///path``, ``postgres://…``); default ``DATABASE_URL``, else an SQLite file
+    in ``BOT_DATA_DIR``. ``migrate``: bring the schema up to date first; by default only for SQLite (a local
+    file), while PostgreSQL must be migrated explicitly (``python -m bot migrate``, the Procfile's ``release``).
+    Raises :class:`~bot.errors.ConfigError` when the schema is not current.
+    """
+    engine = create_engine(database_url(url, env))
+    try:
+        if migrate if migrate is not None else is_sqlite(engine):
+            upgrade(engine)
+        ensure_current(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return SqlRequestStore(engine, clock=clock)

@@ -1,0 +1,104 @@
+"""The tables, as SQLAlchemy Core metadata. The migrations in :mod:`bot.store.migrations` create exactly these.
+
+Times are stored in UTC and always come back timezone-aware (SQLite keeps no offset, so :class:`UtcDateTime` adds it).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    """A timezone-aware datetime stored in UTC; naive values are refused rather than guessed."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass a timezone-aware one")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = sa.MetaData()
+
+requests = sa.Table(
+    "requests",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("state", sa.String(16), nullable=False, index=True),
+    sa.Column("kind", sa.String(8), nullable=False),
+    sa.Column("provider", sa.String(16), nullable=False),
+    sa.Column("request", sa.JSON, nullable=False),  # bot.core.model.request_to_dict
+    sa.Column("window_start", UtcDateTime, nullable=True),
+    sa.Column("window_end", UtcDateTime, nullable=True),
+    sa.Column("requester", sa.String(64), nullable=False, index=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("lang", sa.String(8), nullable=False),
+    sa.Column("channel", sa.String(64), nullable=True, index=True),
+    sa.Column("card_channel", sa.String(64), nullable=True),
+    sa.Column("card_ts", sa.String(32), nullable=True),
+    sa.Column("card_response_url", sa.Text, nullable=True),
+    sa.Column("card_thread_ts", sa.String(32), nullable=True),
+    sa.Column("task_id", sa.String(128), nullable=True),
+    sa.Column("provider_request_id", sa.String(128), nullable=True),
+    sa.Column("error_code", sa.String(128), nullable=True),
+    sa.Column("error_message", sa.Text, nullable=True),
+    sa.Column("settled_by", sa.String(64), nullable=True),
+    sa.Column("extra", sa.JSON, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index("ix_requests_provider_task_id", "provider", "task_id"),
+)
+
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", UtcDateTime, nullable=False, index=True),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),  # create | cancel | failure | confirm | expire | ...
+    sa.Column("outcome", sa.String(32), nullable=False),  # ok | failed | unknown | denied | missed
+    sa.Column("channel", sa.String(64), nullable=True),
+    sa.Column("provider", sa.String(16), nullable=True),
+    sa.Column("request_id", sa.String(16), nullable=True, index=True),
+    sa.Column("task_id", sa.String(128), nullable=True),
+    sa.Column("provider_request_id", sa.String(128), nullable=True),
+    sa.Column("raw_text", sa.Text, nullable=True),
+    sa.Column("request", sa.JSON, nullable=True),  # the understood request (request_to_dict)
+    sa.Column("detail", sa.Text, nullable=True),  # error code and message, or a note
+)
+
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(128), nullable=False, unique=True),  # e.g. "r4kq2mz:start": scheduling is idempotent
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("request_id", sa.String(16), nullable=True, index=True),
+    sa.Column("due_at", UtcDateTime, nullable=False),
+    sa.Column("deadline_at", UtcDateTime, nullable=True),  # past this the job is missed, not run late
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("claimed_by", sa.String(64), nullable=True),
+    sa.Column("lease_until", UtcDateTime, nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("finished_at", UtcDateTime, nullable=True),
+    sa.Index("ix_jobs_status_due_at", "status", "due_at"),
+)

@@ -1,0 +1,272 @@
+"""Sending one provider call: rate limit, sign, send, map every failure to one :class:`~bot.errors.ProviderError`.
+
+- :class:`ApiClient` sends a built ``httpx.Request`` and hands the response to the family's parser. It retries only
+  when the provider definitely did not act: rate limits (with backoff) and an expired signature (re-signed once).
+- :func:`create_without_duplicates` wraps a create: after an unclear outcome (timeout, reset, 5xx, unreadable body)
+  it looks the task up where it can and otherwise raises :class:`~bot.errors.OutcomeUnknown` — never a blind retry.
+- :func:`planned_call` renders a signed request for a dry run, with secrets masked.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from bot.errors import OutcomeUnknown, ProviderError, Retry
+from bot.secret import MASK
+from providers.base import PlannedCall, TaskResult
+from providers.ratelimit import RateLimits
+
+log = logging.getLogger("providers")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A successful answer: the family's result object and the provider's RequestId."""
+
+    data: Mapping[str, Any]
+    request_id: str | None
+
+
+@dataclass(frozen=True)
+class ErrorPolicy:
+    """How a family's error codes are classified. A code matches an entry exactly or as ``entry.<anything>``."""
+
+    rate_limited: frozenset[str]
+    expired_signature: frozenset[str]
+    maybe_acted: frozenset[str]
+    #: The shortest pause before any retry (qcloud: retries within 3 s can duplicate tasks).
+    min_retry_delay: float = 0.0
+
+    def retry_for(self, code: str, http_status: int | None = None) -> Retry:
+        if _matches(code, self.rate_limited) or _matches(code, self.expired_signature) or http_status == 429:
+            return Retry.SAFE
+        if _matches(code, self.maybe_acted) or (http_status is not None and http_status >= 500):
+            return Retry.AFTER_LOOKUP
+        return Retry.NEVER
+
+
+def _matches(code: str, codes: Iterable[str]) -> bool:
+    return any(code == c or code.startswith(c + ".") for c in codes)
+
+
+Parser = Callable[[httpx.Response, str], Reply]
+
+
+@dataclass(frozen=True)
+class RetrySettings:
+    """Backoff for rate-limited calls: ``base * 2**n`` seconds (or the server's Retry-After, capped)."""
+
+    rate_limit_retries: int = 3
+    base_delay: float = 0.25
+    max_delay: float = 2.0
+
+
+class ApiClient:
+    """Sends one family's calls. ``secrets`` are scrubbed from any provider message before it goes into an error."""
+
+    def __init__(
+        self,
+        provider: str,
+        http: httpx.Client,
+        parse: Parser,
+        policy: ErrorPolicy,
+        limits: RateLimits,
+        *,
+        secrets: Iterable[str] = (),
+        retry: RetrySettings | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.provider = provider
+        self.http = http
+        self.parse = parse
+        self.policy = policy
+        self.limits = limits
+        self.retry = retry or RetrySettings()
+        self._secrets = tuple(s for s in secrets if s)
+        self._sleep = sleep
+
+    def close(self) -> None:
+        self.http.close()
+
+    def call(self, action: str, request: httpx.Request) -> Reply:
+        """Send ``request`` (signed by the client's auth) and parse it; raises :class:`ProviderError`."""
+        rate_limited = 0
+        resigned = False
+        while True:
+            self.limits.acquire(self.provider, action)
+            started = time.monotonic()
+            try:
+                reply = self.parse(self._send(action, request), action)
+            except ProviderError as error:
+                error.message = self.redact(error.message)
+                error.params["message"] = error.message
+                log.warning(
+                    "%s %s failed: %s (RequestId %s, %.2f s)",
+                    self.provider, action, error.code, error.request_id, time.monotonic() - started,
+                )  # fmt: skip
+                if error.retry is Retry.SAFE and _matches(error.code, self.policy.expired_signature) and not resigned:
+                    resigned = True
+                    self._sleep(self.policy.min_retry_delay)
+                    continue
+                is_rate_limit = _matches(error.code, self.policy.rate_limited) or error.http_status == 429
+                if error.retry is Retry.SAFE and is_rate_limit and rate_limited < self.retry.rate_limit_retries:
+                    delay = self.retry.base_delay * 2**rate_limited
+                    after = error.details.get("retry_after")
+                    if isinstance(after, float):
+                        delay = max(delay, after)
+                    self._sleep(max(min(delay, self.retry.max_delay), self.policy.min_retry_delay))
+                    rate_limited += 1
+                    continue
+                raise
+            log.info(
+                "%s %s ok (RequestId %s, %.2f s)", self.provider, action, reply.request_id, time.monotonic() - started
+            )
+            return reply
+
+    def _send(self, action: str, request: httpx.Request) -> httpx.Response:
+        failure = self._failure(action)
+        try:
+            return self.http.send(request)
+        except httpx.ConnectTimeout as exc:
+            raise failure("ConnectionFailed", "could not connect in time", Retry.SAFE) from exc
+        except httpx.TimeoutException as exc:
+            seconds = self.http.timeout.read
+            raise failure("Timeout", f"no answer within {seconds:g} s", Retry.AFTER_LOOKUP) from exc
+        except httpx.ConnectError as exc:
+            raise failure("ConnectionFailed", "could not connect (refused or unreachable)", Retry.SAFE) from exc
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            raise failure(
+                "ConnectionFailed", "the connection was closed before an answer came", Retry.AFTER_LOOKUP
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise failure("ConnectionFailed", type(exc).__name__, Retry.AFTER_LOOKUP) from exc
+
+    def _failure(self, action: str) -> Callable[[str, str, Retry], ProviderError]:
+        def make(code: str, message: str, retry: Retry) -> ProviderError:
+            return ProviderError(self.provider, code, message, None, action=action, retry=retry)
+
+        return make
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, MASK)
+        return text
+
+
+def read_json(response: httpx.Response, provider: str, action: str, policy: ErrorPolicy) -> dict[str, Any]:
+    """The response body as a JSON object, or a :class:`ProviderError` (``BadResponse`` / ``HttpError``)."""
+    status = response.status_code
+    try:
+        data = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    if isinstance(data, dict):
+        return data
+    kind = response.headers.get("content-type", "").split(";")[0] or "no content type"
+    size = len(response.content)
+    what = "an empty body" if not size else f"a body that is not a JSON object ({kind}, {size} bytes)"
+    details: dict[str, Any] = {}
+    if status == 429:
+        details["retry_after"] = _retry_after(response)
+    code = "BadResponse" if status < 400 else "HttpError"
+    retry = policy.retry_for(code, status)
+    if code == "BadResponse":
+        retry = Retry.AFTER_LOOKUP  # the call may have been carried out even though the answer is unreadable
+    raise ProviderError(
+        provider,
+        code,
+        f"HTTP {status} with {what}",
+        None,
+        action=action,
+        http_status=status,
+        retry=retry,
+        details=details,
+    )
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        return float(response.headers.get("retry-after", ""))
+    except ValueError:
+        return None
+
+
+def create_without_duplicates(
+    provider: str, action: str, send: Callable[[], TaskResult], find: Callable[[], str | None] | None
+) -> TaskResult:
+    """Send a create once. If the outcome is unclear, look the task up (``find``) instead of creating it again."""
+    try:
+        return send()
+    except ProviderError as error:
+        if error.retry is not Retry.AFTER_LOOKUP:
+            raise
+        if find is not None:
+            try:
+                task_id = find()
+            except ProviderError:
+                task_id = None
+            if task_id:
+                return TaskResult(provider=provider, action=action, task_id=task_id, request_id=error.request_id)
+        raise OutcomeUnknown(
+            provider,
+            error.code,
+            error.message,
+            error.request_id,
+            action=action,
+            http_status=error.http_status,
+            retry=Retry.AFTER_LOOKUP,
+            details=error.details,
+        ) from error
+
+
+def sign_for_plan(auth: httpx.Auth, request: httpx.Request) -> httpx.Request:
+    """Run ``auth`` over ``request`` without sending it; returns the signed request."""
+    flow = auth.sync_auth_flow(request)
+    signed = next(flow)
+    flow.close()
+    return signed
+
+
+def planned_call(
+    provider: str,
+    action: str,
+    request: httpx.Request,
+    *,
+    send_at: datetime | None = None,
+    masked_body: str | None = None,
+) -> PlannedCall:
+    """Render a signed request for a dry run. ``masked_body`` replaces the body when it carries secrets."""
+    headers = {
+        name.decode("ascii"): value.decode("utf-8")
+        for name, value in request.headers.raw
+        if name.lower() not in (b"content-length", b"accept", b"accept-encoding", b"connection")
+    }
+    body = masked_body if masked_body is not None else request.content.decode("utf-8")
+    return PlannedCall(
+        provider=provider,
+        action=action,
+        method=request.method,
+        url=str(request.url),
+        headers=headers,
+        body=body,
+        send_at=send_at,
+    )
+
+
+def new_http_client(timeout: float, auth: httpx.Auth, transport: httpx.BaseTransport | None) -> httpx.Client:
+    """An ``httpx.Client`` for one provider: its signer as auth, no redirects, our own timeout."""
+    return httpx.Client(
+        auth=auth,
+        timeout=httpx.Timeout(timeout),
+        transport=transport,
+        follow_redirects=False,
+        headers={"User-Agent": "live-record-bot"},
+    )

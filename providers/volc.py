@@ -1,0 +1,266 @@
+"""Volcengine Live: recording (``CreatePullRecordTask``) and relay from source (``CreateRelaySourceV4``).
+
+One provider key, ``volc``, serves both request kinds. Calls are ``POST /?Action=..&Version=2023-01-01`` with a JSON
+body, signed with :class:`~providers.signing.VolcSigner`. Errors may arrive with HTTP 200 in
+``ResponseMetadata.Error``. Record times are RFC 3339 with the window's own offset; relay times are UNIX seconds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from bot.core.model import StreamTarget, TaskRequest
+from bot.errors import ProviderError, Retry
+from providers.base import PlannedCall, TaskResult
+from providers.checks import Problems, starts_now
+from providers.config import VolcSettings
+from providers.ratelimit import RateLimits
+from providers.signing import Clock, VolcSigner
+from providers.transport import (
+    ApiClient,
+    ErrorPolicy,
+    Reply,
+    create_without_duplicates,
+    new_http_client,
+    planned_call,
+    read_json,
+    sign_for_plan,
+)
+
+VERSION = "2023-01-01"
+RELAY_MAX = timedelta(days=7)
+RELAY_SCHEMES = ("rtmp", "rtmps", "http", "https", "srt")
+RELAY_MAX_SOURCES = 10
+#: Look-ups read at most this many pages of tasks.
+LOOKUP_PAGES = 5
+
+POLICY = ErrorPolicy(
+    rate_limited=frozenset({"RequestLimitExceeded", "FlowLimitExceeded"}),
+    expired_signature=frozenset({"InvalidTimestamp"}),
+    maybe_acted=frozenset(
+        {
+            "CommonErr",
+            "InternalError",
+            "InternalServiceError",
+            "InternalServiceTimeout",
+            "ServiceUnavailableTemp",
+            "FailToConnect",
+        }
+    ),
+)
+
+
+def parse_response(response: httpx.Response, action: str) -> Reply:
+    """``Result`` of a Volcengine answer, or the :class:`ProviderError` in ``ResponseMetadata.Error``."""
+    data = read_json(response, "volc", action, POLICY)
+    meta = data.get("ResponseMetadata")
+    meta = meta if isinstance(meta, dict) else {}
+    request_id = meta.get("RequestId") if isinstance(meta.get("RequestId"), str) else None
+    error = meta.get("Error")
+    status = response.status_code
+    if isinstance(error, dict) and error.get("Code"):
+        code = str(error["Code"])
+        raise ProviderError(
+            "volc",
+            code,
+            str(error.get("Message") or ""),
+            request_id,
+            action=action,
+            http_status=status,
+            retry=POLICY.retry_for(code, status),
+        )
+    if status >= 400:
+        raise ProviderError(
+            "volc",
+            "HttpError",
+            f"HTTP {status} without an error code",
+            request_id,
+            action=action,
+            http_status=status,
+            retry=POLICY.retry_for("HttpError", status),
+        )
+    result = data.get("Result")
+    return Reply(result if isinstance(result, dict) else {}, request_id)
+
+
+def rfc3339(moment: datetime) -> str:
+    """Second precision, keeping the moment's own offset (``2026-11-21T15:00:00+08:00``)."""
+    return moment.replace(microsecond=0).isoformat()
+
+
+class VolcProvider:
+    """Volcengine Live record (kind ``record``) and relay (kind ``relay``)."""
+
+    key = "volc"
+    keeps_window = True
+    can_look_up = True
+
+    def __init__(
+        self,
+        settings: VolcSettings,
+        *,
+        limits: RateLimits,
+        transport: httpx.BaseTransport | None = None,
+        clock: Clock,
+        sleep: Callable[[float], None],
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.signer = VolcSigner(settings.access_key, settings.secret_key, clock=clock)
+        http = new_http_client(settings.timeout_seconds, self.signer, transport)
+        secrets = (settings.secret_key.reveal(),)
+        self.api = ApiClient("volc", http, parse_response, POLICY, limits, secrets=secrets, sleep=sleep)
+
+    # --- requests ------------------------------------------------------------------------------------------------
+
+    def _request(self, action: str, payload: dict[str, Any]) -> httpx.Request:
+        return self.api.http.build_request(
+            "POST",
+            self.settings.endpoint + "/",
+            params={"Action": action, "Version": VERSION},
+            content=json.dumps(payload).encode("utf-8"),
+            headers={"Content-Type": "application/json"},
+        )
+
+    def _create_payload(self, request: TaskRequest, now: datetime) -> tuple[str, dict[str, Any]]:
+        target = request.target
+        assert isinstance(target, StreamTarget)  # validated
+        window = request.window
+        if request.kind == "relay":
+            payload: dict[str, Any] = {
+                "Domain": self.settings.domain,
+                "App": target.app,
+                "Stream": target.stream,
+                "SrcAddrS": list(request.sources),
+            }
+            if window is not None:
+                payload["StartTime"] = int(max(window.start, now).timestamp())
+                payload["EndTime"] = int(window.end.timestamp())
+            return "CreateRelaySourceV4", payload
+        assert window is not None
+        start = now.astimezone(window.start.tzinfo) if starts_now(request, now) else window.start
+        return "CreatePullRecordTask", {
+            "Vhost": self.settings.vhost,
+            "Domain": self.settings.domain,
+            "App": target.app,
+            "Stream": target.stream,
+            "StreamURL": self.settings.pull_url.format(app=target.app, stream=target.stream),
+            "StartTime": rfc3339(start),
+            "EndTime": rfc3339(window.end),
+        }
+
+    def _cancel_payload(self, request: TaskRequest, task_id: str) -> tuple[str, dict[str, Any]]:
+        if request.kind == "relay":
+            target = request.target
+            assert isinstance(target, StreamTarget)
+            return "DeleteRelaySourceV4", {"Domain": self.settings.domain, "App": target.app, "Stream": target.stream}
+        return "StopPullRecordTask", {"TaskId": task_id}
+
+    # --- the Provider interface ----------------------------------------------------------------------------------
+
+    def validate(self, request: TaskRequest, now: datetime) -> None:
+        problems = Problems(self.key)
+        problems.kind(request, ("record", "relay"))
+        problems.stream_target(request.target)
+        problems.unsupported_options(request, set())
+        if request.kind == "relay":
+            self._check_relay(request, now, problems)
+        else:
+            if request.sources:
+                problems.add("check.sources_unexpected")
+            problems.window_ahead(request, now)
+        problems.raise_if_any()
+
+    def _check_relay(self, request: TaskRequest, now: datetime, problems: Problems) -> None:
+        sources = request.sources
+        if not 1 <= len(sources) <= RELAY_MAX_SOURCES:
+            problems.add("check.relay_source_count", count=str(len(sources)), limit=str(RELAY_MAX_SOURCES))
+        for url in sources:
+            parts = urlsplit(url)
+            if parts.scheme.lower() not in RELAY_SCHEMES or not parts.netloc:
+                problems.add("check.relay_source_url", url=url)
+        if request.window is not None and problems.window_ahead(request, now):
+            problems.at_most(request.window.end - max(request.window.start, now), RELAY_MAX, "relay")
+
+    def plan(self, request: TaskRequest, now: datetime) -> list[PlannedCall]:
+        self.validate(request, now)
+        action, payload = self._create_payload(request, now)
+        signed = sign_for_plan(self.signer.with_clock(lambda: now), self._request(action, payload))
+        return [planned_call(self.key, action, signed)]
+
+    def create(self, request: TaskRequest) -> TaskResult:
+        now = self.clock()
+        self.validate(request, now)
+        action, payload = self._create_payload(request, now)
+
+        def send() -> TaskResult:
+            reply = self.api.call(action, self._request(action, payload))
+            return TaskResult(self.key, action, _task_id(reply, action), reply.request_id)
+
+        return create_without_duplicates(self.key, action, send, lambda: self.find(request))
+
+    def cancel(self, request: TaskRequest, task_id: str) -> TaskResult:
+        action, payload = self._cancel_payload(request, task_id)
+        reply = self.api.call(action, self._request(action, payload))
+        return TaskResult(self.key, action, task_id, reply.request_id)
+
+    def find(self, request: TaskRequest) -> str | None:
+        target = request.target
+        if not isinstance(target, StreamTarget):
+            return None
+        for item in self._list_tasks(request):
+            same_stream = item.get("App") == target.app and item.get("Stream") == target.stream
+            if same_stream and item.get("TaskId") and self._same_window(request, item):
+                return str(item["TaskId"])
+        return None
+
+    def _list_tasks(self, request: TaskRequest) -> list[dict[str, Any]]:
+        if request.kind == "relay":
+            action, paging, size = "ListRelaySourceV4", ("Page", "Size"), 100
+            base: dict[str, Any] = {"Domain": self.settings.domain}
+        else:
+            action, paging, size = "ListPullRecordTask", ("PageNum", "PageSize"), 500
+            base = {}
+        items: list[dict[str, Any]] = []
+        for page in range(1, LOOKUP_PAGES + 1):
+            reply = self.api.call(action, self._request(action, {**base, paging[0]: page, paging[1]: size}))
+            batch = reply.data.get("List")
+            if not isinstance(batch, list):
+                break
+            items.extend(item for item in batch if isinstance(item, dict))
+            total_pages = (reply.data.get("Pagination") or {}).get("PageTotal")
+            if len(batch) < size or (isinstance(total_pages, int) and page >= total_pages):
+                break
+        return items
+
+    def _same_window(self, request: TaskRequest, item: dict[str, Any]) -> bool:
+        window = request.window
+        end = item.get("EndTime")
+        if window is None:
+            return end in (None, 0, "")
+        try:
+            if isinstance(end, int) or (isinstance(end, str) and end.isdigit()):
+                return int(end) == int(window.end.timestamp())
+            return isinstance(end, str) and datetime.fromisoformat(end.replace("Z", "+00:00")) == window.end.replace(
+                microsecond=0
+            )
+        except ValueError:
+            return False
+
+    def close(self) -> None:
+        self.api.close()
+
+
+def _task_id(reply: Reply, action: str) -> str:
+    task_id = reply.data.get("TaskId")
+    if not task_id:
+        raise ProviderError(
+            "volc", "BadResponse", "the answer has no TaskId", reply.request_id, action=action, retry=Retry.AFTER_LOOKUP
+        )
+    return str(task_id)

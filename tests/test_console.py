@@ -1,0 +1,103 @@
+"""The console, driven through its stdin as a person would use it: ``python -m bot console``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.providers import TEST_CREDENTIALS, FakeProviders, Fault
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def providers() -> Iterator[FakeProviders]:
+    with FakeProviders() as fakes:
+        yield fakes
+
+
+def run_console(
+    lines: list[str], home: Path, env: dict[str, str], *, args: tuple[str, ...] = ("console",)
+) -> subprocess.CompletedProcess[str]:
+    base = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), "BOT_DATA_DIR": str(home / "data")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input="".join(line + "\n" for line in lines),
+        capture_output=True,
+        text=True,
+        cwd=home,
+        env={**base, **env},
+        timeout=60,
+    )
+
+
+def configured(home: Path, providers: FakeProviders) -> dict[str, str]:
+    (home / "bot.toml").write_text(providers.toml(), encoding="utf-8")
+    return {"BOT_CONFIG": str(home / "bot.toml"), **providers.env()}
+
+
+def volc_creates(providers: FakeProviders, stream: str) -> int:
+    return len([c for c in providers.volc.calls_to("CreatePullRecordTask") if c.params.get("Stream") == stream])
+
+
+def test_confirming_with_y_creates_the_task_and_prints_its_id(tmp_path: Path, providers: FakeProviders) -> None:
+    result = run_console(
+        ["record live/console1 tomorrow 15:00 to 15:30 on volc", "y", "quit"], tmp_path, configured(tmp_path, providers)
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Record live/console1 on Volcengine?" in out
+    assert "15:00 – 15:30 (Asia/Shanghai)" in out
+    assert "Confirm? [y/N]" in out
+    task_ids = [t for t, task in providers.volc.tasks.items() if task.get("Stream") == "console1"]
+    assert len(task_ids) == 1
+    assert f"TaskId `{task_ids[0]}`" in out
+    assert volc_creates(providers, "console1") == 1
+    assert all(secret not in out + result.stderr for secret in TEST_CREDENTIALS.values())
+
+
+def test_answering_no_sends_nothing(tmp_path: Path, providers: FakeProviders) -> None:
+    result = run_console(
+        ["record live/console2 tomorrow 15:00 to 15:30 on volc", "n"], tmp_path, configured(tmp_path, providers)
+    )
+    assert "Not confirmed; nothing was sent." in result.stdout
+    assert volc_creates(providers, "console2") == 0
+
+
+def test_a_provider_error_is_explained(tmp_path: Path, providers: FakeProviders) -> None:
+    providers.volc.inject(Fault.error("InvalidParam", "App or Stream is invalid"), action="CreatePullRecordTask")
+    result = run_console(
+        ["record live/console3 tomorrow 15:00 to 15:30 on volc", "yes"], tmp_path, configured(tmp_path, providers)
+    )
+    assert "It did not work:" in result.stdout
+    assert "InvalidParam" in result.stdout
+
+
+def test_without_credentials_it_is_a_dry_run_that_says_nothing_was_sent(
+    tmp_path: Path, providers: FakeProviders
+) -> None:
+    (tmp_path / "bot.toml").write_text(providers.toml(), encoding="utf-8")
+    endpoints = {k: v for k, v in providers.env().items() if k not in TEST_CREDENTIALS}
+    result = run_console(
+        ["record live/console4 tomorrow 15:00 to 15:30 on volc", "y"],
+        tmp_path,
+        {"BOT_CONFIG": str(tmp_path / "bot.toml"), **endpoints},
+        args=(),  # `python -m bot` without Slack tokens picks the console
+    )
+    assert result.returncode == 0, result.stderr
+    assert "this is a dry run" in result.stdout
+    assert "Dry run: nothing was sent." in result.stdout
+    assert '"stream": "console4"' in result.stdout
+    assert volc_creates(providers, "console4") == 0
+
+
+def test_misunderstood_commands_get_an_example(tmp_path: Path, providers: FakeProviders) -> None:
+    result = run_console(["record something", "help"], tmp_path, configured(tmp_path, providers))
+    assert "I did not understand that." in result.stdout
+    assert "Try: `/record live/stream001" in result.stdout
+    assert "`/record live/stream001 now for 45m`" in result.stdout  # help, from the command table

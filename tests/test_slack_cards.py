@@ -1,0 +1,211 @@
+"""Cards, thread replies and the Slack plumbing that needs no server: built from hand-made requests."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from slack_sdk import WebClient
+
+from bot.core.model import Note, Options, Schedule, StreamTarget, TaskRequest, Window
+from bot.errors import OutcomeUnknown, ProviderError, Retry
+from bot.flow import Event, Outcome
+from bot.flow.card import describe, format_duration
+from bot.lifecycle import CardRef, RequestState, StoredRequest
+from bot.slack.app import retry_handlers
+from bot.slack.cards import CANCEL, CONFIRM, RETRY, STOP, proposal_card, status_card, thread_reply
+from bot.slack.replies import SlackReplies
+from bot.slack.settings import choose_mode, slack_problems
+from bot.slack.users import UserDirectory
+from providers.base import TaskResult
+from tests.fakes.slack import FakeSlack, running_fake_slack
+
+SHANGHAI_15 = datetime(2026, 11, 21, 7, 0, tzinfo=UTC)  # 15:00 in Asia/Shanghai
+
+
+def stored(state: RequestState = RequestState.PROPOSED, *, lang: str = "en", **changes: Any) -> StoredRequest:
+    request = TaskRequest(
+        kind="record",
+        provider="volc",
+        target=StreamTarget("live", "stream001"),
+        window=Window(SHANGHAI_15, SHANGHAI_15 + timedelta(minutes=30)),
+        options=Options(format="mp4"),
+    )
+    values: dict[str, Any] = {
+        "id": "rabcdef",
+        "state": state,
+        "request": request,
+        "requester": "U1",
+        "text": "/record live/stream001 from 15:00 to 15:30 on volc as mp4",
+        "timezone": "Asia/Shanghai",
+        "lang": lang,
+        "created_at": SHANGHAI_15,
+        "updated_at": SHANGHAI_15,
+        "channel": "C1",
+        "card": CardRef(channel="C1", ts="1.2"),
+    }
+    values.update(changes)
+    return StoredRequest(**values)
+
+
+def all_text(message: dict[str, Any]) -> str:
+    return json.dumps(message, ensure_ascii=False)
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+
+
+def test_proposal_card_shows_the_window_in_the_requesters_zone_and_for_every_viewer() -> None:
+    card = proposal_card(stored(), [Note("card.window.permanent")])
+    header = card["blocks"][0]
+    assert header["type"] == "header"
+    assert header["text"]["text"] == "Record live/stream001 on Volcengine?"
+    body = all_text(card)
+    assert "Sat 21 Nov 2026 15:00 – 15:30 (Asia/Shanghai)" in body
+    assert f"<!date^{int(SHANGHAI_15.timestamp())}^" in body
+    assert "30 min" in body
+    assert "format mp4" in body
+    assert "Requested by <@U1>" in body
+    assert "permanent (until cancelled)" in body  # the note is shown
+    assert card["text"].startswith("Record live/stream001 on Volcengine, Sat 21 Nov 2026 15:00")
+
+
+def test_proposal_card_buttons_carry_the_request_id_and_only_confirm_is_primary() -> None:
+    found = buttons(proposal_card(stored()))
+    assert [b["action_id"] for b in found] == [CONFIRM, CANCEL]
+    assert {b["value"] for b in found} == {"rabcdef"}
+    assert found[0]["style"] == "primary"
+    assert "style" not in found[1]
+
+
+def test_card_speaks_chinese() -> None:
+    card = proposal_card(stored(lang="zh-CN"))
+    assert card["blocks"][0]["text"]["text"] == "在火山引擎录制 live/stream001？"
+    assert "2026年11月21日 周六 15:00 – 15:30（Asia/Shanghai）" in all_text(card)
+    assert [b["text"]["text"] for b in buttons(card)] == ["确认", "取消"]
+
+
+def test_card_escapes_slack_control_characters() -> None:
+    request = stored().request
+    relay = TaskRequest(
+        kind="relay", provider="volc", target=request.target, window=None, sources=("rtmp://a/b?x=<@U9>&y",)
+    )
+    body = all_text(proposal_card(stored(request=relay)))
+    assert "<@U9>" not in body
+    assert "&lt;@U9&gt;&amp;y" in body
+    assert "permanent" in body
+
+
+@pytest.mark.parametrize(
+    ("event", "changes", "expected"),
+    [
+        (Event.CONFIRMED, {"settled_by": "U1"}, "Submitting… (<@U1>)"),
+        (Event.SCHEDULED, {"settled_by": "U1", "task_id": "T-9"}, "Scheduled · TaskId `T-9` · by <@U1>"),
+        (Event.FAILED, {"error_code": "InvalidParam"}, "Failed · `InvalidParam`"),
+        (Event.CANCELLED, {"settled_by": "U2"}, "Cancelled by <@U2>"),
+    ],
+)
+def test_status_card_replaces_the_buttons(event: Event, changes: dict[str, Any], expected: str) -> None:
+    result = TaskResult("volc", "CreatePullRecordTask", "T-9", "req-1") if event is Event.SCHEDULED else None
+    card = status_card(Outcome(event, stored(**changes), result=result))
+    assert buttons(card) == []
+    assert expected in all_text(card)
+    assert card["text"]
+
+
+def test_thread_reply_after_success_has_the_task_id_and_a_cancel_button() -> None:
+    result = TaskResult("volc", "CreatePullRecordTask", "T-9", "req-1")
+    reply = thread_reply(Outcome(Event.SCHEDULED, stored(RequestState.SCHEDULED, task_id="T-9"), result=result))
+    assert "TaskId `T-9`" in reply["text"]
+    assert "RequestId `req-1`" in reply["text"]
+    assert [(b["action_id"], b["value"]) for b in buttons(reply)] == [(STOP, "rabcdef")]
+
+
+def test_thread_reply_offers_retry_only_when_the_provider_surely_did_not_act() -> None:
+    limited = ProviderError("volc", "RequestLimitExceeded", "slow down", "req-2", retry=Retry.SAFE)
+    refused = ProviderError("volc", "InvalidParam", "bad App", "req-3")
+    unknown = OutcomeUnknown("volc", "Timeout", "no answer", None)
+    safe = thread_reply(Outcome(Event.FAILED, stored(RequestState.FAILED), error=limited))
+    assert [b["action_id"] for b in buttons(safe)] == [RETRY]
+    assert "RequestLimitExceeded" in safe["text"] and "req-2" in safe["text"]
+    assert buttons(thread_reply(Outcome(Event.FAILED, stored(RequestState.FAILED), error=refused))) == []
+    assert buttons(thread_reply(Outcome(Event.UNKNOWN, stored(RequestState.UNKNOWN), error=unknown))) == []
+
+
+def test_durations_read_naturally() -> None:
+    assert format_duration(timedelta(minutes=90), "en") == "1 h 30 min"
+    assert format_duration(timedelta(days=2, hours=3), "zh-CN") == "2 天 3 小时"
+    assert format_duration(timedelta(seconds=20), "en") == "0 min"
+
+
+def test_card_content_from_a_schedule() -> None:
+    schedule = Schedule(request=stored().request, timezone="America/New_York", notes=(), lang="en")
+    content = describe(schedule.request, timezone=schedule.timezone, lang="en", requester="<@U1>")
+    assert content.window == "Sat 21 Nov 2026 02:00 – 02:30 (America/New_York)"
+
+
+# --- settings and mode --------------------------------------------------------------------------------------------
+
+
+def test_mode_is_chosen_by_the_tokens_present() -> None:
+    assert choose_mode({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}) == "socket"
+    assert choose_mode({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}) == "serve"
+    assert choose_mode({"SLACK_SIGNING_SECRET": "s"}) == "console"
+    assert choose_mode({}) == "console"
+
+
+def test_every_slack_setting_problem_is_reported_at_once() -> None:
+    settings, problems = slack_problems(
+        {"SLACK_BOT_TOKEN": "xoxp-user", "PORT": "http", "SLACK_API_URL": "ftp:x"}, "serve"
+    )
+    assert settings is None
+    joined = "\n".join(problems)
+    for needle in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "PORT", "SLACK_API_URL"):
+        assert needle in joined
+    assert "xoxp-user" not in joined
+
+
+# --- against the fake Web API -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeSlack]:
+    with running_fake_slack() as server:
+        yield server
+
+
+def test_users_info_gives_zone_and_language_and_is_cached(fake: FakeSlack) -> None:
+    fake.set_user("UZH", tz="Asia/Shanghai", locale="zh-CN")
+    client = WebClient(token="xoxb-test", base_url=fake.api_url)
+    users = UserDirectory(client, default_timezone="UTC")
+    first = users.lookup("UZH")
+    assert (first.timezone, first.lang, first.known) == ("Asia/Shanghai", "zh-CN", True)
+    users.lookup("UZH")
+    assert len(fake.calls_to("users.info", user="UZH")) == 1
+    missing = users.lookup("UNOBODY")
+    assert (missing.timezone, missing.known) == ("UTC", False)
+
+
+def test_a_429_from_slack_is_retried_after_retry_after(fake: FakeSlack) -> None:
+    fake.fail_next("chat.postMessage", status=429, retry_after=0)
+    replies = SlackReplies(WebClient(token="xoxb-test", base_url=fake.api_url, retry_handlers=retry_handlers()))
+    ts = replies.post("C429", {"text": "hello"})
+    assert ts is not None
+    attempts = [c for c in fake.calls if c.method == "chat.postMessage" and c.params.get("channel") == "C429"]
+    assert [c.status for c in attempts] == [429, 200]
+
+
+def test_channels_the_bot_is_not_in_are_reached_through_the_response_url(fake: FakeSlack) -> None:
+    fake.not_in_channel.add("CPRIVATE")
+    replies = SlackReplies(WebClient(token="xoxb-test", base_url=fake.api_url))
+    replies.reply_in_thread(
+        CardRef(channel="CPRIVATE", ts="5.5", response_url=fake.response_url("private")), {"text": "TaskId X"}
+    )
+    posted = fake.wait_for("response_url:private")[0].params
+    assert posted["thread_ts"] == "5.5"
+    assert posted["replace_original"] is False
+    assert posted["response_type"] == "in_channel"
