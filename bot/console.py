@@ -17,7 +17,7 @@ from bot.core.model import CancelTask, Help, ListTasks, Note, Schedule, request_
 from bot.errors import BotError, ConfigError, ParseError
 from bot.flow import Event, Outcome, describe
 from bot.flow.background import Background
-from bot.flow.card import render_call
+from bot.flow.card import provider_name, render_call
 from bot.flow.services import Services
 from bot.lifecycle import RequestState, StoredRequest
 
@@ -60,12 +60,14 @@ class ConsoleNotifier:
             line = text(
                 "thread.scheduled",
                 lang,
-                provider=describe(stored.request, timezone=stored.timezone, lang=lang, requester=USER).provider,
+                provider=provider_name(stored.request.provider, lang),
                 task_id=outcome.result.task_id,
                 request_id=outcome.result.request_id or "-",
             )
         elif outcome.event is Event.SCHEDULED:
             line = text("card.status.waiting", lang, user=USER)
+        elif outcome.event is Event.EXPIRED:
+            line = f"[{stored.id}] " + text("card.status.expired", lang)
         elif outcome.event is Event.CANCELLED:
             line = text("card.status.cancelled", lang, user=USER)
             if stored.task_id:
@@ -89,6 +91,7 @@ class Console:
         self.timezone = timezone or services.config.bot.timezone
         self.background = Background(services, self.post_note)
         self.flow = services.flow(ConsoleNotifier(stdout), keeper=self.background.window_jobs)
+        self.background.attach(self.flow)
 
     def post_note(self, stored: StoredRequest, note: Note) -> None:
         self.say(f"[{stored.id}] {note.render(stored.lang)}")

@@ -175,6 +175,7 @@ ENGLISH_ERRORS = [
     err("today 9am to 11am", "past"),
     err("9 to 11 today", "past"),
     err("3pm JST to 4pm KST", "two_zones"),
+    err("15:00 to 16:00 UTC+15", "bad_zone"),
     err("tomorrow 4pm to tomorrow 3pm", "end_before_start"),
     err("", "no_time"),
     err("from 15:00", "no_end"),

@@ -209,3 +209,27 @@ def test_channels_the_bot_is_not_in_are_reached_through_the_response_url(fake: F
     assert posted["thread_ts"] == "5.5"
     assert posted["replace_original"] is False
     assert posted["response_type"] == "in_channel"
+
+
+def test_the_form_reads_as_the_same_command_text_in_the_persons_zone() -> None:
+    from bot.slack.modal import command_from_form
+
+    def values(**extra: Any) -> dict[str, Any]:
+        base: dict[str, Any] = {
+            "provider": {"provider": {"selected_option": {"value": "volc"}}},
+            "target": {"target": {"value": " live/form1 "}},
+            "start": {"start": {"selected_date_time": int(SHANGHAI_15.timestamp())}},
+            "end": {"end": {"selected_date_time": int(SHANGHAI_15.timestamp()) + 3600}},
+            "options": {"options": {"value": "as mp4"}},
+        }
+        base.update(extra)
+        return base
+
+    typed, problems = command_from_form(values(), "Asia/Shanghai")
+    assert (typed, problems) == ("live/form1 from 2026-11-21 15:00 to 2026-11-21 16:00 on volc as mp4", {})
+    typed, _ = command_from_form(values(), "Europe/London")
+    assert "from 2026-11-21 07:00 to 2026-11-21 08:00" in typed
+    relay, _ = command_from_form(values(sources={"sources": {"value": "rtmp://a/live/x"}}), "Asia/Shanghai")
+    assert relay.startswith("live/form1 from rtmp://a/live/x 2026-11-21 15:00 to")
+    _, missing = command_from_form(values(end={"end": {"selected_date_time": None}}), "Asia/Shanghai")
+    assert missing == {"end": "slack.modal.missing_time"}

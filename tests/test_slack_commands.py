@@ -215,3 +215,10 @@ def test_without_a_subcommand_the_app_token_selects_socket_mode(tmp_path: Path, 
     opened = [c for c in slack_api.calls if c.method == "apps.connections.open"]
     assert opened and opened[-1].headers["authorization"] == "Bearer xapp-refused-by-the-fake"
     assert "xapp-refused-by-the-fake" not in result.stderr + result.stdout
+
+
+def test_a_command_written_in_chinese_gets_a_chinese_card(bot_server: BotServer, slack_api: FakeSlack) -> None:
+    card = command(bot_server, slack_api, "live/zh2 明天下午3点到4点 on volc", user=REQUESTER)
+    assert card["response_type"] == "in_channel"
+    assert card["blocks"][0]["text"]["text"] == "在火山引擎录制 live/zh2？"
+    assert "15:00 – 16:00（Asia/Shanghai）" in json.dumps(card, ensure_ascii=False)

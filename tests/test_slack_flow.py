@@ -237,13 +237,42 @@ def test_an_unanswered_card_expires_and_can_no_longer_be_confirmed(
     from bot.flow.services import Services
 
     services = Services(config=Config(), store=sqlite_store, providers=registry)
-    flow = services.flow(RecordingNotifier())
+    recorder = RecordingNotifier()
+    flow = services.flow(recorder)
     try:
         stored = flow.propose(schedule("flow9"), requester="U1", text="/record …")
-        Background(services, lambda stored, note: None, card_lifetime=timedelta(seconds=-1)).expire()
+        background = Background(services, lambda stored, note: None, card_lifetime=timedelta(seconds=-1))
+        background.attach(flow)
+        background.expire()
+        assert recorder.events(stored.id) == [Event.EXPIRED]
         with pytest.raises(RequestStateError) as refused:
             flow.confirm(stored.id, user="U1")
         assert "expired" in refused.value.render("en")
         assert creates(fakes, "flow9") == 0
+        assert [e.action for e in sqlite_store.audit.events()] == ["expire"]
+    finally:
+        flow.close()
+
+
+def test_creates_cancels_and_denials_are_audited(
+    sqlite_store: SqlRequestStore, registry: ProviderRegistry, fakes: FakeProviders
+) -> None:
+    from bot.flow.services import Services
+    from bot.permissions import Action, PermissionSettings
+
+    rules = PermissionSettings(rules={**PermissionSettings().rules, Action.RECORD: ("UONLY",)})
+    config = Config(permissions=rules)
+    flow = Services(config=config, store=sqlite_store, providers=registry).flow(RecordingNotifier())
+    try:
+        with pytest.raises(PermissionDenied):
+            flow.propose(schedule("flow10"), requester="U1", text="/record live/flow10 …", channel="C1")
+        stored = flow.propose(schedule("flow10"), requester="UONLY", text="/record live/flow10 …")
+        flow.confirm(stored.id, user="UONLY")
+        flow.drain(timeout=30)
+        flow.cancel_task(stored.id, user="UONLY")
+        flow.drain(timeout=30)
+        events = [(e.action, e.outcome, e.actor) for e in sqlite_store.audit.events()]
+        assert events == [("denied", "denied", "U1"), ("create", "ok", "UONLY"), ("cancel", "ok", "UONLY")]
+        assert creates(fakes, "flow10") == 1
     finally:
         flow.close()

@@ -9,6 +9,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tests.fakes.providers import FakeProviders, Fault
@@ -224,3 +225,22 @@ def test_in_a_channel_the_bot_is_not_in_the_thread_reply_goes_through_the_respon
     assert len(in_thread) == 1
     assert in_thread[0]["response_type"] == "in_channel"
     assert "TaskId" in in_thread[0]["text"]
+
+
+def test_stopping_the_server_finishes_provider_calls_in_flight(
+    bot_server: BotServer, slack_api: FakeSlack, provider_fakes: FakeProviders, tmp_path: Path
+) -> None:
+    env = {**bot_server.env, "BOT_DATA_DIR": str(tmp_path / "data")}
+    second = BotServer(env, signing_secret=bot_server.signing_secret, cwd=str(tmp_path)).start()
+    try:
+        stream, channel, ts = unique("sigterm"), unique("CSIGTERM"), "1800000014.000100"
+        request_id = schedule(second, slack_api, stream, channel)
+        provider_fakes.volc.inject(Fault.delay(2), action="CreatePullRecordTask")
+        click(second, slack_api, "request_confirm", request_id, channel=channel, card_ts=ts)
+        deadline = time.monotonic() + 20
+        while not [c for c in provider_fakes.volc.calls_to("CreatePullRecordTask") if c.params.get("Stream") == stream]:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        second.stop()  # SIGTERM while the provider is still answering
+    assert "TaskId" in thread_replies(slack_api, channel, ts)[0].params["text"]

@@ -45,6 +45,10 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "card.status.failed": {"en": "Failed · {code}", "zh-CN": "失败 · {code}"},
     "card.status.unknown": {"en": "Outcome unknown · check the provider", "zh-CN": "结果未知 · 请到服务商控制台确认"},
+    "card.status.expired": {
+        "en": "Expired · nobody confirmed it in time; send the command again",
+        "zh-CN": "已过期 · 没有人及时确认；请重新发送命令",
+    },
     "card.status.cancelled": {"en": "Cancelled by {user}", "zh-CN": "已由 {user} 取消"},
     # --- the card's thread --------------------------------------------------------------------------------------
     "thread.scheduled": {
@@ -103,6 +107,10 @@ TEXT: dict[str, dict[str, str]] = {
     "slack.modal.target": {
         "en": "Stream (app/stream, device/stream id or channel id)",
         "zh-CN": "流（app/stream、设备/流 ID 或频道 ID）",
+    },
+    "slack.modal.sources": {
+        "en": "Source URLs (rtmp, flv, hls or srt; separate several with commas)",
+        "zh-CN": "源地址（rtmp、flv、hls 或 srt；多个用逗号分隔）",
     },
     "slack.modal.start": {"en": "Start", "zh-CN": "开始"},
     "slack.modal.end": {"en": "End", "zh-CN": "结束"},

@@ -17,15 +17,15 @@ def _run(args: argparse.Namespace) -> int:
 
     app, bot, settings = start_slack("serve")
 
-    def in_worker() -> None:
+    def worker_started() -> None:
         forget_connections(bot.services)
         bot.background.start()
 
-    try:
-        serve(app, host=settings.host, port=settings.port, after_fork=in_worker)
-    finally:
+    def worker_stopping() -> None:  # finish the provider calls already queued, so no outcome is lost
         bot.background.stop()
         bot.flow.close()
+
+    serve(app, host=settings.host, port=settings.port, after_fork=worker_started, before_exit=worker_stopping)
     return 0
 
 

@@ -7,6 +7,7 @@ import logging
 import threading
 from datetime import timedelta
 
+from bot.flow.requests import RequestFlow
 from bot.flow.services import Services
 from bot.scheduler import Scheduler, WindowJobs
 from bot.store.reconcile import Notify, reconcile_submitting
@@ -26,8 +27,13 @@ class Background:
         self.post_note = post_note
         self.window_jobs = WindowJobs(services.store, services.providers, post_note)
         self.scheduler = Scheduler(services.store.jobs, self.window_jobs.handlers(), clock=services.clock)
+        self.flow: RequestFlow | None = None  # set by attach(): told about expired cards
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def attach(self, flow: RequestFlow) -> None:
+        """The flow that announces expired cards (it is built after this, with :attr:`window_jobs` as its keeper)."""
+        self.flow = flow
 
     def reconcile(self) -> None:
         """Settle requests a dead process left in ``submitting`` (look-up where possible, else "unknown")."""
@@ -35,7 +41,10 @@ class Background:
 
     def expire(self) -> None:
         """Cards nobody answered within :data:`CARD_LIFETIME` can no longer be confirmed."""
-        self.services.store.expire_proposed(older_than=self.services.clock() - self.card_lifetime)
+        expired = self.services.store.expire_proposed(older_than=self.services.clock() - self.card_lifetime)
+        for stored in expired:
+            if self.flow is not None:
+                self.flow.announce_expired(stored)
 
     def start(self, interval: float = 5.0) -> None:
         """Start the scheduler thread: due jobs, reconciliation and expiry every ``interval`` seconds."""

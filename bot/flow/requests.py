@@ -47,6 +47,7 @@ class Event(enum.StrEnum):
     UNKNOWN = "unknown"  # the provider may or may not have acted; ``error`` explains
     CANCELLED = "cancelled"  # cancelled before confirming (``result`` None) or stopped at the provider
     CANCEL_FAILED = "cancel_failed"  # the provider refused to stop the task; ``error`` explains
+    EXPIRED = "expired"  # nobody answered the card in time
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,19 @@ class AuditTrail(Protocol):
         self, stored: StoredRequest, *, action: Any, outcome: Any, actor: str | None = None, detail: str | None = None
     ) -> object: ...
 
+    def record(
+        self,
+        *,
+        actor: str,
+        action: Any,
+        outcome: Any,
+        channel: str | None = None,
+        provider: str | None = None,
+        raw_text: str | None = None,
+        request: TaskRequest | None = None,
+        detail: str | None = None,
+    ) -> object: ...
+
 
 class Notifier(Protocol):
     """Where outcomes go: the Slack card and its thread, or the console. Must not raise."""
@@ -146,7 +160,11 @@ class RequestFlow:
     ) -> StoredRequest:
         """Check the request with its provider (raises :class:`~bot.errors.ValidationError`) and store it."""
         request = schedule.request
-        self.permissions.check_request(requester, request, channel)
+        try:
+            self.permissions.check_request(requester, request, channel)
+        except PermissionDenied as denied:
+            self._record_denial(requester, denied, channel=channel, raw_text=text, request=request)
+            raise
         self.providers.get(request.provider).validate(request, self.clock())
         return self.store.propose(
             request=request,
@@ -271,7 +289,11 @@ class RequestFlow:
         stored = self.store.get(request_id)
         if stored is None:
             raise RequestStateError("flow.unknown_request", request=request_id)
-        self.permissions.check_cancel(user, stored.requester, stored.request.provider, stored.channel)
+        try:
+            self.permissions.check_cancel(user, stored.requester, stored.request.provider, stored.channel)
+        except PermissionDenied as denied:
+            self._record_denial(user, denied, channel=stored.channel, raw_text=stored.text, request=stored.request)
+            raise
         if stored.state is RequestState.SCHEDULED and not stored.task_id and self.keeper is not None:
             waiting = self.keeper.cancel_before_start(request_id, user=user)
             if waiting is not None:  # the scheduler had not created it yet: nothing to stop at the provider
@@ -332,11 +354,35 @@ class RequestFlow:
         except Exception:  # the audit log must never stop a request
             log.exception("could not audit %s of request %s", action, stored.id)
 
+    def _record_denial(
+        self, actor: str, denied: PermissionDenied, *, channel: str | None, raw_text: str, request: TaskRequest
+    ) -> None:
+        if self.audit is None:
+            return
+        try:
+            self.audit.record(
+                actor=actor,
+                action="denied",
+                outcome="denied",
+                channel=channel,
+                provider=request.provider,
+                raw_text=raw_text,
+                request=request,
+                detail=denied.key,
+            )
+        except Exception:
+            log.exception("could not audit a permission denial for %s", actor)
+
     def _notify(self, outcome: Outcome) -> None:
         try:
             self.notifier.notify(outcome)
         except Exception:  # an adapter failure must never undo a settled request
             log.exception("notifier failed for %s on request %s", outcome.event, outcome.request.id)
+
+    def announce_expired(self, stored: StoredRequest) -> None:
+        """The store expired a card nobody answered: audit it and let the adapter update the card."""
+        self._record(stored, "expire", "ok")
+        self._notify(Outcome(Event.EXPIRED, stored))
 
     def _run(self, job: Callable[..., None], *args: Any) -> None:
         future = self._pool.submit(job, *args)

@@ -104,6 +104,8 @@ def status_line(outcome: Outcome) -> str:
         return ":x: " + text("card.status.failed", lang, code=f"`{stored.error_code or '-'}`")
     if outcome.event is Event.UNKNOWN:
         return ":grey_question: " + text("card.status.unknown", lang)
+    if outcome.event is Event.EXPIRED:
+        return ":hourglass: " + text("card.status.expired", lang)
     return ":no_entry_sign: " + text("card.status.cancelled", lang, user=who)
 
 

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from bot.slack.app import SlackBot
 
 CALLBACK_ID = "schedule_modal"
-FIELDS = ("provider", "target", "start", "end", "options")
 
 
 def modal_view(*, kind: Kind, person: Person, channel: str | None, default_provider: str) -> dict[str, Any]:
@@ -55,6 +54,11 @@ def modal_view(*, kind: Kind, person: Person, channel: str | None, default_provi
         "blocks": [
             block("provider", {"type": "static_select", "options": options, "initial_option": initial}),
             block("target", {"type": "plain_text_input", "placeholder": _plain("live/stream001")}),
+            *(
+                [block("sources", {"type": "plain_text_input", "placeholder": _plain("rtmp://src.example.com/live/x")})]
+                if kind == "relay"
+                else []
+            ),
             block("start", {"type": "datetimepicker"}),
             block("end", {"type": "datetimepicker"}),
             block("options", {"type": "plain_text_input", "placeholder": _plain("as mp4")}, optional=True),
@@ -76,6 +80,7 @@ def command_from_form(values: dict[str, dict[str, Any]], timezone: str) -> tuple
     provider = (values["provider"]["provider"].get("selected_option") or {}).get("value", "")
     target = str(values["target"]["target"].get("value") or "").strip()
     extra = str((values.get("options") or {}).get("options", {}).get("value") or "").strip()
+    sources = str((values.get("sources") or {}).get("sources", {}).get("value") or "").strip()
     zone = ZoneInfo(timezone)
     moments: dict[str, str] = {}
     problems: dict[str, str] = {}
@@ -85,7 +90,10 @@ def command_from_form(values: dict[str, dict[str, Any]], timezone: str) -> tuple
             problems[name] = "slack.modal.missing_time"
             continue
         moments[name] = datetime.fromtimestamp(int(picked), zone).strftime("%Y-%m-%d %H:%M")
-    typed = f"{target} from {moments.get('start', '')} to {moments.get('end', '')} on {provider} {extra}".strip()
+    window = f"{moments.get('start', '')} to {moments.get('end', '')}"
+    # a recording reads `<target> from <start> to <end>`, a relay `<target> from <url>[,<url>] <start> to <end>`
+    window = f"from {sources} {window}" if sources else f"from {window}"
+    typed = f"{target} {window} on {provider} {extra}".strip()
     return typed, problems
 
 

@@ -33,7 +33,12 @@ class SlackReplies:
         self._retry_handlers = retry_handlers or []
 
     def post_to_response_url(self, url: str, body: dict[str, Any]) -> bool:
-        response = WebhookClient(url, timeout=10, retry_handlers=self._retry_handlers).send_dict(body)
+        """Post to a ``response_url`` (at most 5 times within 30 minutes of the click); True when Slack took it."""
+        try:
+            response = WebhookClient(url, timeout=10, retry_handlers=self._retry_handlers).send_dict(body)
+        except OSError as exc:
+            log.warning("response_url post failed: %s", type(exc).__name__)
+            return False
         if response.status_code != 200:
             log.warning("response_url post answered %s", response.status_code)
         return response.status_code == 200
@@ -116,5 +121,5 @@ class SlackNotifier:
         if outcome.event is not Event.CANCEL_FAILED:
             self.replies.update_card(card, status_card(outcome))
         proposal_cancelled = outcome.event is Event.CANCELLED and outcome.result is None
-        if outcome.event is not Event.CONFIRMED and not proposal_cancelled:
+        if outcome.event not in (Event.CONFIRMED, Event.EXPIRED) and not proposal_cancelled:
             self.replies.reply_in_thread(card, thread_reply(outcome))

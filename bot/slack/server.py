@@ -57,12 +57,24 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         return self._application
 
 
-def serve(app: App, *, host: str, port: int, after_fork: Callable[[], None] | None = None) -> None:
-    """Serve ``app`` until stopped (SIGTERM/SIGINT). One worker process with many threads."""
+def serve(
+    app: App,
+    *,
+    host: str,
+    port: int,
+    after_fork: Callable[[], None] | None = None,
+    before_exit: Callable[[], None] | None = None,
+) -> None:
+    """Serve ``app`` until stopped (SIGTERM/SIGINT). One worker process with many threads. ``after_fork`` runs in
+    the worker as it starts (start background threads there), ``before_exit`` as it stops (finish provider calls)."""
 
     def post_fork(server: Any, worker: Any) -> None:
         if after_fork is not None:
             after_fork()
+
+    def worker_exit(server: Any, worker: Any) -> None:
+        if before_exit is not None:
+            before_exit()
 
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",
@@ -76,6 +88,7 @@ def serve(app: App, *, host: str, port: int, after_fork: Callable[[], None] | No
         "errorlog": "-",
         "loglevel": "info",
         "post_fork": post_fork,
+        "worker_exit": worker_exit,
         "proc_name": "live-record-bot",
         "control_socket_disable": True,  # gunicorn ≥ 25 would otherwise open a socket in $HOME
     }
