@@ -30,6 +30,17 @@ class BotSettings:
     timezone: str = "Asia/Shanghai"  # used when the person's own zone is unknown (console, CLI)
     date_order: Literal["MD", "DM"] = "MD"  # how 03/04 is read
     cst_means: Literal["China", "US-Central"] = "China"
+    card_lifetime_hours: float = 24.0  # a card nobody confirmed within this long expires
+    scheduler_interval_seconds: float = 5.0  # how often the bot's scheduler looks for due work
+    reconcile_after_seconds: float = 120.0  # a request in ``submitting`` this long has lost its process
+
+
+#: ``[bot]`` settings that are positive numbers: (name, smallest allowed value, example).
+_NUMBERS: tuple[tuple[str, float, str], ...] = (
+    ("card_lifetime_hours", 0.01, "24"),
+    ("scheduler_interval_seconds", 0.05, "5"),
+    ("reconcile_after_seconds", 1.0, "120"),
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +55,7 @@ class Config:
 
 
 def _load_bot(table: Mapping[str, Any], env: Mapping[str, str], problems: list[str]) -> BotSettings:
-    known = {"default_provider", "timezone", "date_order", "cst_means"}
+    known = {"default_provider", "timezone", "date_order", "cst_means", *(name for name, _, _ in _NUMBERS)}
     problems.extend(f"[bot] {key}: unknown setting" for key in table if key not in known)
     settings = BotSettings()
     provider = table.get("default_provider", settings.default_provider)
@@ -65,7 +76,14 @@ def _load_bot(table: Mapping[str, Any], env: Mapping[str, str], problems: list[s
     if cst not in ("China", "US-Central"):
         problems.append(f"[bot] cst_means: {cst!r} must be 'China' or 'US-Central'")
         cst = settings.cst_means
-    return BotSettings(default_provider=provider, timezone=str(zone), date_order=order, cst_means=cst)
+    numbers: dict[str, float] = {}
+    for name, least, example in _NUMBERS:
+        value = table.get(name, getattr(settings, name))
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < least:
+            problems.append(f"[bot] {name}: {value!r} must be a number of at least {least:g}, e.g. {example}")
+            value = getattr(settings, name)
+        numbers[name] = float(value)
+    return BotSettings(default_provider=provider, timezone=str(zone), date_order=order, cst_means=cst, **numbers)
 
 
 def _load_aliases(table: Mapping[str, Any], env: Mapping[str, str], problems: list[str]) -> dict[str, str]:

@@ -19,7 +19,7 @@ from bot.flow import Event, Outcome, describe
 from bot.flow.background import Background
 from bot.flow.card import provider_name, render_call
 from bot.flow.services import Services
-from bot.lifecycle import RequestState, StoredRequest
+from bot.lifecycle import StoredRequest
 
 USER = "console"
 QUIT = {"quit", "exit", "q", ":q", "退出"}
@@ -67,7 +67,9 @@ class ConsoleNotifier:
         elif outcome.event is Event.SCHEDULED:
             line = text("card.status.waiting", lang, user=USER)
         elif outcome.event is Event.EXPIRED:
-            line = f"[{stored.id}] " + text("card.status.expired", lang)
+            line = f"[{stored.id}] " + (
+                outcome.note.render(lang) if outcome.note else text("card.status.expired", lang)
+            )
         elif outcome.event is Event.CANCELLED:
             line = text("card.status.cancelled", lang, user=USER)
             if stored.task_id:
@@ -197,11 +199,6 @@ class Console:
             self.say(f"{stored.id} · {stored.request.kind} {stored.request.target.label()} · {stored.state}{task}")
 
     def cancel(self, command: CancelTask) -> None:
-        stored = self.services.store.find(command.task)
-        if stored is None:
-            raise BotError("flow.unknown_request", request=command.task)
-        if stored.state is RequestState.PROPOSED:
-            self.flow.cancel_proposal(stored.id, user=USER)
-        else:
-            self.flow.cancel_task(stored.id, user=USER)
-            self.flow.drain()
+        """``cancel <id or TaskId>``: the outcome is printed by the notifier."""
+        self.flow.cancel(command.task, user=USER)
+        self.flow.drain()

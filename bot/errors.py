@@ -181,3 +181,15 @@ class OutcomeUnknown(ProviderError):
     """The provider may or may not have acted (a create timed out or got a 5xx and no look-up settled it)."""
 
     default_key = "provider.outcome_unknown"
+
+    def render(self, lang: str = "en") -> str:
+        """What happened, that the task may exist, and what to check — with the RequestId when there is one."""
+        from bot.catalogue import has, text
+
+        name_key = f"provider.name.{self.provider}"
+        name = text(name_key, lang) if has(name_key) else self.provider
+        reason = self.message or self.code
+        rendered = text(self.key, lang, provider=name, code=self.code, reason=reason)
+        if self.request_id:
+            rendered += "\n" + text("provider.outcome_unknown.request_id", lang, request_id=self.request_id)
+        return rendered

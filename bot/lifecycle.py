@@ -120,13 +120,18 @@ class RequestStore(Protocol):
         lang: str,
         channel: str | None = None,
         card: CardRef | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> StoredRequest:
-        """Record a new request in ``proposed`` and return it with its new id."""
+        """Record a new request in ``proposed`` and return it with its new id (``extra`` kept as given)."""
         ...
 
     def get(self, request_id: str) -> StoredRequest | None: ...
 
     def find_by_task_id(self, provider: str, task_id: str) -> StoredRequest | None: ...
+
+    def find(self, reference: str) -> StoredRequest | None:
+        """A request by our id or by a provider TaskId (what ``/record cancel …`` takes)."""
+        ...
 
     def transition(
         self,

@@ -120,10 +120,11 @@ class Scheduler:
             handler(Due(job=job, now=now, late_by=late_by, missed=missed, final_attempt=final))
         except Exception as exc:
             log.exception("job %s failed (attempt %s of %s)", job.key, job.attempts, self.max_attempts)
+            error = type(exc).__name__  # the log has the details; the store keeps no message that might hold a secret
             if final:
-                self.jobs.finish(job, JobStatus.FAILED, error=repr(exc))
+                self.jobs.finish(job, JobStatus.FAILED, error=error)
             else:
-                self.jobs.retry_later(job, at=now + self.retry_delay, error=repr(exc))
+                self.jobs.retry_later(job, at=now + self.retry_delay, error=error)
             return
         self.jobs.finish(job, JobStatus.MISSED if missed else JobStatus.DONE)
 
@@ -168,6 +169,10 @@ class WindowJobs:
             self.store.jobs.cancel_for_request(request_id)
         return cancelled
 
+    def cancel_jobs(self, request_id: str) -> int:
+        """Drop the pending jobs of a request whose task a person stopped (the end must not stop it again)."""
+        return self.store.jobs.cancel_for_request(request_id)
+
     def start(self, due: Due) -> None:
         """At the window's start: create the task (late if need be), or report a window missed entirely."""
         stored = self._request(due)
@@ -196,7 +201,8 @@ class WindowJobs:
             return
         except Exception as exc:
             log.exception("starting request %s crashed", stored.id)
-            self._start_failed(starting, OutcomeUnknown(provider_key, "InternalError", repr(exc)), unknown=True)
+            crash = OutcomeUnknown(provider_key, "InternalError", f"unexpected {type(exc).__name__} in the bot")
+            self._start_failed(starting, crash, unknown=True)
             return
         running = self.store.transition(
             stored.id,

@@ -126,3 +126,15 @@ def test_procfile_runs_the_bot() -> None:
     lines = dict(line.split(":", 1) for line in (ROOT / "Procfile").read_text(encoding="utf-8").splitlines() if line)
     assert "python -m bot serve" in lines["web"]
     assert "python -m bot socket" in lines["worker"]
+
+
+def test_outcome_unknown_names_the_provider_and_shows_a_request_id_only_when_known() -> None:
+    from bot.errors import OutcomeUnknown
+
+    without = OutcomeUnknown("qcloud", "Timeout", "no answer within 10 s", None).render("en")
+    assert "Tencent LVB" in without
+    assert "no answer within 10 s" in without
+    assert "RequestId" not in without
+    with_id = OutcomeUnknown("volc", "InternalError", "boom", "REQ-77").render("zh-CN")
+    assert "火山引擎" in with_id
+    assert "REQ-77" in with_id

@@ -130,5 +130,5 @@ def test_a_sub_code_falls_back_to_its_parent_explanation() -> None:
 
 def test_outcome_unknown_keeps_its_own_sentence() -> None:
     error = OutcomeUnknown("tencent", "Timeout", "no answer within 1 s", None, action="CreateRecordTask")
-    assert "may or may not exist" in error.render("en")
+    assert "may or may not have been created" in error.render("en")
     assert "控制台确认" in error.render("zh-CN")

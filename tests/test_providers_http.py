@@ -171,7 +171,7 @@ def test_unclear_outcome_is_looked_up_and_reported_unknown_when_not_found(
         provider_registry.get("volc").create(volc_record())
     assert info.value.code == code
     assert [c.action for c in fake_providers.volc.calls] == ["CreatePullRecordTask", "ListPullRecordTask"]
-    assert "may or may not exist" in info.value.render("en")
+    assert "may or may not have been created" in info.value.render("en")
 
 
 @pytest.mark.parametrize("fault", [Fault.delay(2.5), Fault.http_status(503, acts=True), Fault.reset(acts=True)])

@@ -228,13 +228,14 @@ def test_a_crashing_handler_is_retried_then_failed(sqlite_store: SqlRequestStore
 
     def flaky(due: Due) -> None:
         calls.append(due)
-        raise RuntimeError("boom")
+        raise RuntimeError("boom secret-value")
 
     sqlite_store.jobs.schedule(key="remind:1", kind="remind", due_at=T0)
     scheduler = Scheduler(sqlite_store.jobs, {"remind": flaky}, clock=clock, max_attempts=2)
     scheduler.run_due()
     job = sqlite_store.jobs.get("remind:1")
-    assert job is not None and job.status is JobStatus.PENDING and "boom" in (job.last_error or "")
+    assert job is not None and job.status is JobStatus.PENDING
+    assert job.last_error == "RuntimeError"  # the type only: an exception's text might hold a secret
     assert scheduler.run_due() == []  # not before the retry delay
     clock.now += scheduler.retry_delay
     scheduler.run_due()

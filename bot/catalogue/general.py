@@ -27,9 +27,13 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "provider.outcome_unknown": {
         "en": (
-            "{provider} did not answer clearly ({code}), so the task may or may not exist. "
-            "Check the {provider} console before trying again. (RequestId {request_id})"
+            "{provider} did not give a clear answer ({code}: {reason}), so the task may or may not have been created. "
+            "Check the {provider} console before trying again: sending it twice could record twice."
         ),
-        "zh-CN": "{provider} 没有给出明确答复（{code}），任务可能已创建也可能没有。请先在 {provider} 控制台确认，再重试。（RequestId {request_id}）",
+        "zh-CN": "{provider} 没有给出明确答复（{code}：{reason}），任务可能已创建，也可能没有。请先在{provider}控制台确认再重试，重复提交可能会录制两次。",
+    },
+    "provider.outcome_unknown.request_id": {
+        "en": "RequestId {request_id}: quote it to the provider's support.",
+        "zh-CN": "RequestId {request_id}：联系云服务商技术支持时请提供。",
     },
 }

@@ -72,4 +72,33 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The bot restarted while creating this task on {provider}, which cannot be looked up, so it may or may not exist. Check the {provider} console for {target} before trying again.",
         "zh-CN": "在 {provider} 上创建这个任务时机器人重启了，而 {provider} 无法查询任务，所以任务可能已创建也可能没有。请先在 {provider} 控制台检查 {target}，再决定是否重试。",
     },
+    # --- cards, list and cancel (bot/flow, bot/slack) ---
+    "card.note.zone_unknown": {
+        "en": "I couldn't read your Slack time zone, so times are in {timezone} — check them before you confirm.",
+        "zh-CN": "无法读取你的 Slack 时区，所以时间按 {timezone} 理解——确认前请核对时间。",
+    },
+    "card.status.expired_within": {
+        "en": "Expired — nobody confirmed within {hours} h; send the command again if you still need it",
+        "zh-CN": "已过期——{hours} 小时内没有人确认；如仍需要，请重新发送命令",
+    },
+    "list.heading.channel": {
+        "en": "Upcoming and running in this channel ({count}):",
+        "zh-CN": "本频道即将开始和进行中的任务（{count} 个）：",
+    },
+    "list.heading.mine": {
+        "en": "Your upcoming and running requests ({count}):",
+        "zh-CN": "你即将开始和进行中的请求（{count} 个）：",
+    },
+    "list.heading.failures": {
+        "en": "Failed or unsure in the last {hours} h ({count}):",
+        "zh-CN": "最近 {hours} 小时内失败或结果未知的（{count} 个）：",
+    },
+    "list.nothing_active": {
+        "en": "Nothing upcoming or running here. Schedule one with `/record live/stream001 from 15:00 to 15:30 on volc`.",
+        "zh-CN": "这里没有即将开始或进行中的任务。可以这样预约：`/record live/stream001 明天 15:00 到 15:30 on volc`。",
+    },
+    "list.cancel_done": {
+        "en": "Cancelled {request}.",
+        "zh-CN": "已取消 {request}。",
+    },
 }

@@ -103,7 +103,7 @@ COMMANDS: tuple[CommandEntry, ...] = (
         words=("cancel", "取消", "stop", "停止"),
         usage={"en": "/{kind} cancel <id>", "zh-CN": "/{kind} cancel <编号>"},
         summary={"en": "cancel a task by its id or TaskId", "zh-CN": "按编号或 TaskId 取消任务"},
-        examples={"en": ("/{kind} cancel 42",), "zh-CN": ("/{kind} 取消 42",)},
+        examples={"en": ("/{kind} cancel rk4q2mz",), "zh-CN": ("/{kind} 取消 rk4q2mz",)},
     ),
     CommandEntry(
         action="help",

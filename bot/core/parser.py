@@ -126,9 +126,9 @@ def _parse(raw: str, *, now: datetime, tz: str, config: Config, kind: Kind | Non
         return ListTasks(kind=kind, mine=len(tokens) > 1, lang=lang)
     if action == "cancel":
         if len(tokens) < 2:
-            raise Problem("parse.cancel_needs_id", example=f"/{kind} cancel 42")
+            raise Problem("parse.cancel_needs_id", example=f"/{kind} cancel rk4q2mz")
         if len(tokens) > 2 or not _TASK_ID.fullmatch(tokens[1]):
-            raise Problem("parse.bad_task_id", quote=" ".join(tokens[1:]), example=f"/{kind} cancel 42")
+            raise Problem("parse.bad_task_id", quote=" ".join(tokens[1:]), example=f"/{kind} cancel rk4q2mz")
         return CancelTask(kind=kind, task=tokens[1], lang=lang)
     return _schedule(tokens, kind, now=now, tz=tz, config=config, lang=lang, ctx=ctx)
 

@@ -1,6 +1,7 @@
 """The adapter-neutral request flow (used by the Slack app and the console) and what a card says."""
 
 from bot.flow.card import CardContent, describe
-from bot.flow.requests import Event, Notifier, Outcome, ProviderLookup, RequestFlow, mention
+from bot.flow.ports import ProviderLookup
+from bot.flow.requests import Event, Notifier, Outcome, RequestFlow, mention
 
 __all__ = ["CardContent", "Event", "Notifier", "Outcome", "ProviderLookup", "RequestFlow", "describe", "mention"]

@@ -1,5 +1,6 @@
-"""Work that runs beside the adapters: the scheduler (windows the provider cannot keep, e.g. trro) and restart
-reconciliation of requests left in ``submitting``. Both come from :mod:`bot.scheduler` and :mod:`bot.store`."""
+"""Work that runs beside the adapters: the scheduler (windows the provider cannot keep, e.g. trro), restart
+reconciliation of requests left in ``submitting``, and expiry of unanswered cards. All of it is timed by the ``[bot]``
+settings ``scheduler_interval_seconds``, ``reconcile_after_seconds`` and ``card_lifetime_hours``."""
 
 from __future__ import annotations
 
@@ -14,16 +15,19 @@ from bot.store.reconcile import Notify, reconcile_submitting
 
 log = logging.getLogger(__name__)
 
-#: A card nobody answered for this long can no longer be confirmed ("this request is already expired").
-CARD_LIFETIME = timedelta(hours=24)
+#: Slack stops retrying an event within minutes; remembering event ids for a day is plenty.
+SEEN_EVENTS_KEPT = timedelta(days=1)
 
 
 class Background:
     """Owns the scheduler thread. ``post_note`` posts a sentence in a request's thread (the adapter decides how)."""
 
-    def __init__(self, services: Services, post_note: Notify, *, card_lifetime: timedelta = CARD_LIFETIME) -> None:
+    def __init__(self, services: Services, post_note: Notify, *, card_lifetime: timedelta | None = None) -> None:
         self.services = services
-        self.card_lifetime = card_lifetime
+        settings = services.config.bot
+        self.card_lifetime = card_lifetime or timedelta(hours=settings.card_lifetime_hours)
+        self.interval = settings.scheduler_interval_seconds
+        self.reconcile_after = timedelta(seconds=settings.reconcile_after_seconds)
         self.post_note = post_note
         self.window_jobs = WindowJobs(services.store, services.providers, post_note)
         self.scheduler = Scheduler(services.store.jobs, self.window_jobs.handlers(), clock=services.clock)
@@ -36,21 +40,28 @@ class Background:
         self.flow = flow
 
     def reconcile(self) -> None:
-        """Settle requests a dead process left in ``submitting`` (look-up where possible, else "unknown")."""
-        reconcile_submitting(self.services.store, self.services.providers, self.post_note)
+        """Settle requests a dead process left in ``submitting`` (look-up where possible, else "unknown"), and submit
+        those it left ``confirmed`` before their provider call started (they never reached the provider)."""
+        reconcile_submitting(
+            self.services.store, self.services.providers, self.post_note, stale_after=self.reconcile_after
+        )
+        if self.flow is not None:
+            self.flow.resume_confirmed(older_than=self.services.clock() - self.reconcile_after)
 
     def expire(self) -> None:
-        """Cards nobody answered within :data:`CARD_LIFETIME` can no longer be confirmed."""
-        expired = self.services.store.expire_proposed(older_than=self.services.clock() - self.card_lifetime)
-        for stored in expired:
+        """Cards nobody answered within the card lifetime can no longer be confirmed; old event ids are dropped."""
+        store, now = self.services.store, self.services.clock()
+        for stored in store.expire_proposed(older_than=now - self.card_lifetime):
             if self.flow is not None:
                 self.flow.announce_expired(stored)
+        store.seen.forget_older_than(now - SEEN_EVENTS_KEPT)
 
-    def start(self, interval: float = 5.0) -> None:
-        """Start the scheduler thread: due jobs, reconciliation and expiry every ``interval`` seconds."""
+    def start(self, interval: float | None = None) -> None:
+        """Start the scheduler thread: due jobs, reconciliation and expiry every ``interval`` seconds (default: the
+        configured ``scheduler_interval_seconds``)."""
         if self._thread is None:
             self._thread = self.scheduler.start_thread(
-                self._stop, interval=interval, also=(self.reconcile, self.expire)
+                self._stop, interval=interval or self.interval, also=(self.reconcile, self.expire)
             )
 
     def stop(self) -> None:

@@ -5,12 +5,15 @@ Times are shown absolute, in the requester's zone, with the zone named; adapters
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.catalogue import normalize_lang, text
 from bot.core.model import Note, TaskRequest, Window, options_to_dict
+from bot.lifecycle import StoredRequest
 from providers.base import PlannedCall
 
 _WEEKDAYS = {
@@ -120,3 +123,14 @@ def render_call(call: PlannedCall) -> str:
     if call.send_at is not None:
         lines.insert(0, f"# sent at {call.send_at.isoformat()}")
     return "\n".join(lines)
+
+
+def notes_to_json(notes: Sequence[Note]) -> list[dict[str, Any]]:
+    """Card notes as stored in a request's ``extra``."""
+    return [{"key": note.key, "params": dict(note.params)} for note in notes]
+
+
+def notes_of(stored: StoredRequest) -> tuple[Note, ...]:
+    """The card notes kept with a request (see :meth:`bot.flow.RequestFlow.propose`)."""
+    found = stored.extra.get("notes") or []
+    return tuple(Note(str(n["key"]), tuple((str(k), str(v)) for k, v in n.get("params", {}).items())) for n in found)

@@ -11,17 +11,19 @@ from __future__ import annotations
 import enum
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from bot.core.model import Schedule, TaskRequest
+from bot.core.model import Note, Schedule, TaskRequest
 from bot.errors import BotError, OutcomeUnknown, PermissionDenied, ProviderError, RequestStateError, Retry
+from bot.flow.card import notes_to_json
+from bot.flow.ports import AuditTrail, ProviderLookup, WindowKeeper
 from bot.lifecycle import ACTIVE_STATES, CardRef, RequestState, RequestStore, StoredRequest
 from bot.permissions import Permissions
-from providers.base import PlannedCall, Provider, TaskResult
+from providers.base import PlannedCall, TaskResult
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +32,6 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-class ProviderLookup(Protocol):
-    """What the flow needs from the provider registry."""
-
-    def get(self, key: str) -> Provider: ...
 
 
 class Event(enum.StrEnum):
@@ -58,6 +54,7 @@ class Outcome:
     request: StoredRequest
     result: TaskResult | None = None
     error: BotError | None = None
+    note: Note | None = None  # a sentence that goes with the event (e.g. how long a card waited before it expired)
 
     @property
     def retry_is_safe(self) -> bool:
@@ -80,39 +77,6 @@ class AlreadySettled(RequestStateError):
         return text(self.key, lang, request=self.params["request"], state=text(f"flow.state.{self.state}", lang))
 
 
-class WindowKeeper(Protocol):
-    """Keeps the window for providers that cannot (trro): :class:`bot.scheduler.WindowJobs` fits."""
-
-    def plan(self, stored: StoredRequest) -> StoredRequest | None:
-        """Add start/stop jobs for a request in ``submitting`` and move it to ``scheduled``."""
-        ...
-
-    def cancel_before_start(self, request_id: str, *, user: str) -> StoredRequest | None:
-        """Cancel a scheduled request whose task was not created yet (None when it already started)."""
-        ...
-
-
-class AuditTrail(Protocol):
-    """Where creates, cancels and failures are recorded: :class:`bot.store.AuditLog` fits."""
-
-    def record_request(
-        self, stored: StoredRequest, *, action: Any, outcome: Any, actor: str | None = None, detail: str | None = None
-    ) -> object: ...
-
-    def record(
-        self,
-        *,
-        actor: str,
-        action: Any,
-        outcome: Any,
-        channel: str | None = None,
-        provider: str | None = None,
-        raw_text: str | None = None,
-        request: TaskRequest | None = None,
-        detail: str | None = None,
-    ) -> object: ...
-
-
 class Notifier(Protocol):
     """Where outcomes go: the Slack card and its thread, or the console. Must not raise."""
 
@@ -133,8 +97,10 @@ class RequestFlow:
         permissions: Permissions | None = None,
         keeper: WindowKeeper | None = None,
         audit: AuditTrail | None = None,
+        card_lifetime: timedelta = timedelta(hours=24),
     ) -> None:
         self.store = store
+        self.card_lifetime = card_lifetime
         self.permissions = permissions or Permissions()
         self.keeper = keeper
         self.audit = audit
@@ -145,6 +111,7 @@ class RequestFlow:
         self._stopping: set[str] = set()  # requests whose provider cancel is under way in this process
         self._lock = threading.Lock()
         self._pending: set[Future[None]] = set()
+        self._queued: set[str] = set()  # confirmed requests whose provider call waits in this process's pool
 
     # --- before confirming ----------------------------------------------------------------------------------------
 
@@ -157,8 +124,10 @@ class RequestFlow:
         lang: str | None = None,
         channel: str | None = None,
         card: CardRef | None = None,
+        notes: Sequence[Note] = (),
     ) -> StoredRequest:
-        """Check the request with its provider (raises :class:`~bot.errors.ValidationError`) and store it."""
+        """Check the request with its provider (raises :class:`~bot.errors.ValidationError`) and store it, with the
+        card's notes (the parser's, then ``notes`` from the adapter) so every later version of the card shows them."""
         request = schedule.request
         try:
             self.permissions.check_request(requester, request, channel)
@@ -174,6 +143,7 @@ class RequestFlow:
             lang=lang or schedule.lang,
             channel=channel,
             card=card,
+            extra={"notes": notes_to_json((*schedule.notes, *notes))},
         )
 
     def plan(self, request: TaskRequest) -> list[PlannedCall]:
@@ -183,9 +153,20 @@ class RequestFlow:
         provider.validate(request, now)
         return provider.plan(request, now)
 
+    def cancel(self, reference: str, *, user: str, card: CardRef | None = None) -> StoredRequest:
+        """Cancel whatever the request is waiting for: the card (nobody confirmed yet), the bot's own schedule, or the
+        provider task. ``reference`` is our id or a provider TaskId (``/record cancel …``, a list's Cancel button).
+        The requester may, and whoever has ``cancel_any``; a provider stop reports through the notifier."""
+        stored = self.store.find(reference)
+        if stored is None:
+            raise RequestStateError("flow.unknown_request", request=reference.strip())
+        if stored.state is RequestState.PROPOSED:
+            return self.cancel_proposal(stored.id, user=user, card=card)
+        return self.cancel_task(stored.id, user=user)
+
     def cancel_proposal(self, request_id: str, *, user: str, card: CardRef | None = None) -> StoredRequest:
-        """Cancel a request nobody confirmed yet. Only the requester may; no provider is called."""
-        self._owned(request_id, user)
+        """Cancel a request nobody confirmed yet (the requester, or someone with ``cancel_any``); no provider call."""
+        self._may_cancel(request_id, user)
         if card is not None:
             self.store.set_card(request_id, card)
         settled = self.store.transition(
@@ -214,8 +195,25 @@ class RequestFlow:
         if settled is None:
             raise self._already_settled(request_id)
         self._notify(Outcome(Event.CONFIRMED, settled))
-        self._run(self._submit, settled)
+        self._queue_submit(settled)
         return settled
+
+    def resume_confirmed(self, *, older_than: datetime) -> list[StoredRequest]:
+        """Queue the provider call of requests confirmed before ``older_than`` whose call never started because
+        their process died first (``kill -9`` with calls still queued). Calls this process already queued are left
+        alone; with several replicas only one can move each request on to ``submitting``."""
+        waiting = self.store.list_requests(states={RequestState.CONFIRMED}, limit=1000)
+        with self._lock:
+            stale = [s for s in waiting if s.updated_at < older_than and s.id not in self._queued]
+        for stored in stale:
+            log.warning("request %s was confirmed but never submitted (restart?): submitting it now", stored.id)
+            self._queue_submit(stored)
+        return stale
+
+    def _queue_submit(self, confirmed: StoredRequest) -> None:
+        with self._lock:
+            self._queued.add(confirmed.id)
+        self._run(self._submit, confirmed)
 
     def retry(self, request_id: str, *, user: str) -> StoredRequest:
         """Propose the same request again (same card) and confirm it at once. Only after a failure."""
@@ -230,10 +228,13 @@ class RequestFlow:
             lang=old.lang,
             channel=old.channel,
             card=old.card,
+            extra=old.extra,
         )
         return self.confirm(fresh.id, user=user)
 
     def _submit(self, confirmed: StoredRequest) -> None:
+        with self._lock:
+            self._queued.discard(confirmed.id)
         stored = self.store.transition(confirmed.id, from_states={RequestState.CONFIRMED}, to=RequestState.SUBMITTING)
         if stored is None:  # cancelled or settled elsewhere while queued
             return
@@ -286,14 +287,7 @@ class RequestFlow:
     def cancel_task(self, request_id: str, *, user: str) -> StoredRequest:
         """Ask the provider to stop or delete the task of a scheduled request; the outcome arrives via the notifier.
         The requester may, and whoever has the ``cancel_any`` permission."""
-        stored = self.store.get(request_id)
-        if stored is None:
-            raise RequestStateError("flow.unknown_request", request=request_id)
-        try:
-            self.permissions.check_cancel(user, stored.requester, stored.request.provider, stored.channel)
-        except PermissionDenied as denied:
-            self._record_denial(user, denied, channel=stored.channel, raw_text=stored.text, request=stored.request)
-            raise
+        stored = self._may_cancel(request_id, user)
         if stored.state is RequestState.SCHEDULED and not stored.task_id and self.keeper is not None:
             waiting = self.keeper.cancel_before_start(request_id, user=user)
             if waiting is not None:  # the scheduler had not created it yet: nothing to stop at the provider
@@ -319,11 +313,14 @@ class RequestFlow:
             self._notify(Outcome(Event.CANCEL_FAILED, stored, error=error))
         except Exception:
             log.exception("provider cancel crashed for request %s", stored.id)
+            self._record(stored, "cancel", "failed", detail="InternalError", actor=user)
             self._notify(Outcome(Event.CANCEL_FAILED, stored, error=BotError()))
         else:
             settled = self.store.transition(
                 stored.id, from_states=ACTIVE_STATES, to=RequestState.CANCELLED, settled_by=user
             )
+            if settled is not None and self.keeper is not None:
+                self.keeper.cancel_jobs(stored.id)  # a trro window: the scheduler must not stop it again
             self._record(settled or stored, "cancel", "ok", actor=user)
             self._notify(Outcome(Event.CANCELLED, settled or replace(stored, settled_by=user), result=result))
         finally:
@@ -338,6 +335,17 @@ class RequestFlow:
             raise RequestStateError("flow.unknown_request", request=request_id)
         if stored.requester != user:
             raise PermissionDenied("flow.only_requester", requester=mention(stored.requester))
+        return stored
+
+    def _may_cancel(self, request_id: str, user: str) -> StoredRequest:
+        stored = self.store.get(request_id)
+        if stored is None:
+            raise RequestStateError("flow.unknown_request", request=request_id)
+        try:
+            self.permissions.check_cancel(user, stored.requester, stored.request.provider, stored.channel)
+        except PermissionDenied as denied:
+            self._record_denial(user, denied, channel=stored.channel, raw_text=stored.text, request=stored.request)
+            raise
         return stored
 
     def _already_settled(self, request_id: str) -> AlreadySettled:
@@ -382,7 +390,8 @@ class RequestFlow:
     def announce_expired(self, stored: StoredRequest) -> None:
         """The store expired a card nobody answered: audit it and let the adapter update the card."""
         self._record(stored, "expire", "ok")
-        self._notify(Outcome(Event.EXPIRED, stored))
+        hours = f"{self.card_lifetime.total_seconds() / 3600:g}"
+        self._notify(Outcome(Event.EXPIRED, stored, note=Note("card.status.expired_within", (("hours", hours),))))
 
     def _run(self, job: Callable[..., None], *args: Any) -> None:
         future = self._pool.submit(job, *args)

@@ -8,11 +8,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from bot.config import PROVIDER_KEYS, Config, load_config
 from bot.core.model import Command, Kind
 from bot.errors import ConfigError
-from bot.flow.requests import AuditTrail, Clock, Notifier, ProviderLookup, RequestFlow, WindowKeeper, utc_now
+from bot.flow.ports import AuditTrail, ProviderLookup, WindowKeeper
+from bot.flow.requests import Clock, Notifier, RequestFlow, utc_now
 from bot.permissions import Action, GroupMembers, Permissions
 from bot.store import SqlRequestStore
 
@@ -65,6 +67,7 @@ class Services:
             permissions=self.permissions(),
             keeper=keeper,
             audit=audit,
+            card_lifetime=timedelta(hours=self.config.bot.card_lifetime_hours),
         )
 
 

@@ -6,7 +6,8 @@ Read in this order:
 - :mod:`bot.slack.app` — the Bolt app: Web API client with retry handlers, listener pool, listeners registered.
 - :mod:`bot.slack.slash`, :mod:`bot.slack.mentions`, :mod:`bot.slack.modal` — the three ways a command arrives;
   all three hand the text to :func:`bot.slack.commands.answer_command`.
-- :mod:`bot.slack.actions` — Confirm, Cancel, Retry and Cancel-task buttons (ack first, then settle once).
+- :mod:`bot.slack.actions` — Confirm, Cancel, Retry, Cancel-task and list Cancel buttons (ack first, then settle
+  once).
 - :mod:`bot.slack.cards` — every Block Kit message; :mod:`bot.slack.replies` — posting them (response_url fallback)
   and the flow's notifier.
 - :mod:`bot.slack.users` — ``users.info`` (zone, language) and user-group members, cached.

@@ -1,4 +1,4 @@
-"""Buttons: Confirm and Cancel on the card, Cancel task and Retry in its thread.
+"""Buttons: Confirm and Cancel on the card, Cancel task and Retry in its thread, Cancel next to a listed request.
 
 Every click is acknowledged first; the request id in the button value lets the store settle it exactly once, so
 double taps and repeated payloads do nothing more. Refusals are ephemeral (only the clicker sees them).
@@ -11,10 +11,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import BotError, RequestStateError
 from bot.lifecycle import CardRef
-from bot.slack.cards import CANCEL, CONFIRM, RETRY, STOP, plain_message
+from bot.slack.cards import CANCEL, CONFIRM, LIST_CANCEL, RETRY, STOP, plain_message
+from bot.slack.commands import cancel_answer
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackBot
@@ -40,6 +42,12 @@ def register(app: App, bot: SlackBot) -> None:
     def handle(act: Callable[[str, str, dict[str, Any]], object]) -> Callable[..., None]:
         def listener(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
             ack()
+            try:
+                clicked(body, action)
+            except Exception:  # after the ack it can only be logged (escaping, Bolt would hold the answer 3 s)
+                log.exception("a click could not be handled")
+
+        def clicked(body: dict[str, Any], action: dict[str, Any]) -> None:
             user = body["user"]["id"]
             request_id = str(action.get("value", ""))
             try:
@@ -51,6 +59,9 @@ def register(app: App, bot: SlackBot) -> None:
                 _refuse(bot, body, user, error)
             except BotError as error:
                 _refuse(bot, body, user, error)
+            except SQLAlchemyError:  # the database did not answer: nothing was settled, the buttons still work
+                log.exception("the database failed while handling a click on request %s", request_id)
+                _refuse(bot, body, user, BotError("faults.store_unavailable"))
 
         return listener
 
@@ -58,6 +69,17 @@ def register(app: App, bot: SlackBot) -> None:
     app.action(CANCEL)(handle(lambda rid, user, body: flow.cancel_proposal(rid, user=user, card=card_from_click(body))))
     app.action(RETRY)(handle(lambda rid, user, body: flow.retry(rid, user=user)))
     app.action(STOP)(handle(lambda rid, user, body: flow.cancel_task(rid, user=user)))
+
+    def cancel_listed(request_id: str, user: str, body: dict[str, Any]) -> None:
+        message = cancel_answer(flow, request_id, user=user, lang=bot.users.lookup(user).lang)
+        bot.replies.ephemeral(
+            channel=(body.get("channel") or {}).get("id"),
+            user=user,
+            message=message,
+            response_url=body.get("response_url"),
+        )
+
+    app.action(LIST_CANCEL)(handle(cancel_listed))
 
 
 def _refuse(bot: SlackBot, body: dict[str, Any], user: str, error: BotError) -> None:

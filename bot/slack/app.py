@@ -10,7 +10,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, RetryHandler
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
@@ -26,7 +26,7 @@ from bot.slack.users import GroupDirectory, UserDirectory
 log = logging.getLogger(__name__)
 
 LISTENER_THREADS = 32  # Bolt's default of 5 starves under load: acks wait behind listeners still running
-USERS_INFO_TIMEOUT = 2  # seconds; users.info runs before the ack
+USERS_INFO_TIMEOUT = 1  # seconds; users.info runs before the ack, which Slack wants within 3 s
 
 
 @dataclass
@@ -74,4 +74,14 @@ def build_app(settings: SlackSettings, services: Services, *, socket_mode: bool 
     actions.register(app, bot)
     mentions.register(app, bot)
     modal.register(app, bot)
+    app.error(answer_unreadable)
     return app, bot
+
+
+def answer_unreadable(error: Exception, response: BoltResponse | None) -> None:
+    """A listener or middleware failed before acknowledging (a payload missing fields, or of the wrong shape):
+    answer a clean 400 instead of Bolt's 500, and log what failed (never the payload: it may carry secrets)."""
+    log.error("could not handle a Slack request: %s", type(error).__name__, exc_info=error)
+    if response is not None and response.status >= 500:
+        response.status = 400
+        response.body = "This request was not understood."

@@ -13,8 +13,8 @@ from typing import Any
 from bot.catalogue import text
 from bot.core.model import Note
 from bot.flow import CardContent, Event, Outcome, describe, mention
-from bot.flow.card import render_call
-from bot.lifecycle import StoredRequest
+from bot.flow.card import format_window, notes_of, provider_name, render_call
+from bot.lifecycle import ACTIVE_STATES, RequestState, StoredRequest
 from providers.base import PlannedCall
 
 Block = dict[str, Any]
@@ -24,7 +24,10 @@ CONFIRM = "request_confirm"
 CANCEL = "request_cancel"
 RETRY = "request_retry"
 STOP = "task_cancel"
-ACTION_IDS = (CONFIRM, CANCEL, RETRY, STOP)
+LIST_CANCEL = "list_cancel"  # Cancel next to an item of `/record list`
+ACTION_IDS = (CONFIRM, CANCEL, RETRY, STOP, LIST_CANCEL)
+#: States a Cancel button in a list can act on (the card itself, the bot's schedule, or the provider task).
+CANCELLABLE = frozenset({RequestState.PROPOSED, *ACTIVE_STATES})
 
 
 def escape(value: str) -> str:
@@ -37,13 +40,14 @@ def local_time(moment: datetime, fallback: str) -> str:
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{escape(fallback)}>"
 
 
-def content_of(stored: StoredRequest, notes: Sequence[Note] = ()) -> CardContent:
+def content_of(stored: StoredRequest, notes: Sequence[Note] | None = None) -> CardContent:
+    """The card's facts; ``notes`` default to those kept with the request, so every version of the card shows them."""
     return describe(
         stored.request,
         timezone=stored.timezone,
         lang=stored.lang,
         requester=mention(stored.requester),
-        notes=tuple(notes),
+        notes=notes_of(stored) if notes is None else tuple(notes),
     )
 
 
@@ -74,7 +78,7 @@ def _facts(content: CardContent, request_id: str, lang: str) -> list[Block]:
     return blocks
 
 
-def proposal_card(stored: StoredRequest, notes: Sequence[Note] = ()) -> Message:
+def proposal_card(stored: StoredRequest, notes: Sequence[Note] | None = None) -> Message:
     """The card with Confirm (primary) and Cancel."""
     lang = stored.lang
     content = content_of(stored, notes)
@@ -105,7 +109,8 @@ def status_line(outcome: Outcome) -> str:
     if outcome.event is Event.UNKNOWN:
         return ":grey_question: " + text("card.status.unknown", lang)
     if outcome.event is Event.EXPIRED:
-        return ":hourglass: " + text("card.status.expired", lang)
+        line = outcome.note.render(lang) if outcome.note else text("card.status.expired", lang)
+        return ":hourglass: " + line
     return ":no_entry_sign: " + text("card.status.cancelled", lang, user=who)
 
 
@@ -158,6 +163,51 @@ def thread_reply(outcome: Outcome) -> Message:
     if buttons:
         blocks.append({"type": "actions", "elements": buttons})
     return {"text": line, "blocks": blocks}
+
+
+def list_message(
+    active: Sequence[StoredRequest], failures: Sequence[StoredRequest], *, heading: str, failed_heading: str, lang: str
+) -> Message:
+    """`/record list`: each upcoming or running request with a Cancel button, then recent failures."""
+    blocks: list[Block] = [{"type": "section", "text": _mrkdwn(f"*{escape(heading)}*")}]
+    if not active:
+        blocks.append({"type": "context", "elements": [_mrkdwn(escape(text("list.nothing_active", lang)))]})
+    for stored in active:
+        item: Block = {"type": "section", "text": _mrkdwn(list_item(stored, lang)[:3000])}
+        if stored.state in CANCELLABLE:
+            item["accessory"] = _button(text("card.button.cancel", lang), LIST_CANCEL, stored.id, style="danger")
+        blocks.append(item)
+    if failures:
+        blocks.append({"type": "section", "text": _mrkdwn(f"*{escape(failed_heading)}*")})
+        blocks.extend({"type": "section", "text": _mrkdwn(list_item(s, lang)[:3000])} for s in failures)
+    lines = [heading, *(_plain_item(s, lang) for s in active)]
+    if failures:
+        lines += [failed_heading, *(_plain_item(s, lang) for s in failures)]
+    return {"text": "\n".join(lines)[:3000], "blocks": blocks[:50]}
+
+
+def list_item(stored: StoredRequest, lang: str) -> str:
+    """One request in a list, as mrkdwn: id, what, when, state, TaskId or error code, who asked."""
+    return "• " + " · ".join([*(escape(part) for part in _item_facts(stored, lang)), mention(stored.requester)])
+
+
+def _plain_item(stored: StoredRequest, lang: str) -> str:
+    return "• " + " · ".join([*_item_facts(stored, lang), mention(stored.requester)])
+
+
+def _item_facts(stored: StoredRequest, lang: str) -> list[str]:
+    request = stored.request
+    facts = [
+        f"`{stored.id}`",
+        f"{request.kind} {request.target.label()} · {provider_name(request.provider, lang)}",
+        format_window(request.window, stored.timezone, lang),
+        text(f"flow.state.{stored.state}", lang),
+    ]
+    if stored.task_id:
+        facts.append(f"TaskId {stored.task_id}")
+    if stored.error_code:
+        facts.append(stored.error_code)
+    return facts
 
 
 def dry_run_message(provider: str, calls: Sequence[PlannedCall], lang: str) -> Message:

@@ -8,20 +8,28 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.catalogue import text
-from bot.core.model import CancelTask, Help, Kind, ListTasks, Schedule
+from bot.core.model import CancelTask, Help, Kind, ListTasks, Note, Schedule
 from bot.errors import BotError, ParseError
-from bot.flow import RequestFlow, mention
+from bot.flow import RequestFlow
 from bot.flow.card import provider_name
 from bot.flow.services import Services
 from bot.lifecycle import ACTIVE_STATES, CardRef, RequestState, StoredRequest
-from bot.slack.cards import Message, dry_run_message, plain_message, proposal_card
+from bot.slack.cards import Message, dry_run_message, list_message, plain_message, proposal_card
 from bot.slack.users import Person
 
 log = logging.getLogger(__name__)
 
 MAX_LISTED = 20
+MAX_FAILURES = 10
+#: `/record list` shows failures this recent.
+RECENT_FAILURES = timedelta(hours=24)
+UPCOMING_STATES = frozenset({RequestState.PROPOSED, RequestState.CONFIRMED, RequestState.SUBMITTING, *ACTIVE_STATES})
+FAILED_STATES = frozenset({RequestState.FAILED, RequestState.UNKNOWN, RequestState.MISSED})
 
 
 @dataclass(frozen=True)
@@ -53,12 +61,15 @@ def answer_command(
         if isinstance(command, ListTasks):
             return Answer(_list(services, channel=channel, user=person.id if command.mine else None, lang=lang))
         if isinstance(command, CancelTask):
-            return Answer(_cancel(services, flow, command, user=person.id, lang=lang))
+            return Answer(cancel_answer(flow, command.task, user=person.id, lang=lang))
         return _schedule(flow, command, text_typed=text_typed, person=person, lang=lang, channel=channel, card=card)
     except ParseError as error:
         return Answer(plain_message(text("slack.not_understood", error.lang or lang, reason=error.render(error.lang))))
     except BotError as error:
         return Answer(plain_message(error.render(lang)))
+    except SQLAlchemyError:  # the database is locked, restarting or unreachable: the one write did not happen
+        log.exception("the database failed while answering a command")
+        return Answer(plain_message(text("faults.store_unavailable", lang)))
 
 
 def _schedule(
@@ -74,32 +85,30 @@ def _schedule(
     if command.request.options.dry_run:
         calls = flow.plan(command.request)
         return Answer(dry_run_message(provider_name(command.request.provider, lang), calls, lang))
-    stored = flow.propose(command, requester=person.id, text=text_typed, lang=lang, channel=channel, card=card)
-    return Answer(proposal_card(stored, command.notes), public=True, request=stored)
+    # Never silently wrong: when Slack could not tell us the person's zone, the card says which one was used.
+    notes = () if person.known else (Note("card.note.zone_unknown", (("timezone", person.timezone),)),)
+    stored = flow.propose(
+        command, requester=person.id, text=text_typed, lang=lang, channel=channel, card=card, notes=notes
+    )
+    return Answer(proposal_card(stored), public=True, request=stored)
 
 
 def _list(services: Services, *, channel: str | None, user: str | None, lang: str) -> Message:
-    states = {RequestState.PROPOSED, RequestState.CONFIRMED, RequestState.SUBMITTING, *ACTIVE_STATES}
-    found = services.store.list_requests(
-        states=states, channel=None if user else channel, requester=user, limit=MAX_LISTED
-    )
-    if not found:
-        return plain_message(text("slack.list.empty", lang))
-    lines = [text("slack.list.header", lang, count=len(found))]
-    for stored in found:
-        target = stored.request.target.label()
-        state = text(f"flow.state.{stored.state}", lang)
-        task = f" · TaskId {stored.task_id}" if stored.task_id else ""
-        lines.append(f"• {stored.id} · {stored.request.kind} {target} · {state}{task} · {mention(stored.requester)}")
-    return plain_message("\n".join(lines))
+    """Upcoming and running requests in ``channel`` (or ``user``'s own anywhere), then recent failures."""
+    store, where = services.store, None if user else channel
+    active = store.list_requests(states=UPCOMING_STATES, channel=where, requester=user, limit=MAX_LISTED)
+    since = services.clock() - RECENT_FAILURES
+    failures = store.list_requests(states=FAILED_STATES, channel=where, requester=user, limit=MAX_FAILURES, since=since)
+    heading = text("list.heading.mine" if user else "list.heading.channel", lang, count=len(active))
+    hours = f"{RECENT_FAILURES.total_seconds() / 3600:g}"
+    failed_heading = text("list.heading.failures", lang, hours=hours, count=len(failures))
+    return list_message(active, failures, heading=heading, failed_heading=failed_heading, lang=lang)
 
 
-def _cancel(services: Services, flow: RequestFlow, command: CancelTask, *, user: str, lang: str) -> Message:
-    stored = services.store.find(command.task)
-    if stored is None:
-        raise BotError("flow.unknown_request", request=command.task)
-    if stored.state is RequestState.PROPOSED:
-        flow.cancel_proposal(stored.id, user=user)
-        return plain_message(text("card.status.cancelled", lang, user=mention(user)))
-    flow.cancel_task(stored.id, user=user)
+def cancel_answer(flow: RequestFlow, reference: str, *, user: str, lang: str) -> Message:
+    """Cancel by our id or a provider TaskId; says whether it is done or under way (the outcome goes to the
+    card's thread)."""
+    stored = flow.cancel(reference, user=user)
+    if stored.state is RequestState.CANCELLED:
+        return plain_message(text("list.cancel_done", lang, request=stored.id))
     return plain_message(text("slack.cancel_started", lang, request=stored.id))

@@ -1,13 +1,12 @@
 """``@bot record …`` in a channel or thread: works like the slash command and answers in that thread.
 
-Slack retries events it thinks were not received; each ``event_id`` is handled once (per process).
+Slack retries events it thinks were not received, and a retry may reach another replica: each ``event_id`` is
+handled once, remembered in the store (:class:`bot.store.events.SeenEvents`).
 """
 
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
@@ -24,24 +23,6 @@ if TYPE_CHECKING:
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
-class SeenEvents:
-    """The last ``size`` event ids, to drop Slack's retries of an event already handled."""
-
-    def __init__(self, size: int = 10_000) -> None:
-        self._seen: OrderedDict[str, None] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def first_time(self, event_id: str) -> bool:
-        with self._lock:
-            if event_id in self._seen:
-                return False
-            self._seen[event_id] = None
-            if len(self._seen) > self._size:
-                self._seen.popitem(last=False)
-            return True
-
-
 def command_text(raw: str) -> tuple[Kind, str]:
     """The command in a mention: mentions removed; ``relay …`` is a relay, anything else a recording."""
     cleaned = _MENTION.sub(" ", raw).strip()
@@ -50,10 +31,10 @@ def command_text(raw: str) -> tuple[Kind, str]:
 
 
 def register(app: App, bot: SlackBot) -> None:
-    seen = SeenEvents()
+    seen = bot.services.store.seen
 
     def on_mention(body: dict[str, Any], event: dict[str, Any]) -> None:
-        if not seen.first_time(str(body.get("event_id") or event.get("event_ts"))):
+        if not seen.first_time("slack:" + str(body.get("event_id") or event.get("event_ts"))):
             return
         user, channel = event.get("user"), event.get("channel")
         if not user or not channel:

@@ -21,9 +21,6 @@ from bot.slack.cards import Message, plain_message, status_card, thread_reply
 
 log = logging.getLogger(__name__)
 
-#: Errors after which chat.postMessage is retried through the response_url.
-UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
-
 
 class SlackReplies:
     """Sends messages with the app's Web API client (which carries the rate-limit retry handlers)."""
@@ -49,10 +46,12 @@ class SlackReplies:
         """Post in ``channel`` (in a thread when ``thread_ts``); returns the new message's ts when known."""
         try:
             response = self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
-        except SlackApiError as exc:
-            error = str(exc.response.get("error", ""))
-            if error not in UNREACHABLE or not response_url:
-                log.warning("chat.postMessage failed: %s", error)
+        except (SlackApiError, OSError) as exc:
+            # Not in the channel, or Slack still failing after the retries (5xx, 429, network): the response_url
+            # reaches the same conversation, so the outcome is not lost.
+            error = str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else type(exc).__name__
+            log.warning("chat.postMessage failed: %s%s", error, "; using the response_url" if response_url else "")
+            if not response_url:
                 return None
             body = {**message, "response_type": "in_channel", "replace_original": False}
             if thread_ts:

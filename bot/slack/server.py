@@ -37,7 +37,12 @@ class SlackWsgi:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in {"GET", "HEAD"}:
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "2")])
             return [b"ok"]
-        return self._slack(environ, start_response)
+        try:
+            return self._slack(environ, start_response)
+        except (ValueError, TypeError, AttributeError, LookupError) as exc:  # Bolt could not even read the body
+            log.warning("unreadable request to %s: %s", environ.get("PATH_INFO"), type(exc).__name__)
+            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "11")])
+            return [b"Bad Request"]
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]

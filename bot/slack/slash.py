@@ -28,8 +28,9 @@ def register(app: App, bot: SlackBot) -> None:
         user, channel = command["user_id"], command.get("channel_id")
         person = bot.users.lookup(user)
         if not typed:
+            trigger_id = command["trigger_id"]  # read before the ack: a form without one gets a clean 400
             ack()
-            open_modal(client, bot, trigger_id=command["trigger_id"], kind=kind, person=person, channel=channel)
+            open_modal(client, bot, trigger_id=trigger_id, kind=kind, person=person, channel=channel)
             return
         answer = answer_command(
             bot.services,

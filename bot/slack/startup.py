@@ -21,6 +21,8 @@ def start_slack(mode: Mode, env: Mapping[str, str] | None = None) -> tuple[App, 
     every problem), then build the app, which checks the bot token with ``auth.test``."""
     env = os.environ if env is None else env
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request's full URL at INFO; the legacy qcloud API signs in the query string (replayable).
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     settings, problems = slack_problems(env, mode)
     services = open_services(env, problems=problems)
     if settings is None:  # pragma: no cover - open_services raised already

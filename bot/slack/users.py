@@ -1,7 +1,8 @@
 """Who is asking: each Slack user's time zone and language (``users.info``), cached.
 
 Looked up on the acknowledgement path, so the client given here should have a short timeout and no rate-limit
-waits; when Slack does not answer, the configured zone is used (the card names the zone, so nobody is misled).
+waits; when Slack does not answer, the configured zone is used and :attr:`Person.known` is False — the card then says
+plainly which zone it used (never silently wrong).
 """
 
 from __future__ import annotations
@@ -62,9 +63,9 @@ class UserDirectory:
             log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
             return Person(user_id, self._default_timezone, "en", known=False)
         data = response.get("user") or {}
-        person = Person(
-            user_id, _valid_zone(data.get("tz"), self._default_timezone), normalize_lang(data.get("locale"))
-        )
+        zone = _valid_zone(data.get("tz"), self._default_timezone)
+        # a missing or unknown zone falls back to the default, which the card then names
+        person = Person(user_id, zone, normalize_lang(data.get("locale")), known=zone == data.get("tz"))
         with self._lock:
             self._cache[user_id] = (now, person)
         return person

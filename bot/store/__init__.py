@@ -6,6 +6,7 @@ won = store.transition(stored.id, from_states={RequestState.PROPOSED}, to=Reques
                        settled_by="U123")    # None: someone else settled it first
 store.audit.record_request(won, action=AuditAction.CREATE, outcome=AuditOutcome.OK)
 store.jobs.schedule(key=f"{stored.id}:start", kind="start", due_at=..., request_id=stored.id)
+store.seen.first_time("slack:Ev0123")     # False for a retried event, whichever replica handled it first
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Mapping
 
 from bot.store.audit import AuditAction, AuditEvent, AuditLog, AuditOutcome
 from bot.store.engine import create_engine, database_url, is_sqlite, normalize_url
+from bot.store.events import SeenEvents
 from bot.store.jobs import Job, JobStatus, JobStore
 from bot.store.reconcile import Notify, ProviderLookup, reconcile_submitting
 from bot.store.requests import Clock, SqlRequestStore, looks_like_request_id, new_request_id, utc_now
@@ -31,6 +33,7 @@ __all__ = [
     "JobStore",
     "Notify",
     "ProviderLookup",
+    "SeenEvents",
     "SqlRequestStore",
     "create_engine",
     "current_revision",

@@ -57,6 +57,10 @@ def create_engine(url: str) -> sa.Engine:
     options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
     if memory:
         options["poolclass"] = StaticPool  # one shared connection: for single-threaded tests only
+    else:
+        # SQLite has one writer at a time. Queueing threads for one connection hands it over at once; with several,
+        # losing writers sleep in SQLite's busy handler (1, 2, 5 … 100 ms) and a burst of acks waits for them.
+        options.update(pool_size=1, max_overflow=0, pool_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000 * 2)
     engine = sa.create_engine(url, **options)
     _make_sqlite_behave(engine, wal=not memory)
     return engine

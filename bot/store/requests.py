@@ -56,12 +56,14 @@ class SqlRequestStore:
 
     def __init__(self, engine: sa.Engine, *, clock: Clock = utc_now) -> None:
         from bot.store.audit import AuditLog
+        from bot.store.events import SeenEvents
         from bot.store.jobs import JobStore
 
         self.engine = engine
         self.clock = clock
         self.audit = AuditLog(engine, clock=clock)
         self.jobs = JobStore(engine, clock=clock)
+        self.seen = SeenEvents(engine, clock=clock)
 
     # --- RequestStore -------------------------------------------------------------------------------------------
 
@@ -75,8 +77,10 @@ class SqlRequestStore:
         lang: str,
         channel: str | None = None,
         card: CardRef | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> StoredRequest:
-        """Record a new request in ``proposed`` and return it with its new id."""
+        """Record a new request in ``proposed`` and return it with its new id. ``extra``: JSON-ready facts kept with
+        it (e.g. the card's notes, so every later version of the card still shows them)."""
         now = self.clock()
         row: dict[str, Any] = {
             "state": RequestState.PROPOSED.value,
@@ -90,23 +94,21 @@ class SqlRequestStore:
             "timezone": timezone,
             "lang": lang,
             "channel": channel,
-            "extra": {},
+            "extra": dict(extra or {}),
             "created_at": now,
             "updated_at": now,
             **_card_columns(card or CardRef()),
         }
         for _ in range(_ID_ATTEMPTS):
             row["id"] = new_request_id()
-            try:
+            try:  # one round trip (this runs before Slack's acknowledgement); the statement compiles once
                 with self.engine.begin() as connection:
-                    connection.execute(requests.insert().values(**row))
+                    inserted = connection.execute(_INSERT_RETURNING, row).mappings().one()
             except sa.exc.IntegrityError:
                 if self.get(row["id"]) is not None:
                     continue  # id already taken: draw another
                 raise
-            found = self.get(row["id"])
-            assert found is not None
-            return found
+            return _from_row(inserted)
         raise RuntimeError("could not find a free request id")
 
     def get(self, request_id: str) -> StoredRequest | None:
@@ -225,6 +227,9 @@ def _change_columns(changes: Mapping[str, Any]) -> dict[str, Any]:
     if "extra" in changes:
         values["extra"] = dict(changes["extra"])
     return values
+
+
+_INSERT_RETURNING = requests.insert().returning(*requests.c)
 
 
 def _from_row(row: sa.RowMapping) -> StoredRequest:

@@ -102,3 +102,10 @@ jobs = sa.Table(
     sa.Column("finished_at", UtcDateTime, nullable=True),
     sa.Index("ix_jobs_status_due_at", "status", "due_at"),
 )
+
+seen_events = sa.Table(
+    "seen_events",
+    metadata,
+    sa.Column("key", sa.String(128), primary_key=True),  # e.g. "slack:Ev0123": a delivery handled once, by any replica
+    sa.Column("seen_at", UtcDateTime, nullable=False, index=True),
+)

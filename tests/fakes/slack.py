@@ -50,6 +50,7 @@ class FakeSlack:
         self.socket_url: str | None = None  # what apps.connections.open hands out (see FakeSocketMode)
         self.groups: dict[str, list[str]] = {}  # user group id -> member ids (usergroups.users.list)
         self.not_in_channel: set[str] = set()  # channels where chat.postMessage answers not_in_channel
+        self.slow: dict[str, float] = {}  # method -> seconds to wait before answering (e.g. a slow users.info)
         self._failures: dict[str, list[tuple[int, int]]] = {}  # method -> [(status, retry_after)]
         self._ts = itertools.count(1)
         self._lock = threading.Lock()
@@ -215,6 +216,8 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 method = "response_url:" + url.path.removeprefix("/response/")
             else:
                 method = url.path.removeprefix("/api/")
+            if fake.slow.get(method):
+                time.sleep(fake.slow[method])
             status, extra, body = fake.answer(method, params, headers)
             data = json.dumps(body).encode()
             self.send_response(status)

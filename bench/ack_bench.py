@@ -1,0 +1,145 @@
+"""Acknowledgement latency of ``/record`` on the real server, beside the bare-Bolt floor (not a test).
+
+Run from the project root:  .venv/bin/python bench/ack_bench.py [--rounds 10] [--slow 50] [--delay 5]
+
+1. ``/record`` (a card in the ack) at 1, 10 and 50 concurrent requests, warm ``users.info`` cache, beside the same
+   bursts against :mod:`bench.bare_bolt_app` (gunicorn + Bolt, only ``ack()``): the floor.
+   Targets: p99 ≤ 1.5 × floor and ≤ 150 ms at 50 concurrent.
+2. The first command of 50 people at once (every one a ``users.info`` cache miss).
+3. Bursts of 10 commands while ``--slow`` confirmed requests wait on a provider that takes ``--delay`` s each.
+4. Memory (RSS) of the server idle and after all that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import (  # noqa: E402
+    BOT_COMMAND,
+    FLOOR_COMMAND,
+    Client,
+    Figure,
+    Stack,
+    burst_latencies,
+    print_table,
+    request_id_of,
+    running_stack,
+)
+from tests.fakes.providers import Fault  # noqa: E402
+
+LEVELS = (1, 10, 50)
+TEXT = "live/bench{n} tomorrow 15:00 to 15:30 on volc"
+
+
+def record_bursts(stack: Stack, concurrency: int, rounds: int, tag: str) -> list[float]:
+    def body(worker: int, round_: int) -> bytes:
+        user = stack.users[worker % len(stack.users)]
+        return stack.command_body(TEXT.format(n=f"{tag}{worker}x{round_}"), user=user)
+
+    latencies, answers = burst_latencies(stack.server.url, body, concurrency=concurrency, rounds=rounds)
+    for answer in answers[:3]:
+        request_id_of(answer)  # a real card, not an error message
+    return latencies
+
+
+def record_bursts_floor(stack: Stack, concurrency: int, rounds: int) -> list[float]:
+    def body(worker: int, round_: int) -> bytes:
+        return stack.command_body(TEXT.format(n=f"f{worker}x{round_}"), user=stack.users[worker % len(stack.users)])
+
+    return burst_latencies(stack.server.url, body, concurrency=concurrency, rounds=rounds)[0]
+
+
+def rounds_for(level: int, rounds: int) -> int:
+    """Enough samples for a p99 at every level (≥ 200 requests)."""
+    return max(rounds, -(-200 // level))
+
+
+def run(rounds: int = 10, slow: int = 50, delay: float = 5.0, bot_command: list[str] | None = None) -> list[Figure]:
+    figures: list[Figure] = []
+    floor = floor_bursts_all(rounds)
+    with running_stack(bot_command or BOT_COMMAND) as stack:
+        idle = stack.server.rss_mb()
+        cold, _ = burst_latencies(
+            stack.server.url,
+            lambda w, r: stack.command_body(TEXT.format(n=f"cold{w}"), user=stack.users[w]),
+            concurrency=len(stack.users),
+            rounds=1,
+        )
+        ours: dict[int, list[float]] = {}
+        for level in LEVELS:
+            ours[level] = record_bursts(stack, level, rounds_for(level, rounds), f"w{level}-")
+        for level in LEVELS:
+            bound = 1.5 * floor[level][1]
+            p99 = Figure("", ours[level]).p99
+            figures.append(Figure(f"floor: bare Bolt ack, {level} concurrent", floor[level][0]))
+            met = p99 <= bound and (level != 50 or p99 <= 0.150)
+            target = f"p99 ≤ {bound * 1000:.0f} ms" + (" and ≤ 150 ms" if level == 50 else "")
+            figures.append(Figure(f"/record → card in the ack, {level} concurrent", ours[level], target=target, met=met))
+        figures.append(Figure("/record, 50 at once, each a users.info cache miss", cold))
+
+        # Slow work in flight: confirm ``slow`` cards whose provider call takes ``delay`` s each.
+        cards = [stack.command_body(TEXT.format(n=f"slow{i}"), user=stack.users[i % 50]) for i in range(slow)]
+        client = Client(stack.server.url)
+        ids = [(request_id_of(client.signed(card)), stack.users[i % 50]) for i, card in enumerate(cards)]
+        stack.providers.volc.inject(Fault.delay(delay), action="CreatePullRecordTask", times=slow)
+        for request_id, user in ids:
+            client.signed(stack.confirm_body(request_id, user=user))
+        client.close()
+        started = time.monotonic()
+        during = record_bursts(stack, 10, 10, "during-")
+        in_flight = slow - len(stack.slack.calls_to("chat.postMessage", channel="CBENCH"))
+        baseline = Figure("", ours[10]).p99
+        p99 = Figure("", during).p99
+        figures.append(
+            Figure(
+                f"/record, 10 concurrent, while {slow} confirmed {delay:g}-s provider calls are in flight",
+                during,
+                target=f"p99 ≈ {baseline * 1000:.0f} ms (same as without)",
+                met=p99 <= 1.5 * baseline,
+                note=f"{in_flight} still unfinished after {time.monotonic() - started:.1f} s",
+            )
+        )
+        stack.slack.wait_for("chat.postMessage", slow, channel="CBENCH", timeout=slow * delay + 60)
+        after = stack.server.rss_mb()
+        figures.append(memory_figure("RSS idle (master + worker)", idle))
+        figures.append(memory_figure("RSS after the load above (master + worker)", after))
+    return figures
+
+
+def floor_bursts_all(rounds: int) -> dict[int, tuple[list[float], float]]:
+    """Floor latencies per level and their p99."""
+    found: dict[int, tuple[list[float], float]] = {}
+    with running_stack(FLOOR_COMMAND) as stack:
+        record_bursts_floor(stack, 10, 3)  # warm up
+        for level in LEVELS:
+            values = record_bursts_floor(stack, level, rounds_for(level, rounds))
+            found[level] = (values, Figure("", values).p99)
+    return found
+
+
+def memory_figure(name: str, rss: dict[int, float]) -> Figure:
+    largest = max(rss.values())
+    parts = " + ".join(f"{value:.0f}" for value in rss.values())
+    return Figure(name, [sum(rss.values())], unit="MB", target="≤ 150 MB", met=largest <= 150, note=f"{parts} MB")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--slow", type=int, default=50)
+    parser.add_argument("--delay", type=float, default=5.0)
+    parser.add_argument("--bot-command", help="serve with this command instead (to compare a variant)")
+    args = parser.parse_args()
+    command = shlex.split(args.bot_command) if args.bot_command else None
+    print_table("Acknowledgements", run(args.rounds, args.slow, args.delay, command))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

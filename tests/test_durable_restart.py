@@ -1,0 +1,154 @@
+"""Restarts of the real ``serve`` process: ``kill -9`` while provider calls are under way (then a restart settles each
+request by look-up, or marks it unknown and says what to check — never sending it again), and catching up after
+downtime (a start missed while the end is ahead starts late and says so; a window missed entirely is reported)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bot.lifecycle import RequestState as S
+from bot.store import SqlRequestStore, open_store
+from bot.store.tables import jobs, requests
+from tests.durable_support import (
+    kill_hard,
+    press,
+    request_id_of,
+    server_env,
+    slash,
+    start_server,
+    until,
+    wait_state,
+    wait_thread,
+)
+from tests.fakes.providers import FakeProviders, Fault
+from tests.fakes.slack import FakeSlack
+from tests.fakes.slack_requests import BotServer
+from tests.fixtures_slack import REQUESTER, unique
+
+# Reconciliation waits this long before treating a request in ``submitting`` as abandoned (default: 2 minutes).
+BOT = "[bot]\nscheduler_interval_seconds = 0.2\nreconcile_after_seconds = 4\n"
+
+
+@dataclass
+class Restartable:
+    server: BotServer
+    env: dict[str, str]
+    home: Path
+    store: SqlRequestStore
+
+    def restart(self) -> None:
+        self.server = start_server(self.env, self.home)
+
+
+@pytest.fixture(scope="module")
+def bot(
+    slack_api: FakeSlack, provider_fakes: FakeProviders, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Restartable]:
+    home = tmp_path_factory.mktemp("restart")
+    env = server_env(home, slack_api, provider_fakes, BOT)
+    config = home / "bot.toml"  # qcloud's client must not time out before the test kills the bot
+    config.write_text(config.read_text().replace("timeout_seconds = 3.5", "timeout_seconds = 20"))
+    server = start_server(env, home)
+    running = Restartable(server, env, home, open_store(f"sqlite:///{home / 'data' / 'bot.sqlite3'}", migrate=False))
+    yield running
+    running.server.stop()
+    running.store.engine.dispose()
+
+
+def confirm(bot: Restartable, slack_api: FakeSlack, text: str, channel: str, ts: str) -> str:
+    card = slash(bot.server, slack_api, text, user=REQUESTER, channel=channel)
+    assert card["response_type"] == "in_channel", card
+    request_id = request_id_of(card)
+    press(bot.server, slack_api, "request_confirm", request_id, user=REQUESTER, channel=channel, message_ts=ts)
+    return request_id
+
+
+def test_kill_9_while_submitting_then_restart_settles_by_look_up_or_unknown_never_by_sending_again(
+    bot: Restartable, slack_api: FakeSlack, provider_fakes: FakeProviders
+) -> None:
+    channel = unique("CKILL")
+    cases = {  # provider: (command, fake, create action, look-up possible)
+        "volc": ("live/k1 tomorrow 15:00 to 15:30 on volc", provider_fakes.volc, "CreatePullRecordTask", True),
+        "tencent": ("live/k2 tomorrow 9am to 11am on tencent", provider_fakes.tencent, "CreateRecordTask", True),
+        "qcloud": ("8888_k3 tomorrow 8pm-10pm on qcloud", provider_fakes.qcloud, "Live_Tape_Start", False),
+        "trro": ("kdev/0 now for 30m on trro", provider_fakes.trro, "CreateCloudRecording", False),
+    }
+    started: dict[str, tuple[str, str]] = {}
+    for i, (provider, (text, fake, action, _)) in enumerate(cases.items()):
+        fake.inject(Fault.delay(30), action=action)  # the provider acts, then takes its time to answer
+        ts = f"18300000{i:02d}.000100"
+        started[provider] = (confirm(bot, slack_api, text, channel, ts), ts)
+    for provider, (_, fake, action, _) in cases.items():
+        until(partial(fake.calls_to, action), what=f"the {provider} create call")
+        wait_state(bot.store, started[provider][0], S.SUBMITTING)
+    kill_hard(bot.server)
+
+    bot.restart()
+    for provider, (request_id, ts) in started.items():
+        _, fake, action, can_look_up = cases[provider]
+        if can_look_up:
+            said = wait_thread(slack_api, channel, ts, "restarted")
+            stored = wait_state(bot.store, request_id, S.SCHEDULED)
+            assert stored.task_id in fake.tasks and f"TaskId {stored.task_id}" in said
+        else:
+            said = wait_thread(slack_api, channel, ts, "restarted")
+            assert "may or may not exist. Check the" in said
+            assert wait_state(bot.store, request_id, S.UNKNOWN).task_id is None
+        assert len(fake.calls_to(action)) == 1, provider  # nothing was sent again
+
+
+def shift(store: SqlRequestStore, request_id: str, start: datetime, end: datetime) -> None:
+    """Move a request's window (and its start/stop jobs) to ``start``–``end``: how the world looks after the bot was
+    down while these times passed."""
+    with store.engine.begin() as connection:
+        row = connection.execute(sa.select(requests.c.request).where(requests.c.id == request_id)).scalar_one()
+        moved = {**row, "start": start.isoformat(), "end": end.isoformat()}
+        connection.execute(
+            sa.update(requests)
+            .where(requests.c.id == request_id)
+            .values(request=moved, window_start=start, window_end=end)
+        )
+        connection.execute(
+            sa.update(jobs).where(jobs.c.key == f"{request_id}:start").values(due_at=start, deadline_at=end)
+        )
+        connection.execute(sa.update(jobs).where(jobs.c.key == f"{request_id}:stop").values(due_at=end))
+
+
+def test_after_downtime_a_missed_start_starts_late_and_a_missed_window_is_reported(
+    bot: Restartable, slack_api: FakeSlack, provider_fakes: FakeProviders
+) -> None:
+    channel = unique("CDOWN")
+    late_ts, missed_ts = "1830000101.000100", "1830000102.000100"
+    late = confirm(bot, slack_api, "latedev/0 tomorrow 15:00 to 16:00 on trro", channel, late_ts)
+    missed = confirm(bot, slack_api, "misseddev/0 tomorrow 17:00 to 18:00 on trro", channel, missed_ts)
+    for request_id, ts in ((late, late_ts), (missed, missed_ts)):
+        wait_thread(slack_api, channel, ts, "the bot will start the task")
+        wait_state(bot.store, request_id, S.SCHEDULED)
+    bot.server.stop()
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    shift(bot.store, late, now - timedelta(minutes=10), now + timedelta(minutes=50))
+    shift(bot.store, missed, now - timedelta(hours=2), now - timedelta(hours=1))
+    bot.restart()
+
+    said = wait_thread(slack_api, channel, late_ts, "Recording started")
+    running = wait_state(bot.store, late, S.RUNNING)
+    assert "10 min late" in said and f"TaskId {running.task_id}" in said
+    assert "Missed: the bot was not running" in wait_thread(slack_api, channel, missed_ts, "Missed")
+    wait_state(bot.store, missed, S.MISSED)
+    creates = [json.dumps(c.params) for c in provider_fakes.trro.calls_to("CreateCloudRecording")]
+    assert [c for c in creates if "latedev" in c] != [] and len([c for c in creates if "latedev" in c]) == 1
+    assert [c for c in creates if "misseddev" in c] == []
+    # a button from before the restart still works: stop the late recording from its thread
+    press(bot.server, slack_api, "task_cancel", late, user=REQUESTER, channel=channel, message_ts=late_ts)
+    assert f"cancelled TaskId `{running.task_id}`" in wait_thread(slack_api, channel, late_ts, "cancelled")
+    deletes = [c for c in provider_fakes.trro.calls_to("DeleteCloudRecording") if str(running.task_id) in str(c.params)]
+    assert len(deletes) == 1

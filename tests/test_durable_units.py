@@ -1,0 +1,146 @@
+"""Durable-request details below the Slack layer: the ``[bot]`` timing settings, expiry naming the configured card
+lifetime, event ids seen once across store objects, a crashing provider never leaking its message, and the console's
+``cancel <TaskId>``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bot.config import BotSettings, Config, load_config
+from bot.core.model import DeviceTarget, Schedule, StreamTarget, TaskRequest, Window
+from bot.errors import ConfigError
+from bot.flow import Outcome
+from bot.flow.background import Background
+from bot.flow.services import Services
+from bot.lifecycle import RequestState as S
+from bot.scheduler import Scheduler, WindowJobs
+from bot.store import SqlRequestStore, open_store
+from bot.store.tables import requests
+from tests.fakes.providers import FakeProviders
+from tests.fixtures_store import Posted, Providers, RecordingProvider
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_timing_settings_are_read_and_mistakes_reported_with_an_example(tmp_path: Path) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text("[bot]\ncard_lifetime_hours = 2\nscheduler_interval_seconds = 0.5\n", encoding="utf-8")
+    settings = load_config(config, env={}).bot
+    assert (settings.card_lifetime_hours, settings.scheduler_interval_seconds) == (2.0, 0.5)
+    assert settings.reconcile_after_seconds == 120.0  # the default
+    config.write_text('[bot]\ncard_lifetime_hours = 0\nreconcile_after_seconds = "soon"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_config(config, env={})
+    problems = "\n".join(refused.value.problems)
+    assert "[bot] card_lifetime_hours: 0 must be a number of at least 0.01, e.g. 24" in problems
+    assert "[bot] reconcile_after_seconds: 'soon' must be a number" in problems
+
+
+class Outcomes:
+    def __init__(self) -> None:
+        self.seen: list[Outcome] = []
+
+    def notify(self, outcome: Outcome) -> None:
+        self.seen.append(outcome)
+
+
+def test_an_expired_card_names_the_configured_lifetime(sqlite_store: SqlRequestStore) -> None:
+    volc = RecordingProvider("volc", keeps_window=True, can_look_up=True)
+    config = Config(bot=BotSettings(card_lifetime_hours=2))
+    services = Services(config=config, store=sqlite_store, providers=Providers(volc))
+    outcomes = Outcomes()
+    flow = services.flow(outcomes)
+    background = Background(services, Posted())
+    background.attach(flow)
+    try:
+        start = datetime.now(UTC) + timedelta(days=1)
+        request = TaskRequest("record", "volc", StreamTarget("live", "x"), Window(start, start + timedelta(hours=1)))
+        young = flow.propose(Schedule(request, "Asia/Shanghai"), requester="U1", text="t")
+        old = flow.propose(Schedule(request, "Asia/Shanghai"), requester="U1", text="t")
+        with sqlite_store.engine.begin() as connection:
+            three_hours_ago = datetime.now(UTC) - timedelta(hours=3)
+            connection.execute(sa.update(requests).where(requests.c.id == old.id).values(created_at=three_hours_ago))
+        background.expire()
+        assert [(o.event, o.request.id) for o in outcomes.seen] == [("expired", old.id)]
+        note = outcomes.seen[0].note
+        assert note is not None and "nobody confirmed within 2 h" in note.render("en")
+        assert "2 小时内没有人确认" in note.render("zh-CN")
+        assert sqlite_store.get(young.id).state is S.PROPOSED  # type: ignore[union-attr]
+        assert sqlite_store.get(old.id).state is S.EXPIRED  # type: ignore[union-attr]
+    finally:
+        flow.close()
+
+
+def test_an_event_id_is_handled_once_whichever_store_object_sees_it(store: SqlRequestStore, store_url: str) -> None:
+    other = open_store(store_url, migrate=False)  # as another replica would
+    try:
+        assert store.seen.first_time("slack:Ev1") is True
+        assert other.seen.first_time("slack:Ev1") is False
+        assert store.seen.first_time("slack:Ev1") is False
+        assert other.seen.first_time("slack:Ev2") is True
+        assert store.seen.forget_older_than(datetime.now(UTC) + timedelta(seconds=1)) == 2
+        assert other.seen.first_time("slack:Ev1") is True  # forgotten: long after Slack stopped retrying
+    finally:
+        other.engine.dispose()
+
+
+def test_a_crashing_provider_start_is_unknown_and_its_message_never_posted(sqlite_store: SqlRequestStore) -> None:
+    trro = RecordingProvider("trro", keeps_window=False, can_look_up=False)
+    trro.create_error = RuntimeError("password=hunter2 in a URL")
+    posted = Posted()
+    windows = WindowJobs(sqlite_store, Providers(trro), posted)
+    start = datetime.now(UTC) - timedelta(seconds=5)
+    request = TaskRequest("record", "trro", DeviceTarget("dev1", 1), Window(start, start + timedelta(hours=1)))
+    stored = sqlite_store.propose(request=request, requester="U1", text="t", timezone="UTC", lang="en")
+    sqlite_store.transition(stored.id, from_states={S.PROPOSED}, to=S.CONFIRMED)
+    sqlite_store.transition(stored.id, from_states={S.CONFIRMED}, to=S.SUBMITTING)
+    windows.plan(sqlite_store.get(stored.id))  # type: ignore[arg-type]
+    Scheduler(sqlite_store.jobs, windows.handlers()).run_due()
+    settled = sqlite_store.get(stored.id)
+    assert settled is not None and settled.state is S.UNKNOWN
+    assert posted.keys(stored.id) == ["schedule.start_failed"]
+    assert "RuntimeError" in posted.notes[0][2]
+    leaked = [text for _, _, text in posted.notes] + [settled.error_message or ""]
+    leaked += [e.detail or "" for e in sqlite_store.audit.events()]
+    assert not any("hunter2" in text for text in leaked)
+
+
+def test_the_console_cancels_by_provider_task_id(tmp_path: Path) -> None:
+    with FakeProviders() as fakes:
+        (tmp_path / "bot.toml").write_text(fakes.toml(), encoding="utf-8")
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(ROOT),
+            "BOT_DATA_DIR": str(tmp_path / "data"),
+            "BOT_CONFIG": str(tmp_path / "bot.toml"),
+            **fakes.env(),
+        }
+
+        def console(*lines: str) -> str:
+            done = subprocess.run(
+                [sys.executable, "-m", "bot", "console"],
+                input="".join(line + "\n" for line in lines),
+                capture_output=True,
+                text=True,
+                cwd=tmp_path,
+                env=env,
+                timeout=60,
+            )
+            assert done.returncode == 0, done.stderr
+            return done.stdout
+
+        console("record live/cx tomorrow 15:00 to 15:30 on volc", "y")
+        (task_id,) = list(fakes.volc.tasks)
+        said = console(f"cancel {task_id}")
+        assert "Cancelled by console" in said and task_id in said
+        stops = [c.params.get("TaskId") for c in fakes.volc.calls_to("StopPullRecordTask")]
+        assert stops == [task_id]
+        again = console(f"cancel {task_id}")
+        assert "already cancelled" in again
