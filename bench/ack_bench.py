@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import (  # noqa: E402
+from bench.harness import (
     BOT_COMMAND,
     FLOOR_COMMAND,
     Client,
@@ -31,18 +31,19 @@ from bench.harness import (  # noqa: E402
     request_id_of,
     running_stack,
 )
-from tests.fakes.providers import Fault  # noqa: E402
+from tests.fakes.providers import Fault
 
 LEVELS = (1, 10, 50)
+SPACED_ROUNDS = 30
 TEXT = "live/bench{n} tomorrow 15:00 to 15:30 on volc"
 
 
-def record_bursts(stack: Stack, concurrency: int, rounds: int, tag: str) -> list[float]:
+def record_bursts(stack: Stack, concurrency: int, rounds: int, tag: str, pause: float = 0.0) -> list[float]:
     def body(worker: int, round_: int) -> bytes:
         user = stack.users[worker % len(stack.users)]
         return stack.command_body(TEXT.format(n=f"{tag}{worker}x{round_}"), user=user)
 
-    latencies, answers = burst_latencies(stack.server.url, body, concurrency=concurrency, rounds=rounds)
+    latencies, answers = burst_latencies(stack.server.url, body, concurrency=concurrency, rounds=rounds, pause=pause)
     for answer in answers[:3]:
         request_id_of(answer)  # a real card, not an error message
     return latencies
@@ -64,7 +65,7 @@ def run(rounds: int = 10, slow: int = 50, delay: float = 5.0, bot_command: list[
     figures: list[Figure] = []
     floor = floor_bursts_all(rounds)
     with running_stack(bot_command or BOT_COMMAND) as stack:
-        idle = stack.server.rss_mb()
+        idle = stack.server.pss_mb(), stack.server.rss_mb()
         cold, _ = burst_latencies(
             stack.server.url,
             lambda w, r: stack.command_body(TEXT.format(n=f"cold{w}"), user=stack.users[w]),
@@ -80,10 +81,14 @@ def run(rounds: int = 10, slow: int = 50, delay: float = 5.0, bot_command: list[
             figures.append(Figure(f"floor: bare Bolt ack, {level} concurrent", floor[level][0]))
             met = p99 <= bound and (level != 50 or p99 <= 0.150)
             target = f"p99 ≤ {bound * 1000:.0f} ms" + (" and ≤ 150 ms" if level == 50 else "")
-            figures.append(Figure(f"/record → card in the ack, {level} concurrent", ours[level], target=target, met=met))
+            figures.append(
+                Figure(f"/record → card in the ack, {level} concurrent", ours[level], target=target, met=met)
+            )
         figures.append(Figure("/record, 50 at once, each a users.info cache miss", cold))
 
-        # Slow work in flight: confirm ``slow`` cards whose provider call takes ``delay`` s each.
+        # Slow work in flight: confirm ``slow`` cards whose provider call takes ``delay`` s each, then send bursts of
+        # 10 commands every 0.1 s while those calls wait (the same pattern measured first without them).
+        quiet = record_bursts(stack, 10, SPACED_ROUNDS, "quiet-", pause=0.1)
         cards = [stack.command_body(TEXT.format(n=f"slow{i}"), user=stack.users[i % 50]) for i in range(slow)]
         client = Client(stack.server.url)
         ids = [(request_id_of(client.signed(card)), stack.users[i % 50]) for i, card in enumerate(cards)]
@@ -92,23 +97,25 @@ def run(rounds: int = 10, slow: int = 50, delay: float = 5.0, bot_command: list[
             client.signed(stack.confirm_body(request_id, user=user))
         client.close()
         started = time.monotonic()
-        during = record_bursts(stack, 10, 10, "during-")
-        in_flight = slow - len(stack.slack.calls_to("chat.postMessage", channel="CBENCH"))
-        baseline = Figure("", ours[10]).p99
+        time.sleep(min(0.5, delay / 4))
+        during = record_bursts(stack, 10, SPACED_ROUNDS, "during-", pause=0.1)
+        waiting = slow - len(stack.slack.calls_to("chat.postMessage", channel="CBENCH"))
+        baseline = Figure("", quiet).p99
         p99 = Figure("", during).p99
+        figures.append(Figure("/record, 10 concurrent every 0.1 s, nothing else running", quiet))
         figures.append(
             Figure(
-                f"/record, 10 concurrent, while {slow} confirmed {delay:g}-s provider calls are in flight",
+                f"the same while {slow} confirmed {delay:g}-s provider calls are in flight",
                 during,
-                target=f"p99 ≈ {baseline * 1000:.0f} ms (same as without)",
+                target=f"p99 ≤ {1.5 * baseline * 1000:.0f} ms (1.5 × without)",
                 met=p99 <= 1.5 * baseline,
-                note=f"{in_flight} still unfinished after {time.monotonic() - started:.1f} s",
+                note=f"{waiting} of {slow} still unfinished after {time.monotonic() - started:.1f} s",
             )
         )
         stack.slack.wait_for("chat.postMessage", slow, channel="CBENCH", timeout=slow * delay + 60)
-        after = stack.server.rss_mb()
-        figures.append(memory_figure("RSS idle (master + worker)", idle))
-        figures.append(memory_figure("RSS after the load above (master + worker)", after))
+        after = stack.server.pss_mb(), stack.server.rss_mb()
+        figures.append(memory_figure("memory idle (PSS, master + worker)", *idle))
+        figures.append(memory_figure("memory after the load above (PSS)", *after))
     return figures
 
 
@@ -123,10 +130,9 @@ def floor_bursts_all(rounds: int) -> dict[int, tuple[list[float], float]]:
     return found
 
 
-def memory_figure(name: str, rss: dict[int, float]) -> Figure:
-    largest = max(rss.values())
+def memory_figure(name: str, pss: float, rss: dict[int, float]) -> Figure:
     parts = " + ".join(f"{value:.0f}" for value in rss.values())
-    return Figure(name, [sum(rss.values())], unit="MB", target="≤ 150 MB", met=largest <= 150, note=f"{parts} MB")
+    return Figure(name, [pss], unit="MB", target="≤ 150 MB", met=pss <= 150, note=f"RSS master + worker {parts} MB")
 
 
 def main() -> int:

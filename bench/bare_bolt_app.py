@@ -16,11 +16,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from slack_bolt import Ack, App  # noqa: E402
-from slack_sdk import WebClient  # noqa: E402
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
 
-from bot.slack.app import LISTENER_THREADS  # noqa: E402
-from bot.slack.server import serve  # noqa: E402
+from bot.slack.app import LISTENER_THREADS
+from bot.slack.server import serve
 
 
 def build() -> App:

@@ -130,6 +130,11 @@ class Client:
         self._connection.close()
 
 
+def _kb(path: str, field: str) -> int:
+    match = re.search(rf"^{field}:\s+(\d+) kB", Path(path).read_text(), re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
 class ServerProcess:
     """A server subprocess whose log is collected; ``url`` comes from gunicorn's "Listening at" line."""
 
@@ -161,6 +166,7 @@ class ServerProcess:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError("server did not start:\n" + "\n".join(self.log[-40:]))
+        Client(self.url).request("GET", "/healthz")  # the worker is up too
         return self
 
     def pids(self) -> list[int]:
@@ -170,14 +176,13 @@ class ServerProcess:
         return [self.process.pid, *map(int, children)]
 
     def rss_mb(self) -> dict[int, float]:
-        """Resident memory per process in MB (from /proc)."""
-        found: dict[int, float] = {}
-        for pid in self.pids():
-            status = Path(f"/proc/{pid}/status").read_text()
-            match = re.search(r"VmRSS:\s+(\d+) kB", status)
-            if match:
-                found[pid] = int(match.group(1)) / 1024
-        return found
+        """Resident memory per process in MB (from /proc; pages the worker shares with the master count twice)."""
+        return {pid: _kb(f"/proc/{pid}/status", "VmRSS") / 1024 for pid in self.pids()}
+
+    def pss_mb(self) -> float:
+        """Proportional set size of master + worker in MB: shared pages split between them, so this is what the
+        service really costs the machine."""
+        return sum(_kb(f"/proc/{pid}/smaps_rollup", "Pss") for pid in self.pids()) / 1024
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -259,9 +264,10 @@ def running_stack(argv: list[str] = BOT_COMMAND, users: int = 50, **extra_env: s
 
 
 def burst_latencies(
-    url: str, make_body: Callable[[int, int], bytes], *, concurrency: int, rounds: int
+    url: str, make_body: Callable[[int, int], bytes], *, concurrency: int, rounds: int, pause: float = 0.0
 ) -> tuple[list[float], list[bytes]]:
-    """``rounds`` bursts of ``concurrency`` signed requests released together; ``make_body(worker, round)``.
+    """``rounds`` bursts of ``concurrency`` signed requests released together; ``make_body(worker, round)``;
+    ``pause`` seconds between bursts.
 
     Each worker has its own keep-alive connection, opened (and used once for ``/healthz``) before timing starts.
     Returns every latency and every response body.
@@ -278,6 +284,8 @@ def burst_latencies(
             client.request("GET", "/healthz")
             for round_ in range(rounds):
                 body = make_body(index, round_)
+                if pause and round_:
+                    time.sleep(pause)
                 barrier.wait()
                 started = time.perf_counter()
                 answer = client.signed(body)

@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import Figure, percentile, print_table  # noqa: E402
 from bot.config import BotSettings, Config  # noqa: E402
 from bot.core import parse_command, warm  # noqa: E402
 from bot.errors import ParseError  # noqa: E402
@@ -43,12 +44,6 @@ bot.core.parse_command({text!r}, now=datetime.fromisoformat("2026-11-21T10:00:00
                        config=Config())
 print(time.time())
 """
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
-    return ordered[index]
 
 
 def warm_latency(rounds: int) -> list[float]:
@@ -81,32 +76,34 @@ def first_parse_ms(text: str, *, warm_first: bool, starts: int) -> list[float]:
     return results
 
 
+def run(rounds: int = 20, starts: int = 7) -> list[Figure]:
+    """The parse figures: warm latency over the corpus (ms), and process start → first parse."""
+    warm()
+    timings = [ms / 1000 for ms in warm_latency(rounds)]
+    figures = [
+        Figure(f"parse, warm ({len(CORPUS)}-command corpus × {rounds})", timings, target="p50 ≤ 2 ms, p99 ≤ 10 ms",
+               met=statistics.median(timings) <= 0.002 and percentile(timings, 99) <= 0.010),
+    ]  # fmt: skip
+    plain = "/record live/s1 from 15:00 to 15:30 on volc"
+    chinese = "/record live/s1 明天下午3点到4点 on tencent"
+    for label, text, warm_first in [
+        ("English", plain, False),
+        ("Chinese", chinese, False),
+        ("via dateparser", "/record live/s1 december the 1st 3pm to 4pm", False),
+        ("after warm()", plain, True),
+    ]:
+        values = [ms / 1000 for ms in first_parse_ms(text, warm_first=warm_first, starts=starts)]
+        figures.append(Figure(f"process start → first parse, {label}", values, target="≤ 600 ms",
+                              met=statistics.median(values) <= 0.600))  # fmt: skip
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20, help="timed passes over the corpus")
     parser.add_argument("--starts", type=int, default=7, help="fresh processes per start-up measurement")
     args = parser.parse_args()
-
-    warm()
-    timings = warm_latency(args.rounds)
-    print(f"corpus: {len(CORPUS)} commands × {args.rounds} rounds = {len(timings)} parses")
-    print(
-        f"warm parse: p50 {statistics.median(timings):.3f} ms, p99 {percentile(timings, 99):.3f} ms, "
-        f"max {max(timings):.3f} ms   (targets: p50 ≤ 2 ms, p99 ≤ 10 ms)"
-    )
-    plain = "/record live/s1 from 15:00 to 15:30 on volc"
-    chinese = "/record live/s1 明天下午3点到4点 on tencent"
-    for label, text, warm_first in [
-        ("first parse, English", plain, False),
-        ("first parse, Chinese", chinese, False),
-        ("first parse via dateparser", "/record live/s1 december the 1st 3pm to 4pm", False),
-        ("warm() then first parse", plain, True),
-    ]:
-        values = first_parse_ms(text, warm_first=warm_first, starts=args.starts)
-        print(
-            f"process start → {label}: median {statistics.median(values):.0f} ms, max {max(values):.0f} ms "
-            f"over {len(values)} starts   (target ≤ 600 ms)"
-        )
+    print_table("Parsing", run(args.rounds, args.starts))
     return 0
 
 

@@ -23,7 +23,6 @@ from bot.lifecycle import RequestState
 from bot.store import open_store
 from tests.fakes.providers import FakeProviders
 from tests.fakes.slack import FakeSlack
-from tests.fakes.slack_requests import BotServer
 from tests.faults_support import leaked_lines, start_server, submit, text_of
 from tests.fixtures_slack import REQUESTER, click, command, request_id_of, unique
 
@@ -114,6 +113,8 @@ class Relay:
             listener, self._listener = self._listener, None
             sockets, self._open = self._open, []
         if listener is not None:
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept() (close alone does not)
             listener.close()
         for each in sockets:
             with contextlib.suppress(OSError):
@@ -125,6 +126,9 @@ class Relay:
             try:
                 client, _ = listener.accept()
             except OSError:
+                return
+            if self._listener is not listener:  # switched off meanwhile: refuse
+                client.close()
                 return
             upstream = socket.create_connection(self.target)
             with self._lock:

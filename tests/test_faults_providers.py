@@ -27,9 +27,9 @@ COMMAND = "{stream} tomorrow 15:00 to 15:30 on "
 
 
 @pytest.fixture(scope="module")
-def server(slack_api: FakeSlack, provider_fakes: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
-    BotServer
-]:
+def server(
+    slack_api: FakeSlack, provider_fakes: FakeProviders, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BotServer]:
     bot = start_server(tmp_path_factory.mktemp("provider-faults"), slack_api, provider_fakes)
     yield bot
     bot.stop()
@@ -184,7 +184,7 @@ SKEW = 10 * 60  # seconds: the providers' clocks run 10 minutes ahead of the bot
     ],
 )
 def test_a_clock_ten_minutes_off_is_explained_and_creates_nothing(
-    provider: str, stream: str, explained: str | None, server: BotServer, slack_api: FakeSlack, fakes: FakeProviders
+    provider: str, stream: str, explained: str | None, *, server: BotServer, slack_api: FakeSlack, fakes: FakeProviders
 ) -> None:
     fake = getattr(fakes, provider)
     fake.clock = lambda: time.time() + SKEW

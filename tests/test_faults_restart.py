@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.lifecycle import RequestState
-from bot.store import SqlRequestStore, open_store
+from bot.store import open_store
 from tests.durable_support import kill_hard, until
 from tests.fakes.providers import FakeProviders, Fault
 from tests.fakes.slack import FakeSlack

@@ -26,9 +26,9 @@ RECORD = "{stream} tomorrow 15:00 to 15:30 on volc"
 
 
 @pytest.fixture(scope="module")
-def server(slack_api: FakeSlack, provider_fakes: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
-    BotServer
-]:
+def server(
+    slack_api: FakeSlack, provider_fakes: FakeProviders, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BotServer]:
     bot = start_server(tmp_path_factory.mktemp("slack-faults"), slack_api, provider_fakes)
     yield bot
     bot.stop()
@@ -41,7 +41,9 @@ def server(slack_api: FakeSlack, provider_fakes: FakeProviders, tmp_path_factory
 def attempts(slack: FakeSlack, method: str, **match: Any) -> list[int]:
     """Status codes of every call of ``method`` (failed ones too) whose params include ``match``."""
     return [
-        c.status for c in list(slack.calls) if c.method == method and all(c.params.get(k) == v for k, v in match.items())
+        c.status
+        for c in list(slack.calls)
+        if c.method == method and all(c.params.get(k) == v for k, v in match.items())
     ]
 
 

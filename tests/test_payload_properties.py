@@ -33,9 +33,9 @@ WORDS = ("live/stream001", "from", "to", "15:00", "15:30", "now", "for", "45m", 
 
 
 @pytest.fixture(scope="module")
-def server(slack_api: FakeSlack, provider_fakes: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
-    BotServer
-]:
+def server(
+    slack_api: FakeSlack, provider_fakes: FakeProviders, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BotServer]:
     bot = start_server(tmp_path_factory.mktemp("properties"), slack_api, provider_fakes)
     yield bot
     bot.stop()
@@ -109,7 +109,9 @@ block_actions = st.fixed_dictionaries(
         "type": maybe(st.just("block_actions")),
         "user": maybe(st.fixed_dictionaries({"id": maybe(st.sampled_from((REQUESTER, "UOTHER")))}).map(drop_missing)),
         "channel": maybe(st.fixed_dictionaries({"id": st.text(max_size=10)})),
-        "container": maybe(st.fixed_dictionaries({"message_ts": st.text(max_size=10), "channel_id": st.text(max_size=10)})),
+        "container": maybe(
+            st.fixed_dictionaries({"message_ts": st.text(max_size=10), "channel_id": st.text(max_size=10)})
+        ),
         "actions": maybe(st.lists(maybe(action_shapes), max_size=2)),
         "response_url": maybe(st.just("http://127.0.0.1:9/unreachable")),
         "trigger_id": maybe(st.text(max_size=5)),

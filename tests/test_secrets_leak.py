@@ -79,9 +79,9 @@ class Recorder:
         self.answers.append(response.text)
         return response
 
-    def command(self, text: str, channel: str = "CLEAK") -> httpx.Response:
+    def command(self, text: str, channel: str = "CLEAK", slash: str = "/record") -> httpx.Response:
         url = self.slack.response_url(unique("leakcmd"))
-        return self.form(slash_command_body(command="/record", text=text, user=REQUESTER, channel=channel,
+        return self.form(slash_command_body(command=slash, text=text, user=REQUESTER, channel=channel,
                                             response_url=url))  # fmt: skip
 
     def click(self, action: str, request_id: str, channel: str, ts: str) -> httpx.Response:
@@ -133,8 +133,11 @@ def run_every_flow(bot: Recorder, fakes: Canaries) -> list[Submission]:
                            stream=stream.format(unique("ok")), prefix="CLEAK"))  # fmt: skip
         bot.command(f"{stream.format(unique('dry'))} tomorrow 15:00 to 15:30 on {provider} dry-run")
     bot.command("kdev/0 now for 30m on trro dry-run")
+    relay = bot.command("live/relay1 from rtmp://src.example.com/live/in tomorrow 9am to 11am on volc dry-run",
+                        slash="/relay")  # fmt: skip
+    assert "CreateRelaySourceV4" in relay.text, relay.text
     done.append(submit(server, slack, "{stream} now for 30m on trro", stream="kdev/0", prefix="CLEAK"))
-    for name, fault in FAILURES.items():
+    for fault in FAILURES.values():
         fakes.volc.inject(fault, action="CreatePullRecordTask")
         done.append(submit(server, slack, "{stream} tomorrow 15:00 to 15:30 on volc",
                            stream=f"live/{unique('fail')}", prefix="CLEAK"))  # fmt: skip
@@ -188,7 +191,9 @@ def test_no_canary_credential_appears_in_slack_logs_answers_or_the_database(
     assert leaks(exported.stdout + exported.stderr) == []
 
 
-def run(args: list[str], home: Path, env: dict[str, str], lines: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], home: Path, env: dict[str, str], lines: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "bot", *args], input="".join(f"{line}\n" for line in lines),
                           capture_output=True, text=True, cwd=home, env=env, timeout=60)  # fmt: skip
 
@@ -204,8 +209,10 @@ def test_the_console_never_prints_a_canary(canaries: Canaries, tmp_path: Path) -
         "record live/console2 tomorrow 15:00 to 15:30 on tencent dry-run",
         "record 8888_console3 tomorrow 15:00 to 15:30 on qcloud dry-run",
         "record kdev/0 now for 30m on trro dry-run",
-        "record live/console4 tomorrow 15:00 to 15:30 on volc", "y",
-        "record live/console5 tomorrow 15:00 to 15:30 on volc", "y",
+        "record live/console4 tomorrow 15:00 to 15:30 on volc",
+        "y",
+        "record live/console5 tomorrow 15:00 to 15:30 on volc",
+        "y",
         "list",
         "quit",
     )
