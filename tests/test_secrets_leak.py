@@ -92,7 +92,8 @@ class Recorder:
 
 @pytest.fixture(scope="module")
 def canaries() -> Iterator[Canaries]:
-    with Canaries() as fakes:
+    fakes = Canaries()
+    with fakes:
         yield fakes
 
 
