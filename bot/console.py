@@ -56,6 +56,8 @@ class ConsoleNotifier:
         stored, lang = outcome.request, outcome.request.lang
         if outcome.event is Event.CONFIRMED:
             line = text("card.status.submitting", lang, user=USER)
+        elif outcome.note is not None and outcome.event in (Event.SCHEDULED, Event.FAILED, Event.UNKNOWN):
+            line = f"[{stored.id}] " + outcome.note.render(lang)  # what restart reconciliation found
         elif outcome.event is Event.SCHEDULED and outcome.result is not None:
             line = text(
                 "thread.scheduled",

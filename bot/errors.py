@@ -7,7 +7,8 @@
     ├── PermissionDenied          the person may not do this here (says who can help)
     ├── RequestStateError         the request was already settled (double click, second replica, ...)
     └── ProviderError             a provider call failed: provider, code, message, RequestId
-        └── OutcomeUnknown        the provider may or may not have acted (timeout or 5xx on a create)
+        ├── OutcomeUnknown        the provider may or may not have acted (timeout or 5xx on a create)
+        └── TaskNotCreated        an unclear create answer, but the look-up says no task exists: safe to retry
 
 A ``BotError`` carries a catalogue key and parameters rather than finished text, so every adapter can render it in
 the reader's language with :meth:`BotError.render`. Nothing secret is ever put in the parameters.
@@ -190,6 +191,46 @@ class OutcomeUnknown(ProviderError):
         name = text(name_key, lang) if has(name_key) else self.provider
         reason = self.message or self.code
         rendered = text(self.key, lang, provider=name, code=self.code, reason=reason)
+        if self.request_id:
+            rendered += "\n" + text("provider.outcome_unknown.request_id", lang, request_id=self.request_id)
+        return rendered
+
+
+class TaskNotCreated(ProviderError):
+    """A create got an unclear answer (timeout, 5xx, unreadable body), but the look-up that followed answered and has
+    no such task: nothing was created, so trying again is safe. Keeps the original ``code`` and ``request_id``."""
+
+    default_key = "provider.not_created"
+
+    def __init__(
+        self,
+        provider: str,
+        code: str,
+        message: str = "",
+        request_id: str | None = None,
+        *,
+        action: str = "",
+        http_status: int | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(
+            provider,
+            code,
+            message,
+            request_id,
+            action=action,
+            http_status=http_status,
+            retry=Retry.SAFE,
+            details=details,
+        )
+
+    def render(self, lang: str = "en") -> str:
+        """What was unclear, that the look-up found no task, and that trying again is safe — with the RequestId."""
+        from bot.catalogue import has, text
+
+        name_key = f"provider.name.{self.provider}"
+        name = text(name_key, lang) if has(name_key) else self.provider
+        rendered = text(self.key, lang, provider=name, code=self.code, reason=self.message or self.code)
         if self.request_id:
             rendered += "\n" + text("provider.outcome_unknown.request_id", lang, request_id=self.request_id)
         return rendered

@@ -30,7 +30,7 @@ from bot.core.model import Note
 from bot.errors import BotError, OutcomeUnknown, ProviderError, Retry
 from bot.lifecycle import RequestState, StoredRequest
 from bot.store import AuditAction, AuditOutcome, Job, JobStatus, JobStore, SqlRequestStore
-from bot.store.reconcile import Notify, ProviderLookup, note
+from bot.store.reconcile import Notify, ProviderLookup, note, provider_display_name
 from bot.store.requests import Clock, utc_now
 
 log = logging.getLogger(__name__)
@@ -179,6 +179,7 @@ class WindowJobs:
         if stored is None:
             return
         provider_key = stored.request.provider
+        name = provider_display_name(provider_key, stored.lang)  # for people, in their language
         window = stored.request.window
         if due.missed:
             missed = self.store.transition(
@@ -189,7 +190,7 @@ class WindowJobs:
                     missed, action=AuditAction.MISSED, outcome=AuditOutcome.MISSED, actor="scheduler"
                 )
                 when = {"start": _local(window.start, stored.timezone), "end": _local(window.end, stored.timezone)}
-                self._tell(missed, note("schedule.missed", provider=provider_key, **when))
+                self._tell(missed, note("schedule.missed", provider=name, **when))
             return
         starting = self.store.transition(stored.id, from_states={S.SCHEDULED}, to=S.SUBMITTING)
         if starting is None:
@@ -217,11 +218,9 @@ class WindowJobs:
         self.store.audit.record_request(running, action=AuditAction.START, outcome=AuditOutcome.OK, actor="scheduler")
         if due.late_by is not None:
             minutes = max(1, round(due.late_by.total_seconds() / 60))
-            self._tell(
-                running, note("schedule.started_late", provider=provider_key, task_id=result.task_id, minutes=minutes)
-            )
+            self._tell(running, note("schedule.started_late", provider=name, task_id=result.task_id, minutes=minutes))
         else:
-            self._tell(running, note("schedule.started", provider=provider_key, task_id=result.task_id))
+            self._tell(running, note("schedule.started", provider=name, task_id=result.task_id))
 
     def stop(self, due: Due) -> None:
         """At the window's end: delete the task the start created, if it is still running."""
@@ -233,6 +232,7 @@ class WindowJobs:
         if stored.state is not S.RUNNING or stored.task_id is None:
             return  # never started, missed, cancelled or failed: nothing to stop
         provider_key = stored.request.provider
+        name = provider_display_name(provider_key, stored.lang)  # for people, in their language
         try:
             self.providers.get(provider_key).cancel(stored.request, stored.task_id)
         except BotError as error:
@@ -253,7 +253,7 @@ class WindowJobs:
                     failed,
                     note(
                         "schedule.stop_failed",
-                        provider=provider_key,
+                        provider=name,
                         task_id=stored.task_id,
                         error=error.render(stored.lang),
                     ),
@@ -262,7 +262,7 @@ class WindowJobs:
         done = self.store.transition(stored.id, from_states={S.RUNNING}, to=S.DONE)
         if done is not None:
             self.store.audit.record_request(done, action=AuditAction.STOP, outcome=AuditOutcome.OK, actor="scheduler")
-            self._tell(done, note("schedule.finished", provider=provider_key, task_id=stored.task_id))
+            self._tell(done, note("schedule.finished", provider=name, task_id=stored.task_id))
 
     def _tell(self, stored: StoredRequest, message: Note) -> None:
         try:
@@ -288,7 +288,12 @@ class WindowJobs:
         outcome = AuditOutcome.UNKNOWN if unknown else AuditOutcome.FAILED
         self.store.audit.record_request(settled, action=AuditAction.START, outcome=outcome, actor="scheduler")
         self._tell(
-            settled, note("schedule.start_failed", provider=stored.request.provider, error=error.render(stored.lang))
+            settled,
+            note(
+                "schedule.start_failed",
+                provider=provider_display_name(stored.request.provider, stored.lang),
+                error=error.render(stored.lang),
+            ),
         )
 
 

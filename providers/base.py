@@ -69,5 +69,7 @@ class Provider(Protocol):
         ...
 
     def find(self, request: TaskRequest) -> str | None:
-        """The TaskId of an existing task matching ``request``, or None. Only when :attr:`can_look_up`."""
+        """The TaskId of an existing task matching ``request``, or None when the provider certainly has none (the
+        answer is trusted: the request then fails as safe to retry). Raises :class:`~bot.errors.ProviderError` when
+        the look-up cannot tell. Only when :attr:`can_look_up`."""
         ...

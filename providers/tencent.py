@@ -27,6 +27,7 @@ from providers.transport import (
     Parser,
     Reply,
     create_without_duplicates,
+    lookup_inconclusive,
     new_http_client,
     planned_call,
     read_json,
@@ -215,7 +216,9 @@ class TencentProvider:
     def find(self, request: TaskRequest) -> str | None:
         target, window = request.target, request.window
         if not isinstance(target, StreamTarget) or window is None:
-            return None
+            raise lookup_inconclusive(
+                self.key, "DescribeRecordTask", "only stream tasks with a window can be looked up"
+            )
         end = int(window.end.timestamp()) + 600
         start = int(min(window.start, self.clock()).timestamp()) - 600
         start = max(start, end - int(MAX_AHEAD.total_seconds()) + 1)
@@ -240,9 +243,9 @@ class TencentProvider:
                     return str(task["TaskId"])
             token = reply.data.get("ScrollToken")
             if not token:
-                break
+                return None
             query["ScrollToken"] = token
-        return None
+        raise lookup_inconclusive(self.key, "DescribeRecordTask", f"more than {LOOKUP_PAGES} pages of tasks")
 
     def close(self) -> None:
         self.api.close()

@@ -3,7 +3,8 @@
 - :class:`ApiClient` sends a built ``httpx.Request`` and hands the response to the family's parser. It retries only
   when the provider definitely did not act: rate limits (with backoff) and an expired signature (re-signed once).
 - :func:`create_without_duplicates` wraps a create: after an unclear outcome (timeout, reset, 5xx, unreadable body)
-  it looks the task up where it can and otherwise raises :class:`~bot.errors.OutcomeUnknown` — never a blind retry.
+  it looks the task up where it can: found → the task, not found → :class:`~bot.errors.TaskNotCreated` (safe to try
+  again); no look-up, or a failed one → :class:`~bot.errors.OutcomeUnknown`. Never a blind second create.
 - :func:`planned_call` renders a signed request for a dry run, with secrets masked.
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from bot.errors import OutcomeUnknown, ProviderError, Retry
+from bot.errors import OutcomeUnknown, ProviderError, Retry, TaskNotCreated
 from bot.secret import MASK
 from providers.base import PlannedCall, TaskResult
 from providers.ratelimit import RateLimits
@@ -202,29 +203,38 @@ def _retry_after(response: httpx.Response) -> float | None:
 def create_without_duplicates(
     provider: str, action: str, send: Callable[[], TaskResult], find: Callable[[], str | None] | None
 ) -> TaskResult:
-    """Send a create once. If the outcome is unclear, look the task up (``find``) instead of creating it again."""
+    """Send a create once. If the outcome is unclear, look the task up (``find``) instead of creating it again.
+
+    The look-up decides when it answers: found → that task; not found → :class:`~bot.errors.TaskNotCreated` (nothing
+    was created, retrying is safe). Without a look-up, or when it fails too → :class:`~bot.errors.OutcomeUnknown`.
+    """
     try:
         return send()
     except ProviderError as error:
         if error.retry is not Retry.AFTER_LOOKUP:
             raise
+        looked_up = False
         if find is not None:
             try:
                 task_id = find()
-            except ProviderError:
+                looked_up = True
+            except ProviderError as lookup_error:
+                log.warning("%s look-up after an unclear %s failed: %s", provider, action, lookup_error.code)
                 task_id = None
             if task_id:
                 return TaskResult(provider=provider, action=action, task_id=task_id, request_id=error.request_id)
+        facts = (provider, error.code, error.message, error.request_id)
+        if looked_up:
+            raise TaskNotCreated(*facts, action=action, http_status=error.http_status, details=error.details) from error
         raise OutcomeUnknown(
-            provider,
-            error.code,
-            error.message,
-            error.request_id,
-            action=action,
-            http_status=error.http_status,
-            retry=Retry.AFTER_LOOKUP,
-            details=error.details,
+            *facts, action=action, http_status=error.http_status, retry=Retry.AFTER_LOOKUP, details=error.details
         ) from error
+
+
+def lookup_inconclusive(provider: str, action: str, why: str) -> ProviderError:
+    """The look-up could not settle whether the task exists (too many pages, an unreadable page, a request it cannot
+    search for): raised instead of answering "not found", so the outcome stays unknown rather than wrongly failed."""
+    return ProviderError(provider, "LookupInconclusive", why, None, action=action, retry=Retry.AFTER_LOOKUP)
 
 
 def sign_for_plan(auth: httpx.Auth, request: httpx.Request) -> httpx.Request:

@@ -27,6 +27,7 @@ from providers.transport import (
     ErrorPolicy,
     Reply,
     create_without_duplicates,
+    lookup_inconclusive,
     new_http_client,
     planned_call,
     read_json,
@@ -213,7 +214,7 @@ class VolcProvider:
     def find(self, request: TaskRequest) -> str | None:
         target = request.target
         if not isinstance(target, StreamTarget):
-            return None
+            raise lookup_inconclusive(self.key, "find", "only stream tasks can be looked up")
         for item in self._list_tasks(request):
             same_stream = item.get("App") == target.app and item.get("Stream") == target.stream
             if same_stream and item.get("TaskId") and self._same_window(request, item):
@@ -232,12 +233,12 @@ class VolcProvider:
             reply = self.api.call(action, self._request(action, {**base, paging[0]: page, paging[1]: size}))
             batch = reply.data.get("List")
             if not isinstance(batch, list):
-                break
+                raise lookup_inconclusive(self.key, action, "the task list has no List")
             items.extend(item for item in batch if isinstance(item, dict))
             total_pages = (reply.data.get("Pagination") or {}).get("PageTotal")
             if len(batch) < size or (isinstance(total_pages, int) and page >= total_pages):
-                break
-        return items
+                return items
+        raise lookup_inconclusive(self.key, action, f"more than {LOOKUP_PAGES} pages of tasks")
 
     def _same_window(self, request: TaskRequest, item: dict[str, Any]) -> bool:
         window = request.window

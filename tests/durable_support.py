@@ -21,7 +21,7 @@ from bot.store import SqlRequestStore
 from tests.fakes.providers import FakeProviders
 from tests.fakes.slack import Call, FakeSlack
 from tests.fakes.slack_requests import BotServer, block_action_body, slash_command_body
-from tests.fixtures_slack import ROOT, SECRET, unique
+from tests.fixtures_slack import SECRET, serve_env, unique
 
 T = TypeVar("T")
 
@@ -33,21 +33,8 @@ def server_env(
     home: Path, slack_api: FakeSlack, provider_fakes: FakeProviders, toml: str, **extra: str
 ) -> dict[str, str]:
     """The environment of a ``python -m bot serve`` process whose ``bot.toml`` is the fakes' providers + ``toml``."""
-    (home / "bot.toml").write_text(provider_fakes.toml(timeout_seconds=10) + toml, encoding="utf-8")
-    return {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT),
-        "BOT_CONFIG": str(home / "bot.toml"),
-        "BOT_DATA_DIR": str(home / "data"),
-        "SLACK_BOT_TOKEN": "xoxb-test-token",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": slack_api.api_url,
-        "PORT": "0",
-        "HOST": "127.0.0.1",
-        "BOT_PROVIDER_WORKERS": "16",
-        **provider_fakes.env(),
-        **extra,
-    }
+    extra.setdefault("BOT_PROVIDER_WORKERS", "16")
+    return serve_env(home, slack_api, provider_fakes, toml, provider_timeout=10, **extra)
 
 
 def start_server(env: dict[str, str], home: Path) -> BotServer:

@@ -6,7 +6,6 @@ The fixtures of :mod:`tests.fixtures_slack` (fake Slack, fake providers) are reu
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,29 +14,15 @@ from typing import Any
 from tests.fakes.providers import TEST_CREDENTIALS, FakeProviders
 from tests.fakes.slack import Call, FakeSlack
 from tests.fakes.slack_requests import BotServer
-from tests.fixtures_slack import REQUESTER, ROOT, SECRET, click, command, request_id_of, unique
+from tests.fixtures_slack import REQUESTER, SECRET, click, command, request_id_of, serve_env, unique
 
 #: Provider client timeout of the fault servers: short, so a "provider hangs" case takes seconds, not minutes.
 PROVIDER_TIMEOUT = 1.0
 
 
 def server_env(home: Path, slack: FakeSlack, fakes: FakeProviders, toml: str = "", **extra: str) -> dict[str, str]:
-    """The environment of a ``python -m bot serve`` process talking to the fakes; its ``bot.toml`` (written here)
-    is the fakes' providers plus ``toml``."""
-    (home / "bot.toml").write_text(fakes.toml(timeout_seconds=PROVIDER_TIMEOUT) + toml, encoding="utf-8")
-    return {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT),
-        "BOT_CONFIG": str(home / "bot.toml"),
-        "BOT_DATA_DIR": str(home / "data"),
-        "SLACK_BOT_TOKEN": "xoxb-test-token",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": slack.api_url,
-        "PORT": "0",
-        "HOST": "127.0.0.1",
-        **fakes.env(),
-        **extra,
-    }
+    """The environment of a ``python -m bot serve`` process talking to the fakes, with short provider timeouts."""
+    return serve_env(home, slack, fakes, toml, provider_timeout=PROVIDER_TIMEOUT, **extra)
 
 
 def start_server(home: Path, slack: FakeSlack, fakes: FakeProviders, toml: str = "", **extra: str) -> BotServer:
@@ -51,6 +36,16 @@ SECRETS = tuple(value for name, value in TEST_CREDENTIALS.items() if name != "QC
 def leaked_lines(server: BotServer, secrets: tuple[str, ...] = SECRETS) -> list[str]:
     """Lines of the server's log (stdout and stderr) that contain a secret."""
     return [line for line in server.log if any(secret in line for secret in secrets)]
+
+
+#: How a Slack response_url shows in a log line (the fake's and the real one): anyone holding it can post as the bot
+#: for 30 minutes, so it must never be logged.
+RESPONSE_URL_MARKS = ("/response/", "hooks.slack.com")
+
+
+def replayable_lines(server: BotServer) -> list[str]:
+    """Lines of the server's log that contain a response_url."""
+    return [line for line in server.log if any(mark in line for mark in RESPONSE_URL_MARKS)]
 
 
 @dataclass

@@ -27,6 +27,33 @@ NEW_YORKER = "UNYC"
 _names = itertools.count(1)
 
 
+def serve_env(
+    home: Path,
+    slack: FakeSlack,
+    fakes: FakeProviders,
+    toml: str = "",
+    *,
+    provider_timeout: float = 10,
+    **extra: str,
+) -> dict[str, str]:
+    """The environment of a ``python -m bot serve`` process talking to the fake Slack and fake providers. Its
+    ``bot.toml`` (written into ``home``) is the fakes' provider settings plus ``toml``; ``extra`` adds variables."""
+    (home / "bot.toml").write_text(fakes.toml(timeout_seconds=provider_timeout) + toml, encoding="utf-8")
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "BOT_CONFIG": str(home / "bot.toml"),
+        "BOT_DATA_DIR": str(home / "data"),
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "PORT": "0",
+        "HOST": "127.0.0.1",
+        **fakes.env(),
+        **extra,
+    }
+
+
 @pytest.fixture(scope="module")
 def slack_api() -> Iterator[FakeSlack]:
     with running_fake_slack() as fake:
@@ -50,20 +77,7 @@ def bot_server(
 ) -> Iterator[BotServer]:
     home = tmp_path_factory.mktemp("bot")
     permissions = '[permissions.trro]\nrecord = ["SROBOTS"]\n'
-    (home / "bot.toml").write_text(provider_fakes.toml(timeout_seconds=10) + permissions, encoding="utf-8")
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT),
-        "BOT_CONFIG": str(home / "bot.toml"),
-        "BOT_DATA_DIR": str(home / "data"),
-        "SLACK_BOT_TOKEN": "xoxb-test-token",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": slack_api.api_url,
-        "PORT": "0",
-        "HOST": "127.0.0.1",
-        "BOT_PROVIDER_WORKERS": "24",
-        **provider_fakes.env(),
-    }
+    env = serve_env(home, slack_api, provider_fakes, permissions, BOT_PROVIDER_WORKERS="24")
     bot = BotServer(env, signing_secret=SECRET, cwd=str(home)).start()
     yield bot
     bot.stop()

@@ -11,6 +11,7 @@ Without a server the PostgreSQL cases are skipped — unless ``CI`` is set, wher
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import threading
@@ -60,11 +61,11 @@ def sqlite_url(directory: Path) -> str:
     return f"sqlite:///{directory / 'bot.sqlite3'}"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A URL whose connections all work in a fresh, empty schema of the test server."""
+@contextlib.contextmanager
+def fresh_postgres_schema(prefix: str = "test_") -> Iterator[str]:
+    """A URL whose connections all work in a fresh, empty schema of the test server; the schema is dropped after."""
     base = require_postgres()
-    schema = "test_" + secrets.token_hex(6)
+    schema = prefix + secrets.token_hex(6)
     admin = sa.create_engine(base)
     with admin.begin() as connection:
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
@@ -75,6 +76,13 @@ def postgres_url() -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A URL whose connections all work in a fresh, empty schema of the test server."""
+    with fresh_postgres_schema("test_") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -12,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
-import sqlalchemy as sa
 
 from bot.lifecycle import RequestState as S
 from bot.store import SqlRequestStore, open_store
@@ -32,7 +31,7 @@ from tests.fakes.providers import FakeProviders
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_requests import BotServer, app_mention_body
 from tests.fixtures_slack import REQUESTER, unique
-from tests.fixtures_store import require_postgres
+from tests.fixtures_store import fresh_postgres_schema
 
 pytestmark = pytest.mark.postgres
 
@@ -47,18 +46,8 @@ class Replicas:
 @pytest.fixture(scope="module")
 def shared_url() -> Iterator[str]:
     """A fresh schema on the test PostgreSQL server, for the whole module."""
-    base = require_postgres()
-    schema = "durable_" + secrets.token_hex(6)
-    admin = sa.create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.engine.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_postgres_schema("durable_") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

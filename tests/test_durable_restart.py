@@ -1,6 +1,7 @@
 """Restarts of the real ``serve`` process: ``kill -9`` while provider calls are under way (then a restart settles each
-request by look-up, or marks it unknown and says what to check — never sending it again), and catching up after
-downtime (a start missed while the end is ahead starts late and says so; a window missed entirely is reported)."""
+request by look-up, or marks it unknown and says what to check — never sending it again — and redraws its card), and
+catching up after downtime (a start missed while the end is ahead starts late and says so; a window missed entirely
+is reported)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ from tests.durable_support import (
     kill_hard,
     press,
     request_id_of,
+    response_posts,
     server_env,
     slash,
     start_server,
+    thread_texts,
     until,
     wait_state,
     wait_thread,
@@ -64,11 +67,33 @@ def bot(
 
 
 def confirm(bot: Restartable, slack_api: FakeSlack, text: str, channel: str, ts: str) -> str:
+    return confirm_card(bot, slack_api, text, channel, ts)[0]
+
+
+def confirm_card(bot: Restartable, slack_api: FakeSlack, text: str, channel: str, ts: str) -> tuple[str, str]:
+    """Propose and confirm; returns the request id and the Confirm click's response_url token."""
     card = slash(bot.server, slack_api, text, user=REQUESTER, channel=channel)
     assert card["response_type"] == "in_channel", card
     request_id = request_id_of(card)
-    press(bot.server, slack_api, "request_confirm", request_id, user=REQUESTER, channel=channel, message_ts=ts)
-    return request_id
+    token = press(bot.server, slack_api, "request_confirm", request_id, user=REQUESTER, channel=channel, message_ts=ts)
+    return request_id, token
+
+
+def settled_card(slack_api: FakeSlack, token: str, channel: str, ts: str) -> str:
+    """The card's latest version once it left "Submitting…" (waits for it)."""
+
+    def latest() -> str | None:
+        versions = card_versions(slack_api, token, channel, ts)
+        return versions[-1] if versions and "Submitting" not in versions[-1] else None
+
+    return until(latest, what=f"card {ts} to leave 'Submitting'")
+
+
+def card_versions(slack_api: FakeSlack, token: str, channel: str, ts: str) -> list[str]:
+    """Every version of the card since Confirm (replaced through the click's response_url or by chat.update)."""
+    replaced = [c for c in response_posts(slack_api, token) if c.params.get("replace_original")]
+    updated = slack_api.calls_to("chat.update", channel=channel, ts=ts)
+    return [str(c.params.get("text", "")) for c in sorted(replaced + updated, key=lambda c: c.at)]
 
 
 def test_kill_9_while_submitting_then_restart_settles_by_look_up_or_unknown_never_by_sending_again(
@@ -82,10 +107,12 @@ def test_kill_9_while_submitting_then_restart_settles_by_look_up_or_unknown_neve
         "trro": ("kdev/0 now for 30m on trro", provider_fakes.trro, "CreateCloudRecording", False),
     }
     started: dict[str, tuple[str, str]] = {}
+    tokens: dict[str, str] = {}
     for i, (provider, (text, fake, action, _)) in enumerate(cases.items()):
         fake.inject(Fault.delay(30), action=action)  # the provider acts, then takes its time to answer
         ts = f"18300000{i:02d}.000100"
-        started[provider] = (confirm(bot, slack_api, text, channel, ts), ts)
+        request_id, tokens[provider] = confirm_card(bot, slack_api, text, channel, ts)
+        started[provider] = (request_id, ts)
     for provider, (_, fake, action, _) in cases.items():
         until(partial(fake.calls_to, action), what=f"the {provider} create call")
         wait_state(bot.store, started[provider][0], S.SUBMITTING)
@@ -94,15 +121,22 @@ def test_kill_9_while_submitting_then_restart_settles_by_look_up_or_unknown_neve
     bot.restart()
     for provider, (request_id, ts) in started.items():
         _, fake, action, can_look_up = cases[provider]
+        said = wait_thread(slack_api, channel, ts, "restarted")
+        versions = card_versions(slack_api, tokens[provider], channel, ts)
+        assert versions and "Submitting" in versions[0], versions  # before the kill
         if can_look_up:
-            said = wait_thread(slack_api, channel, ts, "restarted")
             stored = wait_state(bot.store, request_id, S.SCHEDULED)
             assert stored.task_id in fake.tasks and f"TaskId {stored.task_id}" in said
+            final = settled_card(slack_api, tokens[provider], channel, ts)  # the card itself, not only the thread
+            assert f"Scheduled · TaskId `{stored.task_id}`" in final, final
         else:
-            said = wait_thread(slack_api, channel, ts, "restarted")
             assert "may or may not exist. Check the" in said
             assert wait_state(bot.store, request_id, S.UNKNOWN).task_id is None
+            final = settled_card(slack_api, tokens[provider], channel, ts)
+            assert "Outcome unknown" in final and "Submitting" not in final, final
         assert len(fake.calls_to(action)) == 1, provider  # nothing was sent again
+        explained = [t for t in thread_texts(slack_api, channel, ts) if "restarted" in t]
+        assert len(explained) == 1, provider  # one explanation in the thread, not one per redrawn card
 
 
 def shift(store: SqlRequestStore, request_id: str, start: datetime, end: datetime) -> None:

@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -16,12 +18,13 @@ import sqlalchemy as sa
 from bot.config import BotSettings, Config, load_config
 from bot.core.model import DeviceTarget, Schedule, StreamTarget, TaskRequest, Window
 from bot.errors import ConfigError
-from bot.flow import Outcome
+from bot.flow import Event, Outcome, RequestFlow
 from bot.flow.background import Background
 from bot.flow.services import Services
 from bot.lifecycle import RequestState as S
+from bot.lifecycle import StoredRequest
 from bot.scheduler import Scheduler, WindowJobs
-from bot.store import SqlRequestStore, open_store
+from bot.store import SqlRequestStore, open_store, reconcile_submitting
 from bot.store.tables import requests
 from tests.fakes.providers import FakeProviders
 from tests.fixtures_store import Posted, Providers, RecordingProvider
@@ -144,3 +147,67 @@ def test_the_console_cancels_by_provider_task_id(tmp_path: Path) -> None:
         assert stops == [task_id]
         again = console(f"cancel {task_id}")
         assert "already cancelled" in again
+
+
+# --- the database failing while a provider worker saves the provider's answer ----------------------------------------
+
+
+def flaky_settling(monkeypatch: pytest.MonkeyPatch, store: SqlRequestStore, failures: int) -> None:
+    """The real store, but saving a provider's answer (a move out of ``submitting``) raises a real database error the
+    first ``failures`` times: the database restarting while a provider worker settles the request."""
+    real = store.transition
+    left = [failures]
+
+    def transition(request_id: str, *, from_states: Collection[S], to: S, **changes: Any) -> StoredRequest | None:
+        if S.SUBMITTING in from_states and left[0] > 0:
+            left[0] -= 1
+            raise sa.exc.OperationalError("UPDATE requests …", {}, Exception("server closed the connection"))
+        return real(request_id, from_states=from_states, to=to, **changes)
+
+    monkeypatch.setattr(store, "transition", transition)
+
+
+def confirmed_volc(store: SqlRequestStore, volc: RecordingProvider, outcomes: Outcomes) -> tuple[RequestFlow, str]:
+    flow = RequestFlow(store=store, providers=Providers(volc), notifier=outcomes, workers=1)
+    start = datetime.now(UTC) + timedelta(hours=1)
+    request = TaskRequest("record", "volc", StreamTarget("live", "db"), Window(start, start + timedelta(hours=1)))
+    stored = flow.propose(Schedule(request, "UTC"), requester="U1", text="/record live/db …")
+    flow.confirm(stored.id, user="U1")
+    flow.drain()
+    flow.close()
+    return flow, stored.id
+
+
+def test_a_database_error_while_saving_the_answer_is_retried(
+    sqlite_store: SqlRequestStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    volc, outcomes = RecordingProvider("volc", keeps_window=True, can_look_up=True), Outcomes()
+    flaky_settling(monkeypatch, sqlite_store, failures=2)
+    _, request_id = confirmed_volc(sqlite_store, volc, outcomes)
+    stored = sqlite_store.get(request_id)
+    assert stored is not None and (stored.state, stored.task_id) == (S.SCHEDULED, "task-1")
+    assert len(volc.created) == 1  # the provider is never asked twice
+    assert [o.event for o in outcomes.seen] == [Event.CONFIRMED, Event.SCHEDULED]
+    retried = [r.getMessage() for r in caplog.records if "saving the provider's answer failed" in r.getMessage()]
+    assert len(retried) == 2 and "OperationalError" in retried[0]
+    assert not any("server closed" in r.getMessage() for r in caplog.records)  # no SQL or driver text in the log
+
+
+def test_a_database_that_stays_down_leaves_it_to_reconciliation_which_says_so(
+    sqlite_store: SqlRequestStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    volc, outcomes = RecordingProvider("volc", keeps_window=True, can_look_up=True), Outcomes()
+    flaky_settling(monkeypatch, sqlite_store, failures=100)
+    _, request_id = confirmed_volc(sqlite_store, volc, outcomes)
+    monkeypatch.undo()  # the database is back
+    stored = sqlite_store.get(request_id)
+    assert stored is not None and stored.state is S.SUBMITTING
+    assert [o.event for o in outcomes.seen] == [Event.CONFIRMED]  # nothing claimed that was not saved
+    (gave_up,) = [r.getMessage() for r in caplog.records if "reconciliation will settle it" in r.getMessage()]
+    assert "TaskId task-1" in gave_up and "4 times" in gave_up
+
+    volc.found = {"live/db": "task-1"}
+    posted = Posted()
+    (settled,) = reconcile_submitting(sqlite_store, Providers(volc), posted, now=datetime.now(UTC) + timedelta(hours=2))
+    assert (settled.state, settled.task_id, len(volc.created)) == (S.RUNNING, "task-1", 1)
+    assert "or its database failed" in posted.notes[0][2]

@@ -3,9 +3,9 @@ providers that misbehave on purpose (hang, 5xx page, HTML, broken JSON, connecti
 
 Every case must end in a definite state the requester can see (the card's last version and one reply in its
 thread, explained), with exactly the expected number of create calls at the fake and never a second task. After an
-unclear answer from volc or tencent the bot looks the task up: found → scheduled with its TaskId; not found →
-"outcome unknown, check the console" (the provider may still be working on it), never a blind retry.
-"""
+unclear answer from volc or tencent the bot looks the task up: found → scheduled with its TaskId; not found → failed,
+"nothing was created; it is safe to try again", with a Retry button the person presses (never a second create by
+itself). qcloud and trro cannot be looked up: "outcome unknown, check the console"."""
 
 from __future__ import annotations
 
@@ -59,30 +59,33 @@ class Case:
 
 UNKNOWN = "Outcome unknown"
 NOT_SURE = "may or may not have been created"
+NOT_CREATED = "the provider has no such task, so nothing was created"
+SAFE = "safe to try again"
 CASES = {
     "volc timeout, the provider acted → look-up finds it": Case(
         "volc", Fault.delay(2.5, acts=True), 1, 1, 1, "Scheduled · TaskId", ("TaskId",), True
     ),
-    "volc timeout, the provider did not act": Case(
-        "volc", Fault.delay(2.5, acts=False), 1, 1, 0, UNKNOWN, ("Timeout", NOT_SURE, "console"), True
+    "volc timeout, the provider did not act → look-up has none: failed, Retry offered": Case(
+        "volc", Fault.delay(2.5, acts=False), 1, 1, 0, "Failed · `Timeout`", ("Timeout", NOT_CREATED, SAFE), True
     ),
-    "volc 502 page, nothing done": Case(
-        "volc", Fault.http_status(502), 1, 1, 0, UNKNOWN, ("HTTP 502", NOT_SURE), True
+    "volc 502 page, nothing done → failed, Retry offered": Case(
+        "volc", Fault.http_status(502), 1, 1, 0, "Failed · `HttpError`", ("HTTP 502", NOT_CREATED, SAFE), True
     ),
     "volc 502 page after acting → look-up finds it": Case(
         "volc", Fault.http_status(502, acts=True), 1, 1, 1, "Scheduled · TaskId", ("TaskId",), True
     ),
     "volc HTML instead of JSON": Case(
-        "volc", Fault.html(), 1, 1, 0, UNKNOWN, ("text/html", NOT_SURE), True
+        "volc", Fault.html(), 1, 1, 0, "Failed · `BadResponse`", ("text/html", NOT_CREATED, SAFE), True
     ),
     "volc malformed JSON after acting → look-up finds it": Case(
         "volc", Fault.malformed_json(acts=True), 1, 1, 1, "Scheduled · TaskId", ("TaskId",), True
     ),
     "volc connection reset": Case(
-        "volc", Fault.reset(), 1, 1, 0, UNKNOWN, ("connection was closed", NOT_SURE), True
+        "volc", Fault.reset(), 1, 1, 0, "Failed · `ConnectionFailed`", ("connection was closed", NOT_CREATED, SAFE),
+        True
     ),
     "volc 429 storm → failed, safe to retry": Case(
-        "volc", Fault.rate_limited(), 20, 4, 0, "Failed · `FlowLimitExceeded`", ("rate limit", "safe to try again"), False
+        "volc", Fault.rate_limited(), 20, 4, 0, "Failed · `FlowLimitExceeded`", ("rate limit", SAFE), False
     ),
     "volc two 429s, then accepted": Case(
         "volc", Fault.rate_limited(), 2, 3, 1, "Scheduled · TaskId", ("TaskId",), False
@@ -90,14 +93,14 @@ CASES = {
     "tencent timeout, the provider acted → look-up finds it": Case(
         "tencent", Fault.delay(2.5, acts=True), 1, 1, 1, "Scheduled · TaskId", ("TaskId",), True
     ),
-    "tencent 503 page, nothing done": Case(
-        "tencent", Fault.http_status(503), 1, 1, 0, UNKNOWN, ("HTTP 503", NOT_SURE), True
+    "tencent 503 page, nothing done → failed, Retry offered": Case(
+        "tencent", Fault.http_status(503), 1, 1, 0, "Failed · `HttpError`", ("HTTP 503", NOT_CREATED, SAFE), True
     ),
     "tencent malformed JSON, nothing done": Case(
-        "tencent", Fault.malformed_json(), 1, 1, 0, UNKNOWN, (NOT_SURE,), True
+        "tencent", Fault.malformed_json(), 1, 1, 0, "Failed · `BadResponse`", (NOT_CREATED, SAFE), True
     ),
     "tencent 429 storm → failed, safe to retry": Case(
-        "tencent", Fault.rate_limited(), 20, 4, 0, "Failed", ("safe to try again",), False
+        "tencent", Fault.rate_limited(), 20, 4, 0, "Failed", (SAFE,), False
     ),
     "qcloud timeout (no look-up possible)": Case(
         "qcloud", Fault.delay(5, acts=True), 1, 1, 1, UNKNOWN, ("Timeout", NOT_SURE, "console"), False
@@ -131,7 +134,7 @@ def test_a_provider_fault_ends_in_a_definite_explained_state_without_duplicates(
     if "Scheduled" in case.card:
         (task_id,) = fake.tasks
         assert task_id in card and task_id in reply
-    if "safe to try again" in case.thread:
+    if SAFE in case.thread:
         assert "request_retry" in reply  # a Retry button: nothing was created
     if card.startswith(UNKNOWN) or UNKNOWN in card:
         assert "request_retry" not in reply  # no Retry button when a retry could record twice
@@ -152,6 +155,25 @@ def test_retry_after_a_429_storm_creates_exactly_one_task(
     assert "TaskId" in text_of(replies[-1])
     assert len(fakes.volc.tasks) == 1
     assert [c.outcome for c in fakes.volc.calls_to(CREATE["volc"])] == ["rate_limit"] * 4 + ["ok"]
+
+
+def test_after_a_502_the_look_up_did_not_find_only_the_persons_retry_creates_it(
+    server: BotServer, slack_api: FakeSlack, fakes: FakeProviders
+) -> None:
+    fakes.volc.inject(Fault.http_status(502), action=CREATE["volc"])
+    submission = submit(server, slack_api, COMMAND + "volc", stream=f"live/{unique('nc')}")
+    assert "Failed · `HttpError`" in submission.final_state(slack_api)
+    assert len(fakes.volc.calls_to(CREATE["volc"])) == 1 and not fakes.volc.tasks  # no second create by itself
+    retry = click(
+        server, slack_api, "request_retry", submission.request_id,
+        channel=submission.channel, card_ts=submission.card_ts, thread_ts=submission.card_ts,
+    )  # fmt: skip
+    assert retry.status_code == 200
+    replies = submission.thread(slack_api, count=2)
+    assert "TaskId" in text_of(replies[-1])
+    assert len(fakes.volc.tasks) == 1
+    assert [c.outcome for c in fakes.volc.calls_to(CREATE["volc"])][-1] == "ok"
+    assert len(fakes.volc.calls_to(CREATE["volc"])) == 2
 
 
 def test_a_timeout_then_a_second_click_never_creates_twice(

@@ -58,10 +58,10 @@ def test_kill_9_with_confirmed_requests_still_queued_then_restart_submits_each_e
             assert len(replies) == 1, replies
             assert "TaskId" in str(replies[0].params.get("text")), replies[0].params
             assert creates_for(provider_fakes, submission) == 1, submission
-        for submission in queued:
+        for submission in [busy, *queued]:  # busy: settled by restart reconciliation, which redraws the card too
             stored = store.get(submission.request_id)
             assert stored is not None and stored.state is RequestState.SCHEDULED
-            assert "Scheduled" in submission.final_state(slack_api)
+            assert f"Scheduled · TaskId `{stored.task_id}`" in submission.final_state(slack_api)
     finally:
         second.stop()
         store.engine.dispose()

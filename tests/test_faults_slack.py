@@ -19,7 +19,7 @@ import pytest
 from tests.fakes.providers import FakeProviders
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_requests import BotServer
-from tests.faults_support import leaked_lines, start_server, submit, text_of
+from tests.faults_support import leaked_lines, replayable_lines, start_server, submit, text_of
 from tests.fixtures_slack import REQUESTER, unique
 
 RECORD = "{stream} tomorrow 15:00 to 15:30 on volc"
@@ -33,6 +33,7 @@ def server(
     yield bot
     bot.stop()
     assert leaked_lines(bot) == []
+    assert replayable_lines(bot) == []
 
 
 # --- Slack's Web API failing while the bot reports ---------------------------------------------------------------
@@ -86,6 +87,7 @@ def test_when_the_response_url_fails_the_card_is_updated_with_chat_update(
     assert "Scheduled" in submission.final_state(slack_api)
     assert slack_api.calls_to("chat.update", channel=submission.channel, ts=submission.card_ts)
     assert "TaskId" in text_of(submission.thread(slack_api)[0])
+    assert [line for line in server.log if token in line] == []  # slack_sdk logs each retry's URL at INFO
 
 
 # --- malformed requests ---------------------------------------------------------------------------------------------

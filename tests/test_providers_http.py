@@ -11,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.core.model import ChannelTarget, DeviceTarget, StreamTarget, TaskRequest, Window
-from bot.errors import OutcomeUnknown, ProviderError, Retry
+from bot.errors import OutcomeUnknown, ProviderError, Retry, TaskNotCreated
+from providers.ratelimit import DOCUMENTED_LIMITS
 from providers.registry import ProviderRegistry, build_registry
 from tests.fakes.providers import TEST_CREDENTIALS, FakeProviders, Fault
 
@@ -163,15 +164,52 @@ def test_mistyped_credentials_are_explained(fake_providers: FakeProviders) -> No
         (Fault.reset(), "ConnectionFailed"),
     ],
 )
-def test_unclear_outcome_is_looked_up_and_reported_unknown_when_not_found(
+def test_unclear_outcome_not_found_by_the_look_up_is_a_definite_failure_safe_to_retry(
     provider_registry: ProviderRegistry, fake_providers: FakeProviders, fault: Fault, code: str
 ) -> None:
     fake_providers.volc.inject(fault, action="CreatePullRecordTask")
+    with pytest.raises(TaskNotCreated) as info:
+        provider_registry.get("volc").create(volc_record())
+    assert (info.value.code, info.value.retry) == (code, Retry.SAFE)  # the original code; the card offers Retry
+    assert not isinstance(info.value, OutcomeUnknown)
+    # exactly one create: the person decides whether to try again
+    assert [c.action for c in fake_providers.volc.calls] == ["CreatePullRecordTask", "ListPullRecordTask"]
+    rendered = info.value.render("en")
+    assert "the provider has no such task, so nothing was created; it is safe to try again" in rendered
+    assert "服务商那里没有这个任务" in info.value.render("zh-CN")
+
+
+def test_unclear_outcome_keeps_the_request_id_when_not_found(
+    provider_registry: ProviderRegistry, fake_providers: FakeProviders
+) -> None:
+    fake_providers.tencent.inject(Fault.error("InternalError", status=200), action="CreateRecordTask")
+    with pytest.raises(TaskNotCreated) as info:
+        provider_registry.get("tencent").create(tencent_record())
+    assert info.value.code == "InternalError" and info.value.request_id
+    assert f"RequestId {info.value.request_id}" in info.value.render("en")
+    assert len(fake_providers.tencent.calls_to("CreateRecordTask")) == 1
+
+
+def test_unclear_outcome_whose_look_up_fails_too_is_unknown(
+    provider_registry: ProviderRegistry, fake_providers: FakeProviders
+) -> None:
+    fake_providers.volc.inject(Fault.http_status(502), action="CreatePullRecordTask")
+    fake_providers.volc.inject(Fault.http_status(502), action="ListPullRecordTask")
     with pytest.raises(OutcomeUnknown) as info:
         provider_registry.get("volc").create(volc_record())
-    assert info.value.code == code
+    assert (info.value.code, info.value.retry) == ("HttpError", Retry.AFTER_LOOKUP)
     assert [c.action for c in fake_providers.volc.calls] == ["CreatePullRecordTask", "ListPullRecordTask"]
     assert "may or may not have been created" in info.value.render("en")
+
+
+def test_a_look_up_that_cannot_search_for_the_request_never_answers_not_found(
+    provider_registry: ProviderRegistry, fake_providers: FakeProviders
+) -> None:
+    permanent = TaskRequest("record", "tencent", StreamTarget("live", "s1"), None)  # no window to search in
+    with pytest.raises(ProviderError) as info:
+        provider_registry.get("tencent").find(permanent)
+    assert info.value.code == "LookupInconclusive"  # so an unclear create stays unknown instead of "not created"
+    assert fake_providers.tencent.calls == []
 
 
 @pytest.mark.parametrize("fault", [Fault.delay(2.5), Fault.http_status(503, acts=True), Fault.reset(acts=True)])
@@ -277,14 +315,17 @@ def test_a_burst_never_trips_the_providers_rate_limit(
     fake_providers: FakeProviders,
     case: tuple[Callable[[str], TaskRequest], str, str],
 ) -> None:
+    """Three times the limit, sent from a pool: the fake's bucket (N tokens, N/s) refuses a client without a limiter,
+    or one pacing at 1.5 times the limit or faster; the exact pace is pinned in test_providers_ratelimit.py."""
     make, key, action = case
     fake = getattr(fake_providers, key)
-    requests = [make(f"burst{i}") for i in range(25)]
+    count = 3 * DOCUMENTED_LIMITS[(key, action)]
+    requests = [make(f"burst{i}") for i in range(count)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(provider_registry.get(key).create, requests))
-    assert len({result.task_id for result in results}) == 25
     assert fake.rate_limited_calls() == []
-    assert len(fake.calls_to(action)) == 25
+    assert len({result.task_id for result in results}) == count
+    assert len(fake.calls_to(action)) == count
 
 
 def test_cancelling_a_task_that_is_gone_is_explained(provider_registry: ProviderRegistry) -> None:

@@ -87,7 +87,7 @@ def test_on_time_start_and_stop_each_happen_once(
     assert trro.cancelled == ["task-1"] and len(trro.created) == 1
     assert state(clocked_store, stored.id) is S.DONE
     assert posted.keys(stored.id) == ["schedule.started", "schedule.finished"]
-    assert "Recording started on trro (TaskId task-1)" in posted.notes[0][2]
+    assert "Recording started on Tencent TRRO (TaskId task-1)" in posted.notes[0][2]
     assert [(e.action, e.outcome) for e in clocked_store.audit.events(request_id=stored.id)] == [
         ("start", "ok"),
         ("stop", "ok"),
@@ -219,7 +219,7 @@ def test_a_failed_stop_tells_the_thread_to_stop_it_by_hand(
     scheduler.run_due()
     assert state(sqlite_store, stored.id) is S.FAILED
     assert posted.keys(stored.id) == ["schedule.started", "schedule.stop_failed"]
-    assert "stop it in the trro console" in posted.notes[1][2]
+    assert "stop it in the Tencent TRRO console" in posted.notes[1][2]
 
 
 def test_a_crashing_handler_is_retried_then_failed(sqlite_store: SqlRequestStore) -> None:

@@ -23,7 +23,7 @@ import pytest
 from tests.fakes.providers import FakeProviders, FakeQcloud, FakeTencentLive, FakeTrro, FakeVolc, Fault
 from tests.fakes.slack import FakeSlack, running_fake_slack
 from tests.fakes.slack_requests import BotServer, app_mention_body, block_action_body, slash_command_body
-from tests.faults_support import Submission, submit, text_of
+from tests.faults_support import Submission, replayable_lines, submit, text_of
 from tests.fixtures_slack import REQUESTER, ROOT, unique
 
 CANARY = {
@@ -181,6 +181,7 @@ def test_no_canary_credential_appears_in_slack_logs_answers_or_the_database(
         assert leaks(answer) == [], answer
     bot.server.stop()  # flush the log
     assert [line for line in bot.server.log if leaks(line)] == []
+    assert replayable_lines(bot.server) == []  # a response_url lets anyone post as the bot for 30 minutes
     database = sqlite3.connect(home / "data" / "bot.sqlite3")
     try:
         dump = "\n".join(database.iterdump())

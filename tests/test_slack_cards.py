@@ -11,7 +11,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.core.model import Note, Options, Schedule, StreamTarget, TaskRequest, Window
-from bot.errors import OutcomeUnknown, ProviderError, Retry
+from bot.errors import OutcomeUnknown, ProviderError, Retry, TaskNotCreated
 from bot.flow import Event, Outcome
 from bot.flow.card import describe, format_duration
 from bot.lifecycle import CardRef, RequestState, StoredRequest
@@ -134,6 +134,37 @@ def test_thread_reply_offers_retry_only_when_the_provider_surely_did_not_act() -
     assert "RequestLimitExceeded" in safe["text"] and "req-2" in safe["text"]
     assert buttons(thread_reply(Outcome(Event.FAILED, stored(RequestState.FAILED), error=refused))) == []
     assert buttons(thread_reply(Outcome(Event.UNKNOWN, stored(RequestState.UNKNOWN), error=unknown))) == []
+
+
+def test_a_create_the_look_up_did_not_find_fails_with_one_retry_button_and_one_explanation() -> None:
+    error = TaskNotCreated("volc", "Timeout", "no answer within 3 s", "req-1")
+    outcome = Outcome(Event.FAILED, stored(RequestState.FAILED, error_code="Timeout"), error=error)
+    reply = thread_reply(outcome)
+    assert [b["action_id"] for b in buttons(reply)] == [RETRY]
+    assert reply["text"].count("safe to try again") == 1 and "RequestId req-1" in reply["text"]
+    assert "Failed · `Timeout`" in status_card(outcome)["text"]
+
+
+@pytest.mark.parametrize(
+    ("state", "event", "error", "card", "button"),
+    [
+        (RequestState.SCHEDULED, Event.SCHEDULED, None, "Scheduled · TaskId `T-R`", STOP),
+        (RequestState.FAILED, Event.FAILED, TaskNotCreated("volc", "NotCreated"), "Failed · `NotCreated`", RETRY),
+        (RequestState.UNKNOWN, Event.UNKNOWN, OutcomeUnknown("volc", "Restarted"), "Outcome unknown", None),
+    ],
+)
+def test_after_restart_reconciliation_the_card_is_redrawn_and_the_thread_says_what_was_found(
+    state: RequestState, event: Event, error: ProviderError | None, card: str, button: str | None
+) -> None:
+    said = Note("reconcile.found", (("provider", "Volcengine Live"), ("task_id", "T-R")))
+    task_id = "T-R" if state is RequestState.SCHEDULED else None
+    outcome = Outcome(
+        event, stored(state, task_id=task_id, error_code=getattr(error, "code", None)), error=error, note=said
+    )
+    assert card in status_card(outcome)["text"]
+    reply = thread_reply(outcome)
+    assert reply["text"] == said.render("en")
+    assert [b["action_id"] for b in buttons(reply)] == ([button] if button else [])
 
 
 def test_durations_read_naturally() -> None:

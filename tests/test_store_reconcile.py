@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from bot.core.model import DeviceTarget, StreamTarget, TaskRequest, Window
-from bot.errors import ProviderError
+from bot.errors import OutcomeUnknown, ProviderError, Retry, TaskNotCreated
 from bot.lifecycle import RequestState, StoredRequest
 from bot.store import SqlRequestStore
-from bot.store.reconcile import reconcile_submitting
+from bot.store.reconcile import reconcile_submitting, reconciled_error
 from tests.fixtures_store import Posted, Providers, RecordingProvider
 
 S = RequestState
@@ -60,14 +60,32 @@ def test_a_task_the_provider_has_is_adopted_with_its_task_id(store: SqlRequestSt
     assert [e.action for e in store.audit.events(request_id=future.id)] == ["reconcile"]
 
 
-def test_a_task_the_provider_does_not_have_failed_and_says_send_again(
+def test_a_task_the_provider_does_not_have_failed_and_is_safe_to_try_again(
     store: SqlRequestStore, volc: RecordingProvider
 ) -> None:
     stored = submitting(store, "volc", StreamTarget("live", "a"), timedelta(hours=1))
     posted = Posted()
     (settled,) = reconcile_submitting(store, Providers(volc), posted, now=datetime.now(UTC) + LATER)
     assert (settled.id, settled.state, settled.error_code) == (stored.id, S.FAILED, "NotCreated")
-    assert "Send the command again" in posted.notes[0][2]
+    assert volc.created == []  # the person presses Retry; nothing is sent again by itself
+    said = posted.notes[0][2]
+    assert "the provider has no such task, so nothing was created; it is safe to try again" in said
+    assert "Volcengine Live" in said  # the provider's name, not its key
+    error = reconciled_error(settled)  # what the card shows: failed, with a Retry button
+    assert isinstance(error, TaskNotCreated) and error.retry is Retry.SAFE and error.code == "NotCreated"
+
+
+def test_what_reconciliation_settled_explains_itself_for_the_card(
+    store: SqlRequestStore, volc: RecordingProvider
+) -> None:
+    found = submitting(store, "volc", StreamTarget("live", "f"), timedelta(hours=1))
+    unsure = submitting(store, "tencent", StreamTarget("live", "u"), timedelta(hours=1))
+    volc.found = {"live/f": "T-F"}
+    settled = reconcile_submitting(store, Providers(volc), Posted(), now=datetime.now(UTC) + LATER)
+    by_id = {r.id: r for r in settled}
+    assert reconciled_error(by_id[found.id]) is None
+    unknown = reconciled_error(by_id[unsure.id])
+    assert isinstance(unknown, OutcomeUnknown) and unknown.code == "Restarted"
 
 
 def test_without_a_look_up_the_request_is_unknown_and_the_thread_says_what_to_check(
@@ -78,15 +96,18 @@ def test_without_a_look_up_the_request_is_unknown_and_the_thread_says_what_to_ch
     (settled,) = reconcile_submitting(store, Providers(trro), posted, now=datetime.now(UTC) + LATER)
     assert settled.state is S.UNKNOWN and trro.created == []
     assert posted.keys(stored.id) == ["reconcile.unknown"]
-    assert "Check the trro console for dev1/2" in posted.notes[0][2]
+    assert "Check the Tencent TRRO console for dev1/2" in posted.notes[0][2]  # display name, not the key
     assert [(e.action, e.outcome) for e in store.audit.events(request_id=stored.id)] == [("reconcile", "unknown")]
 
 
 def test_a_failing_look_up_leaves_it_unknown(store: SqlRequestStore, volc: RecordingProvider) -> None:
     submitting(store, "volc", StreamTarget("live", "a"), timedelta(hours=1))
     volc.find_error = ProviderError("volc", "InternalError", "try later", "req-3")
-    (settled,) = reconcile_submitting(store, Providers(volc), Posted(), now=datetime.now(UTC) + LATER)
+    posted = Posted()
+    (settled,) = reconcile_submitting(store, Providers(volc), posted, now=datetime.now(UTC) + LATER)
     assert (settled.state, settled.error_code, settled.provider_request_id) == (S.UNKNOWN, "InternalError", "req-3")
+    assert posted.keys() == ["reconcile.lookup_failed"]
+    assert "looking the task up failed too (InternalError)" in posted.notes[0][2]
 
 
 def test_a_request_another_replica_is_submitting_right_now_is_left_alone(

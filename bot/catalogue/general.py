@@ -32,6 +32,13 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "zh-CN": "{provider} 没有给出明确答复（{code}：{reason}），任务可能已创建，也可能没有。请先在{provider}控制台确认再重试，重复提交可能会录制两次。",
     },
+    "provider.not_created": {
+        "en": (
+            "{provider} did not give a clear answer ({code}: {reason}), so the bot looked the task up: "
+            "the provider has no such task, so nothing was created; it is safe to try again."
+        ),
+        "zh-CN": "{provider} 没有给出明确答复（{code}：{reason}），所以机器人查询了该任务：服务商那里没有这个任务，所以什么都没有创建；可以放心重试。",
+    },
     "provider.outcome_unknown.request_id": {
         "en": "RequestId {request_id}: quote it to the provider's support.",
         "zh-CN": "RequestId {request_id}：联系云服务商技术支持时请提供。",

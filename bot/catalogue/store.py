@@ -61,16 +61,20 @@ TEXT: dict[str, dict[str, str]] = {
     },
     # --- restart reconciliation (bot/store/reconcile.py) ---
     "reconcile.found": {
-        "en": "The bot restarted while creating this task. {provider} has it: TaskId {task_id}.",
-        "zh-CN": "创建这个任务时机器人重启了。{provider} 上已有该任务：TaskId {task_id}。",
+        "en": "The bot restarted (or its database failed) before it could save {provider}'s answer. {provider} has the task: TaskId {task_id}.",
+        "zh-CN": "机器人重启（或数据库出错），没能保存{provider}的答复。{provider}上已有该任务：TaskId {task_id}。",
     },
     "reconcile.not_found": {
-        "en": "The bot restarted while creating this task, and {provider} has no matching task, so it was not created. Send the command again if you still need it.",
-        "zh-CN": "创建这个任务时机器人重启了，{provider} 上没有对应的任务，所以没有创建。如仍需要，请重新发送命令。",
+        "en": "The bot restarted (or its database failed) before it could save {provider}'s answer, so it looked the task up: the provider has no such task, so nothing was created; it is safe to try again.",
+        "zh-CN": "机器人重启（或数据库出错），没能保存{provider}的答复，所以查询了该任务：服务商那里没有这个任务，所以什么都没有创建；可以放心重试。",
     },
     "reconcile.unknown": {
-        "en": "The bot restarted while creating this task on {provider}, which cannot be looked up, so it may or may not exist. Check the {provider} console for {target} before trying again.",
-        "zh-CN": "在 {provider} 上创建这个任务时机器人重启了，而 {provider} 无法查询任务，所以任务可能已创建也可能没有。请先在 {provider} 控制台检查 {target}，再决定是否重试。",
+        "en": "The bot restarted (or its database failed) before it could save {provider}'s answer, and {provider} cannot be looked up, so the task may or may not exist. Check the {provider} console for {target} before trying again.",
+        "zh-CN": "机器人重启（或数据库出错），没能保存{provider}的答复，而{provider}无法查询任务，所以任务可能已创建也可能没有。请先在{provider}控制台检查 {target}，再决定是否重试。",
+    },
+    "reconcile.lookup_failed": {
+        "en": "The bot restarted (or its database failed) before it could save {provider}'s answer, and looking the task up failed too ({code}), so it may or may not exist. Check the {provider} console for {target} before trying again.",
+        "zh-CN": "机器人重启（或数据库出错），没能保存{provider}的答复，查询任务也失败了（{code}），所以任务可能已创建也可能没有。请先在{provider}控制台检查 {target}，再决定是否重试。",
     },
     # --- cards, list and cancel (bot/flow, bot/slack) ---
     "card.note.zone_unknown": {

@@ -8,10 +8,12 @@ import logging
 import threading
 from datetime import timedelta
 
+from bot.core.model import Note
 from bot.flow.requests import RequestFlow
 from bot.flow.services import Services
+from bot.lifecycle import StoredRequest
 from bot.scheduler import Scheduler, WindowJobs
-from bot.store.reconcile import Notify, reconcile_submitting
+from bot.store.reconcile import Notify, reconcile_submitting, reconciled_error
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +45,17 @@ class Background:
         """Settle requests a dead process left in ``submitting`` (look-up where possible, else "unknown"), and submit
         those it left ``confirmed`` before their provider call started (they never reached the provider)."""
         reconcile_submitting(
-            self.services.store, self.services.providers, self.post_note, stale_after=self.reconcile_after
+            self.services.store, self.services.providers, self._announce_reconciled, stale_after=self.reconcile_after
         )
         if self.flow is not None:
             self.flow.resume_confirmed(older_than=self.services.clock() - self.reconcile_after)
+
+    def _announce_reconciled(self, stored: StoredRequest, note: Note) -> None:
+        """The card is redrawn through the flow's notifier (as after a provider call); the thread gets ``note``."""
+        if self.flow is None:
+            self.post_note(stored, note)
+        else:
+            self.flow.announce_reconciled(stored, note, reconciled_error(stored))
 
     def expire(self) -> None:
         """Cards nobody answered within the card lifetime can no longer be confirmed; old event ids are dropped."""

@@ -8,18 +8,19 @@ answered the person, so a slow provider can never delay anybody's acknowledgemen
 
 from __future__ import annotations
 
-import enum
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from bot.core.model import Note, Schedule, TaskRequest
-from bot.errors import BotError, OutcomeUnknown, PermissionDenied, ProviderError, RequestStateError, Retry
+from bot.errors import BotError, OutcomeUnknown, PermissionDenied, ProviderError, RequestStateError
 from bot.flow.card import notes_to_json
+from bot.flow.outcome import AlreadySettled, Event, Notifier, Outcome, mention
 from bot.flow.ports import AuditTrail, ProviderLookup, WindowKeeper
 from bot.lifecycle import ACTIVE_STATES, CardRef, RequestState, RequestStore, StoredRequest
 from bot.permissions import Permissions
@@ -29,58 +30,14 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
+#: Saving a provider's answer is tried this often (waiting 0.1, 0.2, 0.4 s between tries) before it is left to
+#: restart reconciliation.
+SETTLE_ATTEMPTS = 4
+SETTLE_FIRST_DELAY = 0.1
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-class Event(enum.StrEnum):
-    """What just happened to a request."""
-
-    CONFIRMED = "confirmed"  # settled by the requester; the provider call is queued ("Submitting…")
-    SCHEDULED = "scheduled"  # the provider accepted; ``result`` holds the TaskId
-    FAILED = "failed"  # the provider (or validation) refused; ``error`` explains
-    UNKNOWN = "unknown"  # the provider may or may not have acted; ``error`` explains
-    CANCELLED = "cancelled"  # cancelled before confirming (``result`` None) or stopped at the provider
-    CANCEL_FAILED = "cancel_failed"  # the provider refused to stop the task; ``error`` explains
-    EXPIRED = "expired"  # nobody answered the card in time
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One event in a request's life, as the adapter must show it."""
-
-    event: Event
-    request: StoredRequest
-    result: TaskResult | None = None
-    error: BotError | None = None
-    note: Note | None = None  # a sentence that goes with the event (e.g. how long a card waited before it expired)
-
-    @property
-    def retry_is_safe(self) -> bool:
-        """True when the provider definitely did not act, so offering "Retry" cannot create a duplicate."""
-        if isinstance(self.error, OutcomeUnknown):
-            return False
-        return isinstance(self.error, ProviderError) and self.error.retry is Retry.SAFE
-
-
-class AlreadySettled(RequestStateError):
-    """The request is no longer waiting for this decision; says in which state it is, in the reader's language."""
-
-    def __init__(self, request_id: str, state: RequestState) -> None:
-        self.state = state
-        super().__init__("flow.already_settled", request=request_id, state=str(state))
-
-    def render(self, lang: str = "en") -> str:
-        from bot.catalogue import text
-
-        return text(self.key, lang, request=self.params["request"], state=text(f"flow.state.{self.state}", lang))
-
-
-class Notifier(Protocol):
-    """Where outcomes go: the Slack card and its thread, or the console. Must not raise."""
-
-    def notify(self, outcome: Outcome) -> None: ...
 
 
 class RequestFlow:
@@ -277,10 +234,38 @@ class RequestFlow:
             changes.update(error_code=error.code, error_message=error.message, provider_request_id=error.request_id)
         elif error is not None:
             changes.update(error_code=type(error).__name__, error_message=error.render("en"))
-        settled = self.store.transition(stored.id, from_states={stored.state}, to=to, **changes)
+        try:
+            settled = self._save_outcome(stored, to, changes)
+        except Exception as exc:
+            # The provider answered but the store keeps failing: leave it in ``submitting``. Restart reconciliation
+            # settles it by look-up (or as unknown) and says the answer could not be saved.
+            task = f" (TaskId {result.task_id})" if result is not None else ""
+            log.error(
+                "request %s: the provider answered %s%s but saving it failed %d times (%s); reconciliation will "
+                "settle it", stored.id, to, task, SETTLE_ATTEMPTS, type(exc).__name__,
+            )  # fmt: skip
+            return
         outcome = {RequestState.SCHEDULED: "ok", RequestState.FAILED: "failed"}.get(to, "unknown")
         self._record(settled or stored, "create", outcome)
         self._notify(Outcome(event, settled or stored, result=result, error=error))
+
+    def _save_outcome(self, stored: StoredRequest, to: RequestState, changes: dict[str, Any]) -> StoredRequest | None:
+        """Record the provider's answer, retrying a failing store a few times (a database restart, a lock)."""
+        attempt, delay = 1, SETTLE_FIRST_DELAY
+        while True:
+            try:
+                return self.store.transition(stored.id, from_states={stored.state}, to=to, **changes)
+            except (ValueError, TypeError):
+                raise  # a move or field the store refuses: a bug, not a passing failure
+            except Exception as exc:
+                if attempt >= SETTLE_ATTEMPTS:
+                    raise
+                log.warning(
+                    "request %s: saving the provider's answer failed (%s), attempt %d of %d; retrying in %.2f s",
+                    stored.id, type(exc).__name__, attempt, SETTLE_ATTEMPTS, delay,
+                )  # fmt: skip
+                time.sleep(delay)
+                attempt, delay = attempt + 1, delay * 2
 
     # --- stopping a scheduled task --------------------------------------------------------------------------------
 
@@ -393,6 +378,14 @@ class RequestFlow:
         hours = f"{self.card_lifetime.total_seconds() / 3600:g}"
         self._notify(Outcome(Event.EXPIRED, stored, note=Note("card.status.expired_within", (("hours", hours),))))
 
+    def announce_reconciled(self, stored: StoredRequest, note: Note, error: ProviderError | None) -> None:
+        """Restart reconciliation settled a request left in ``submitting``: let the adapter redraw its card
+        (scheduled, failed or unknown) and say ``note`` in its thread. ``error`` explains a failed or unknown one."""
+        event = {RequestState.FAILED: Event.FAILED, RequestState.UNKNOWN: Event.UNKNOWN}.get(
+            stored.state, Event.SCHEDULED
+        )
+        self._notify(Outcome(event, stored, error=error, note=note))
+
     def _run(self, job: Callable[..., None], *args: Any) -> None:
         future = self._pool.submit(job, *args)
         with self._lock:
@@ -402,6 +395,9 @@ class RequestFlow:
     def _forget(self, future: Future[None]) -> None:
         with self._lock:
             self._pending.discard(future)
+        if not future.cancelled() and (error := future.exception()) is not None:  # else lost in the pool silently
+            # Only the type: a database error's text carries the SQL and its parameters.
+            log.error("a provider call job failed: %s", type(error).__name__)
 
     def drain(self, timeout: float | None = None) -> None:
         """Wait until every provider call queued so far has finished (console, tests)."""
@@ -412,8 +408,3 @@ class RequestFlow:
     def close(self) -> None:
         """Finish the queued provider calls and stop the worker pool."""
         self._pool.shutdown(wait=True)
-
-
-def mention(user: str) -> str:
-    """A Slack mention for a user id; plain names (``console``) stay as they are."""
-    return f"<@{user}>" if user[:1] in {"U", "W"} and user.isalnum() else user

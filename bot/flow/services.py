@@ -13,8 +13,9 @@ from datetime import timedelta
 from bot.config import PROVIDER_KEYS, Config, load_config
 from bot.core.model import Command, Kind
 from bot.errors import ConfigError
+from bot.flow.outcome import Notifier
 from bot.flow.ports import AuditTrail, ProviderLookup, WindowKeeper
-from bot.flow.requests import Clock, Notifier, RequestFlow, utc_now
+from bot.flow.requests import Clock, RequestFlow, utc_now
 from bot.permissions import Action, GroupMembers, Permissions
 from bot.store import SqlRequestStore
 

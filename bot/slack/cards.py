@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.catalogue import text
 from bot.core.model import Note
+from bot.errors import TaskNotCreated
 from bot.flow import CardContent, Event, Outcome, describe, mention
 from bot.flow.card import format_window, notes_of, provider_name, render_call
 from bot.lifecycle import ACTIVE_STATES, RequestState, StoredRequest
@@ -128,7 +129,13 @@ def thread_reply(outcome: Outcome) -> Message:
     stored, lang = outcome.request, outcome.request.lang
     provider = content_of(stored).provider
     buttons: list[Block] = []
-    if outcome.event is Event.SCHEDULED and outcome.result is not None:
+    if outcome.note is not None and outcome.event in (Event.SCHEDULED, Event.FAILED, Event.UNKNOWN):
+        line = outcome.note.render(lang)  # what restart reconciliation found
+        if outcome.event is Event.SCHEDULED:
+            buttons.append(_button(text("card.button.stop", lang), STOP, stored.id))
+        elif outcome.event is Event.FAILED and outcome.retry_is_safe:
+            buttons.append(_button(text("card.button.retry", lang), RETRY, stored.id, style="primary"))
+    elif outcome.event is Event.SCHEDULED and outcome.result is not None:
         line = text(
             "thread.scheduled",
             lang,
@@ -157,7 +164,8 @@ def thread_reply(outcome: Outcome) -> Message:
         )
         line = text(key, lang, error=error)
         if outcome.event is Event.FAILED and outcome.retry_is_safe:
-            line += "\n" + text("thread.failed_retry", lang)
+            if not isinstance(outcome.error, TaskNotCreated):  # its explanation says so already
+                line += "\n" + text("thread.failed_retry", lang)
             buttons.append(_button(text("card.button.retry", lang), RETRY, stored.id, style="primary"))
     blocks: list[Block] = [{"type": "section", "text": _mrkdwn(escape(line)[:3000])}]
     if buttons:

@@ -23,6 +23,9 @@ def start_slack(mode: Mode, env: Mapping[str, str] | None = None) -> tuple[App, 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request's full URL at INFO; the legacy qcloud API signs in the query string (replayable).
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # slack_sdk and Bolt log response_urls at INFO/DEBUG: anyone holding one can post as the bot for 30 minutes.
+    for name in ("slack_sdk", "slack_bolt"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     settings, problems = slack_problems(env, mode)
     services = open_services(env, problems=problems)
     if settings is None:  # pragma: no cover - open_services raised already

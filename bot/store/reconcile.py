@@ -1,8 +1,11 @@
-"""Restart safety: settle requests left in ``submitting`` by a process that died during the provider call.
+"""Restart safety: settle requests left in ``submitting`` by a process that died during the provider call (or whose
+database failed while it saved the provider's answer).
 
-Nothing is retried blindly. Where the provider can look a task up (volc, tencent) the look-up decides: found →
-``scheduled``/``running`` with its TaskId, not found → ``failed`` (it was never created). Elsewhere the request
-becomes ``unknown`` and its thread says what to check.
+Nothing is retried blindly. Where the provider can look a task up (volc, tencent) a look-up that answers decides:
+found → ``scheduled``/``running`` with its TaskId, not found → ``failed``, safe to try again (it was never created) —
+the same policy as an unclear answer to a create (:func:`providers.transport.create_without_duplicates`). Elsewhere,
+or when the look-up fails, the request becomes ``unknown`` and its thread says what to check.
+:func:`reconciled_error` gives the error behind a settled request, for adapters that redraw its card.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.core.model import Note
-from bot.errors import BotError, ProviderError
+from bot.errors import BotError, OutcomeUnknown, ProviderError, TaskNotCreated
 from bot.lifecycle import RequestState, StoredRequest
 from bot.store.audit import AuditAction, AuditOutcome
 from bot.store.requests import SqlRequestStore
@@ -34,9 +37,34 @@ class ProviderLookup(Protocol):
     def get(self, key: str) -> Provider: ...
 
 
+#: What reconciliation stores when it cannot know more (the process that knew is gone).
+NOT_CREATED = "NotCreated"
+INTERRUPTED = "Restarted"
+_INTERRUPTED_MESSAGE = "the bot stopped (restart or database failure) before saving the provider's answer"
+
+
 def note(key: str, **params: object) -> Note:
     """A catalogue sentence with its parameters, to post in a thread."""
     return Note(key, tuple((name, str(value)) for name, value in params.items()))
+
+
+def provider_display_name(key: str, lang: str) -> str:
+    """The provider's name for people (``provider.name.trro`` → "Tencent TRRO"), or its key when unknown."""
+    from bot.catalogue import has, text
+
+    name_key = f"provider.name.{key}"
+    return text(name_key, lang) if has(name_key) else key
+
+
+def reconciled_error(stored: StoredRequest) -> ProviderError | None:
+    """The error behind a request this module settled: ``failed`` → :class:`TaskNotCreated` (safe to try again),
+    ``unknown`` → :class:`OutcomeUnknown`; None when the task was found."""
+    facts = (stored.request.provider, stored.error_code or INTERRUPTED, stored.error_message or "")
+    if stored.state is RequestState.FAILED:
+        return TaskNotCreated(*facts, stored.provider_request_id)
+    if stored.state is RequestState.UNKNOWN:
+        return OutcomeUnknown(*facts, stored.provider_request_id)
+    return None
 
 
 def reconcile_submitting(
@@ -79,6 +107,7 @@ def _reconcile_one(
 ) -> tuple[StoredRequest, Note] | None:
     request = stored.request
     key, target = request.provider, request.target.label()
+    name = provider_display_name(key, stored.lang)
     submitting = {RequestState.SUBMITTING}
     try:
         provider: Provider | None = providers.get(key)
@@ -89,10 +118,10 @@ def _reconcile_one(
             stored.id,
             from_states=submitting,
             to=RequestState.UNKNOWN,
-            error_code="Restarted",
-            error_message="the bot restarted during the provider call",
+            error_code=INTERRUPTED,
+            error_message=_INTERRUPTED_MESSAGE,
         )
-        return None if moved is None else (moved, note("reconcile.unknown", provider=key, target=target))
+        return None if moved is None else (moved, note("reconcile.unknown", provider=name, target=target))
     try:
         task_id = provider.find(request)
     except ProviderError as error:
@@ -105,16 +134,17 @@ def _reconcile_one(
             error_message=error.message,
             provider_request_id=error.request_id,
         )
-        return None if moved is None else (moved, note("reconcile.unknown", provider=key, target=target))
+        lookup_failed = note("reconcile.lookup_failed", provider=name, target=target, code=error.code)
+        return None if moved is None else (moved, lookup_failed)
     if task_id is None:
         moved = store.transition(
             stored.id,
             from_states=submitting,
             to=RequestState.FAILED,
-            error_code="NotCreated",
-            error_message="the bot restarted during the provider call; the provider has no such task",
+            error_code=NOT_CREATED,
+            error_message=_INTERRUPTED_MESSAGE + "; the provider has no such task",
         )
-        return None if moved is None else (moved, note("reconcile.not_found", provider=key))
+        return None if moved is None else (moved, note("reconcile.not_found", provider=name))
     started = request.window is None or request.window.start <= now
     moved = store.transition(
         stored.id,
@@ -122,4 +152,4 @@ def _reconcile_one(
         to=RequestState.RUNNING if started else RequestState.SCHEDULED,
         task_id=task_id,
     )
-    return None if moved is None else (moved, note("reconcile.found", provider=key, task_id=task_id))
+    return None if moved is None else (moved, note("reconcile.found", provider=name, task_id=task_id))

@@ -1,8 +1,9 @@
 """The machinery shared by the fake provider servers in :mod:`tests.fakes.providers`.
 
 A :class:`FakeProviderServer` listens on 127.0.0.1 (port 0) in a background thread, records every call, keeps the
-tasks it created, enforces per-action rate limits and injects :class:`Fault` s. Subclasses say how to read a
-request (action, parameters, signature check) and how to answer (success and error envelopes).
+tasks it created, enforces per-action rate limits (a :class:`TokenBucket` each) and injects :class:`Fault` s.
+Subclasses say how to read a request (action, parameters, signature check) and how to answer (success and error
+envelopes).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import socket
 import struct
 import threading
 import time
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -117,6 +117,33 @@ class RecordedCall:
     outcome: str = ""  # "ok", an error code, or a fault kind
 
 
+class TokenBucket:
+    """A provider's "N requests per second", modelled the way API gateways enforce it: a bucket of N tokens,
+    refilled continuously at N per second; each request takes a token, and a request finding none is refused.
+
+    Gateways meter with buckets (Envoy's local rate limit, AWS API Gateway throttling, nginx ``limit_req`` with a
+    burst), not with a strict sliding window over arrival times: requests reach them bunched by the network and by
+    busy machines along the way, and a sliding window would refuse a client that sent them perfectly paced. The
+    bucket still refuses any sustained rate above N (a client sending faster drains it within seconds) and any burst
+    beyond N. The providers do not document their algorithm; this is the common reading of their limit.
+    """
+
+    def __init__(self, per_second: int, now: float) -> None:
+        self.capacity = float(per_second)
+        self.tokens = float(per_second)
+        self.refilled_at = now
+
+    def take(self, now: float) -> bool:
+        """Take a token for a request arriving at ``now`` (monotonic seconds); ``False`` when none is left."""
+        # Arrivals are stamped before the lock is taken, so ``now`` can be slightly older than ``refilled_at``.
+        self.tokens = min(self.capacity, self.tokens + max(now - self.refilled_at, 0.0) * self.capacity)
+        self.refilled_at = max(now, self.refilled_at)
+        if self.tokens < 1.0:
+            return False
+        self.tokens -= 1.0
+        return True
+
+
 @dataclass
 class _Plan:
     fault: Fault
@@ -128,7 +155,7 @@ class _Plan:
 class _State:
     calls: list[RecordedCall] = field(default_factory=list)
     faults: list[_Plan] = field(default_factory=list)
-    arrivals: dict[str, deque[float]] = field(default_factory=dict)
+    buckets: dict[str, TokenBucket] = field(default_factory=dict)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -158,7 +185,8 @@ class _Server(ThreadingHTTPServer):
 class FakeProviderServer:
     """Base class of the fakes. Use as a context manager, or call :meth:`start` / :meth:`stop`."""
 
-    #: Requests per second per action (the documented limits); the fake answers its 429 code beyond them.
+    #: Requests per second per action (the documented limits, metered by a :class:`TokenBucket`); beyond them the fake
+    #: answers its 429 code.
     rate_limits: ClassVar[Mapping[str, int]] = {}
     name: ClassVar[str] = "fake"
 
@@ -265,11 +293,8 @@ class FakeProviderServer:
         if limit is None:
             return False
         with self._lock:
-            arrivals = self._state.arrivals.setdefault(action, deque())
-            while arrivals and arrivals[0] <= now - 1.0:
-                arrivals.popleft()
-            arrivals.append(now)
-            return len(arrivals) > limit
+            bucket = self._state.buckets.setdefault(action, TokenBucket(limit, now))
+            return not bucket.take(now)
 
     def _record(self, call: RecordedCall) -> None:
         with self._lock:
