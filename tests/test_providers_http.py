@@ -316,7 +316,7 @@ def test_a_burst_never_trips_the_providers_rate_limit(
     case: tuple[Callable[[str], TaskRequest], str, str],
 ) -> None:
     """Three times the limit, sent from a pool: the fake's bucket (N tokens, N/s) refuses a client without a limiter,
-    or one pacing at 1.5 times the limit or faster; the exact pace is pinned in test_providers_ratelimit.py."""
+    or one pacing at twice the limit (about six refusals); the exact pace is pinned in test_providers_ratelimit.py."""
     make, key, action = case
     fake = getattr(fake_providers, key)
     count = 3 * DOCUMENTED_LIMITS[(key, action)]

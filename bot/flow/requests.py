@@ -50,7 +50,7 @@ class RequestFlow:
         providers: ProviderLookup,
         notifier: Notifier,
         clock: Clock = utc_now,
-        workers: int = 8,
+        workers: int = 16,
         permissions: Permissions | None = None,
         keeper: WindowKeeper | None = None,
         audit: AuditTrail | None = None,

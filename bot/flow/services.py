@@ -56,7 +56,7 @@ class Services:
 
         return help_text(kind, lang, allowed)
 
-    def flow(self, notifier: Notifier, *, keeper: WindowKeeper | None = None, workers: int = 8) -> RequestFlow:
+    def flow(self, notifier: Notifier, *, keeper: WindowKeeper | None = None, workers: int = 16) -> RequestFlow:
         """A request flow over these services, reporting to ``notifier``; ``keeper`` keeps trro windows."""
         audit: AuditTrail = self.store.audit
         return RequestFlow(

@@ -7,7 +7,7 @@
 | ``SLACK_APP_TOKEN`` | socket | app-level token ``xapp-…`` with ``connections:write`` |
 | ``SLACK_API_URL`` | serve, socket | Web API base URL (default ``https://slack.com/api/``; tests and proxies) |
 | ``PORT`` / ``HOST`` | serve | where to listen (default ``3000`` on ``0.0.0.0``) |
-| ``BOT_PROVIDER_WORKERS`` | all | size of the provider-call worker pool (default 8) |
+| ``BOT_PROVIDER_WORKERS`` | all | size of the provider-call worker pool (default 16) |
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class SlackSettings:
     api_url: str = DEFAULT_API_URL
     host: str = "0.0.0.0"
     port: int = DEFAULT_PORT
-    provider_workers: int = 8
+    provider_workers: int = 16
 
 
 def choose_mode(env: Mapping[str, str]) -> Mode:
@@ -48,7 +48,7 @@ def choose_mode(env: Mapping[str, str]) -> Mode:
 
 
 def provider_workers(env: Mapping[str, str], problems: list[str]) -> int:
-    raw = env.get("BOT_PROVIDER_WORKERS", "8")
+    raw = env.get("BOT_PROVIDER_WORKERS", "16")
     if not raw.isdigit() or not 1 <= int(raw) <= 256:
         problems.append(f"BOT_PROVIDER_WORKERS: {raw!r} must be a whole number from 1 to 256")
         return 8

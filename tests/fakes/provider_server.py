@@ -309,12 +309,15 @@ class FakeProviderServer:
         request_id = f"req-{next(self._ids):06d}"
         action = "?"
         params: dict[str, Any] = {}
+        limited = False
         try:
             action, params = self.read(handler.command, parts.path, parts.query, headers, body)
-            if self._over_limit(action, arrived):
+            limited = self._over_limit(action, arrived)
+            if limited:
                 raise self.rate_limit_error()
         except ApiError as error:
-            outcome = "rate_limited" if error.status == 429 else error.code
+            # Tencent answers its limit with HTTP 200 and a code: the outcome says what happened, not the status.
+            outcome = "rate_limited" if limited or error.status == 429 else error.code
             self._record(RecordedCall(action, params, headers, handler.command, parts.path, body, arrived, outcome))
             status, payload = self.failure(action, error, request_id)
             return self._send_json(handler, status, payload)
