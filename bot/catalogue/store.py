@@ -56,8 +56,8 @@ TEXT: dict[str, dict[str, str]] = {
         "zh-CN": "无法在 {provider} 上开始录制：{error}",
     },
     "schedule.stop_failed": {
-        "en": "Could not stop the recording on {provider} (TaskId {task_id}): {error} Please stop it in the {provider} console.",
-        "zh-CN": "无法停止 {provider} 上的录制（TaskId {task_id}）：{error} 请到 {provider} 控制台手动停止。",
+        "en": "Could not stop the recording on {provider} (TaskId {task_id}):\n{error}\nPlease stop it in the {provider} console.",
+        "zh-CN": "无法停止 {provider} 上的录制（TaskId {task_id}）：\n{error}\n请到 {provider} 控制台手动停止。",
     },
     # --- restart reconciliation (bot/store/reconcile.py) ---
     "reconcile.found": {
