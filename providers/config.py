@@ -353,3 +353,7 @@ def _check_only(key: str, reader: _Reader, env: Mapping[str, str], problems: lis
     if key == "qcloud":
         placeholders["QCLOUD_LIVE_APPID"] = Secret("1")
     _LOADERS[key](reader, placeholders, _endpoint(key, env, problems))
+
+
+#: Every environment variable that holds a provider secret (for log redaction).
+SECRET_ENV_VARS: tuple[str, ...] = tuple(sorted({name for names in _SECRETS.values() for name in names}))

@@ -13,9 +13,13 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import logging
+
     from bot.console import Console
     from bot.flow.services import open_services
+    from bot.logs import configure_logging
 
+    configure_logging(level=logging.WARNING)  # only problems, scrubbed like the server's
     services = open_services()
     return Console(services, stdin=sys.stdin, stdout=sys.stdout, timezone=getattr(args, "tz", None)).run()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 
@@ -12,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import ConfigError
 from bot.flow.services import Services, open_services
+from bot.logs import configure_logging
 from bot.slack.app import SlackBot, build_app
 from bot.slack.settings import Mode, SlackSettings, slack_problems
 
@@ -20,12 +20,7 @@ def start_slack(mode: Mode, env: Mapping[str, str] | None = None) -> tuple[App, 
     """Check the Slack settings, configuration, providers and store together (one :class:`ConfigError` listing
     every problem), then build the app, which checks the bot token with ``auth.test``."""
     env = os.environ if env is None else env
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request's full URL at INFO; the legacy qcloud API signs in the query string (replayable).
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    # slack_sdk and Bolt log response_urls at INFO/DEBUG: anyone holding one can post as the bot for 30 minutes.
-    for name in ("slack_sdk", "slack_bolt"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    configure_logging(env)
     settings, problems = slack_problems(env, mode)
     services = open_services(env, problems=problems)
     if settings is None:  # pragma: no cover - open_services raised already

@@ -1,0 +1,68 @@
+"""Log lines are scrubbed once, by the formatter: secrets, response_urls, legacy signatures, URL passwords."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from bot.logs import RedactingFormatter, configure_logging, redact
+
+ENV = {
+    "VOLCENGINE_SECRET_KEY": "SKcanary-volc-0001",
+    "TENCENTCLOUD_SECRET_KEY": "TCcanary-tencent-0002",
+    "SLACK_BOT_TOKEN": "xoxb-canary-0003",
+    "SLACK_SIGNING_SECRET": "canary-signing-0004",
+}
+RESPONSE_URL = "https://hooks.slack.com/actions/T0001/123456/AbCdEfToken"
+SIGNED = "http://fcgi.video.qcloud.com/common_access?appid=1&t=1700000060&sign=b17971b51ba0fe5916ddcd96692e9fb3"
+DB_URL = "postgresql://bot:hunter2-password@db.example.com:5432/bot"
+
+
+def test_redact_removes_every_kind_of_secret() -> None:
+    line = " ".join([*ENV.values(), RESPONSE_URL, SIGNED, DB_URL])
+    scrubbed = redact(line, ENV.values())
+    for value in ENV.values():
+        assert value not in scrubbed
+    assert "AbCdEfToken" not in scrubbed and "<response_url>" in scrubbed
+    assert "b17971b51ba0fe5916ddcd96692e9fb3" not in scrubbed and "sign=****" in scrubbed
+    assert "hunter2-password" not in scrubbed and "postgresql://bot:****@db.example.com" in scrubbed
+
+
+def test_redact_leaves_ordinary_text_alone() -> None:
+    line = "request rk4q2mz on volc: TaskId f831f3b0 scheduled for live/s1"
+    assert redact(line, ENV.values()) == line
+
+
+@pytest.fixture
+def root_stream() -> Iterator[io.StringIO]:
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    stream = io.StringIO()
+    root.handlers = [logging.StreamHandler(stream)]
+    try:
+        yield stream
+    finally:
+        root.handlers, root.level = saved_handlers, saved_level
+
+
+def test_configured_logging_scrubs_messages_and_tracebacks(root_stream: io.StringIO) -> None:
+    configure_logging(ENV)
+    assert all(isinstance(h.formatter, RedactingFormatter) for h in logging.getLogger().handlers)
+    log = logging.getLogger("bot.test")
+    try:
+        raise RuntimeError(f"database said: [parameters: ('{RESPONSE_URL}', '{ENV['SLACK_BOT_TOKEN']}')]")
+    except RuntimeError:
+        log.exception("could not save request %s via %s", "rk4q2mz", DB_URL)
+    output = root_stream.getvalue()
+    assert "rk4q2mz" in output and "RuntimeError" in output
+    for leaked in ("AbCdEfToken", ENV["SLACK_BOT_TOKEN"], "hunter2-password"):
+        assert leaked not in output
+
+
+def test_libraries_that_log_urls_are_quieted(root_stream: io.StringIO) -> None:
+    configure_logging(ENV)
+    for name in ("httpx", "slack_sdk", "slack_bolt"):
+        assert logging.getLogger(name).getEffectiveLevel() >= logging.WARNING
