@@ -17,7 +17,7 @@ from bot.core.model import CancelTask, Help, ListTasks, Note, Schedule, request_
 from bot.errors import BotError, ConfigError, ParseError
 from bot.flow import Event, Outcome, describe
 from bot.flow.background import Background
-from bot.flow.card import provider_name, render_call
+from bot.flow.card import render_call, scheduled_line, trouble_line
 from bot.flow.services import Services
 from bot.lifecycle import StoredRequest
 
@@ -56,16 +56,10 @@ class ConsoleNotifier:
         stored, lang = outcome.request, outcome.request.lang
         if outcome.event is Event.CONFIRMED:
             line = text("card.status.submitting", lang, user=USER)
-        elif outcome.note is not None and outcome.event in (Event.SCHEDULED, Event.FAILED, Event.UNKNOWN):
-            line = f"[{stored.id}] " + outcome.note.render(lang)  # what restart reconciliation found
+        elif (found := outcome.reconciled_note) is not None:
+            line = f"[{stored.id}] " + found.render(lang)
         elif outcome.event is Event.SCHEDULED and outcome.result is not None:
-            line = text(
-                "thread.scheduled",
-                lang,
-                provider=provider_name(stored.request.provider, lang),
-                task_id=outcome.result.task_id,
-                request_id=outcome.result.request_id or "-",
-            )
+            line = scheduled_line(stored, outcome.result, lang)
         elif outcome.event is Event.SCHEDULED:
             line = text("card.status.waiting", lang, user=USER)
         elif outcome.event is Event.EXPIRED:
@@ -77,10 +71,7 @@ class ConsoleNotifier:
             if stored.task_id:
                 line += f" (TaskId {stored.task_id})"
         else:
-            key = {Event.UNKNOWN: "thread.unknown", Event.CANCEL_FAILED: "thread.stop_failed"}.get(
-                outcome.event, "thread.failed"
-            )
-            line = text(key, lang, error=outcome.error.render(lang) if outcome.error else "")
+            line = trouble_line(outcome.event, outcome.error.render(lang) if outcome.error else "", lang)
         with self._lock:
             print(line, file=self._out, flush=True)
 

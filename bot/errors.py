@@ -185,15 +185,9 @@ class OutcomeUnknown(ProviderError):
 
     def render(self, lang: str = "en") -> str:
         """What happened, that the task may exist, and what to check — with the RequestId when there is one."""
-        from bot.catalogue import has, text
+        from bot.catalogue.provider_errors import render_unclear_create
 
-        name_key = f"provider.name.{self.provider}"
-        name = text(name_key, lang) if has(name_key) else self.provider
-        reason = self.message or self.code
-        rendered = text(self.key, lang, provider=name, code=self.code, reason=reason)
-        if self.request_id:
-            rendered += "\n" + text("provider.outcome_unknown.request_id", lang, request_id=self.request_id)
-        return rendered
+        return render_unclear_create(self, lang)
 
 
 class TaskNotCreated(ProviderError):
@@ -226,11 +220,6 @@ class TaskNotCreated(ProviderError):
 
     def render(self, lang: str = "en") -> str:
         """What was unclear, that the look-up found no task, and that trying again is safe — with the RequestId."""
-        from bot.catalogue import has, text
+        from bot.catalogue.provider_errors import render_unclear_create
 
-        name_key = f"provider.name.{self.provider}"
-        name = text(name_key, lang) if has(name_key) else self.provider
-        rendered = text(self.key, lang, provider=name, code=self.code, reason=self.message or self.code)
-        if self.request_id:
-            rendered += "\n" + text("provider.outcome_unknown.request_id", lang, request_id=self.request_id)
-        return rendered
+        return render_unclear_create(self, lang)

@@ -63,15 +63,8 @@ TRANSITIONS: Mapping[RequestState, frozenset[RequestState]] = {
     RequestState.MISSED: frozenset(),
 }
 
-#: States in which nothing more will happen.
-FINAL_STATES: frozenset[RequestState] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 #: States in which a provider task may exist that a person can cancel.
 ACTIVE_STATES: frozenset[RequestState] = frozenset({RequestState.SCHEDULED, RequestState.RUNNING})
-
-
-def can_move(source: RequestState, target: RequestState) -> bool:
-    """Whether the state machine allows ``source`` → ``target``."""
-    return target in TRANSITIONS[source]
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.catalogue.provider_errors import provider_name
 from bot.core.model import Note
 from bot.errors import BotError, OutcomeUnknown, ProviderError, Retry
 from bot.lifecycle import RequestState, StoredRequest
 from bot.store import AuditAction, AuditOutcome, Job, JobStatus, JobStore, SqlRequestStore
-from bot.store.reconcile import Notify, ProviderLookup, note, provider_display_name
+from bot.store.reconcile import Notify, ProviderLookup, note
 from bot.store.requests import Clock, utc_now
 
 log = logging.getLogger(__name__)
@@ -97,8 +98,8 @@ class Scheduler:
             for task in (self.run_due, *also):
                 try:
                     task()
-                except Exception:
-                    log.exception("scheduler pass failed; trying again in %ss", interval)
+                except Exception as exc:  # only the type: provider and database errors carry their text and URLs
+                    log.error("scheduler pass failed (%s); trying again in %ss", type(exc).__name__, interval)
             stop.wait(interval)
 
     def start_thread(self, stop: threading.Event, **options: object) -> threading.Thread:
@@ -119,8 +120,8 @@ class Scheduler:
         try:
             handler(Due(job=job, now=now, late_by=late_by, missed=missed, final_attempt=final))
         except Exception as exc:
-            log.exception("job %s failed (attempt %s of %s)", job.key, job.attempts, self.max_attempts)
-            error = type(exc).__name__  # the log has the details; the store keeps no message that might hold a secret
+            error = type(exc).__name__  # neither the log nor the store keeps a message that might hold a secret
+            log.error("job %s failed (attempt %s of %s): %s", job.key, job.attempts, self.max_attempts, error)
             if final:
                 self.jobs.finish(job, JobStatus.FAILED, error=error)
             else:
@@ -179,7 +180,7 @@ class WindowJobs:
         if stored is None:
             return
         provider_key = stored.request.provider
-        name = provider_display_name(provider_key, stored.lang)  # for people, in their language
+        name = provider_name(provider_key, stored.lang)  # for people, in their language
         window = stored.request.window
         if due.missed:
             missed = self.store.transition(
@@ -201,7 +202,8 @@ class WindowJobs:
             self._start_failed(starting, error, unknown=isinstance(error, OutcomeUnknown))
             return
         except Exception as exc:
-            log.exception("starting request %s crashed", stored.id)
+            # Only the type: the text of an error raised inside a provider call may be the provider's, or its URL.
+            log.error("starting request %s crashed: %s", stored.id, type(exc).__name__)
             crash = OutcomeUnknown(provider_key, "InternalError", f"unexpected {type(exc).__name__} in the bot")
             self._start_failed(starting, crash, unknown=True)
             return
@@ -232,7 +234,7 @@ class WindowJobs:
         if stored.state is not S.RUNNING or stored.task_id is None:
             return  # never started, missed, cancelled or failed: nothing to stop
         provider_key = stored.request.provider
-        name = provider_display_name(provider_key, stored.lang)  # for people, in their language
+        name = provider_name(provider_key, stored.lang)  # for people, in their language
         try:
             self.providers.get(provider_key).cancel(stored.request, stored.task_id)
         except BotError as error:
@@ -291,7 +293,7 @@ class WindowJobs:
             settled,
             note(
                 "schedule.start_failed",
-                provider=provider_display_name(stored.request.provider, stored.lang),
+                provider=provider_name(stored.request.provider, stored.lang),
                 error=error.render(stored.lang),
             ),
         )

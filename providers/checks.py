@@ -65,33 +65,30 @@ class Problems:
             if name not in allowed and value not in (None, False):
                 self.add("check.option_unsupported", option=word, provider=self.provider)
 
-    def stream_target(self, target: Target) -> StreamTarget | None:
+    def stream_target(self, target: Target) -> None:
         if not isinstance(target, StreamTarget):
             self.add("check.target_stream", target=target.label(), provider=self.provider)
-            return None
+            return
         if not APP_NAME.match(target.app):
             self.add("check.app_name", app=target.app)
         if not STREAM_NAME.match(target.stream):
             self.add("check.stream_name", stream=target.stream)
-        return target
 
-    def device_target(self, target: Target) -> DeviceTarget | None:
+    def device_target(self, target: Target) -> None:
         if not isinstance(target, DeviceTarget):
             self.add("check.target_device", target=target.label())
-            return None
+            return
         if not DEVICE_ID.match(target.device):
             self.add("check.device_id", device=target.device)
         if target.video_stream_id < 0:
             self.add("check.video_stream_id", value=str(target.video_stream_id))
-        return target
 
-    def channel_target(self, target: Target) -> ChannelTarget | None:
+    def channel_target(self, target: Target) -> None:
         if not isinstance(target, ChannelTarget):
             self.add("check.target_channel", target=target.label())
-            return None
+            return
         if not CHANNEL_ID.match(target.channel_id):
             self.add("check.channel_id", channel=target.channel_id)
-        return target
 
     def window_ahead(self, request: TaskRequest, now: datetime) -> bool:
         """The window exists, ends after it starts and ends in the future. Returns whether it is usable."""

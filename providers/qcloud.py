@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from bot.core.model import ChannelTarget, TaskRequest
-from bot.errors import ProviderError
+from bot.errors import ProviderError, Retry
 from providers.base import PlannedCall, TaskResult
 from providers.checks import Problems, starts_now
 from providers.config import QCLOUD_FORMATS, QcloudSettings
@@ -64,7 +64,7 @@ def parse_response(response: httpx.Response, action: str) -> Reply:
     message = str(data.get("message") or "")
     if not isinstance(ret, int) or isinstance(ret, bool):
         raise ProviderError("qcloud", "BadResponse", "the answer has no numeric ret", None, action=action,
-                            http_status=response.status_code, retry=POLICY.retry_for("1201"))  # fmt: skip
+                            http_status=response.status_code, retry=Retry.AFTER_LOOKUP)  # fmt: skip
     if ret != 0:
         lowered = message.lower()
         code = next((c for text, c in _MESSAGE_CODES if text in lowered), str(ret))
@@ -157,7 +157,7 @@ class QcloudProvider:
             task_id = reply.data.get("task_id")
             if isinstance(task_id, bool) or not isinstance(task_id, int | str) or str(task_id) in ("", "0"):
                 raise ProviderError("qcloud", "BadResponse", "the answer has no output.task_id", None,
-                                    action="Live_Tape_Start", retry=POLICY.retry_for("1201"))  # fmt: skip
+                                    action="Live_Tape_Start", retry=Retry.AFTER_LOOKUP)  # fmt: skip
             return TaskResult(self.key, "Live_Tape_Start", str(task_id), None)
 
         return create_without_duplicates(self.key, "Live_Tape_Start", send, None)

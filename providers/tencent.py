@@ -30,8 +30,10 @@ from providers.transport import (
     lookup_inconclusive,
     new_http_client,
     planned_call,
+    raise_for_error,
     read_json,
     sign_for_plan,
+    task_id_of,
 )
 
 VERSION = "2018-08-01"
@@ -67,28 +69,7 @@ def tc3_parser(provider: str, policy: ErrorPolicy) -> Parser:
                 retry=retry,
             )
         request_id = body.get("RequestId") if isinstance(body.get("RequestId"), str) else None
-        error = body.get("Error")
-        if isinstance(error, dict) and error.get("Code"):
-            code = str(error["Code"])
-            raise ProviderError(
-                provider,
-                code,
-                str(error.get("Message") or ""),
-                request_id,
-                action=action,
-                http_status=status,
-                retry=policy.retry_for(code, status),
-            )
-        if status >= 400:
-            raise ProviderError(
-                provider,
-                "HttpError",
-                f"HTTP {status} without an error code",
-                request_id,
-                action=action,
-                http_status=status,
-                retry=policy.retry_for("HttpError", status),
-            )
+        raise_for_error(provider, action, policy, status, error=body.get("Error"), request_id=request_id)
         return Reply(body, request_id)
 
     return parse
@@ -102,20 +83,6 @@ def tc3_request(
     if region:
         headers["X-TC-Region"] = region
     return http.build_request("POST", endpoint + "/", content=json.dumps(payload).encode("utf-8"), headers=headers)
-
-
-def task_id_of(provider: str, reply: Reply, action: str) -> str:
-    task_id = reply.data.get("TaskId")
-    if not task_id:
-        raise ProviderError(
-            provider,
-            "BadResponse",
-            "the answer has no TaskId",
-            reply.request_id,
-            action=action,
-            retry=Retry.AFTER_LOOKUP,
-        )
-    return str(task_id)
 
 
 class TencentProvider:

@@ -61,13 +61,10 @@ def _matches(code: str, codes: Iterable[str]) -> bool:
 Parser = Callable[[httpx.Response, str], Reply]
 
 
-@dataclass(frozen=True)
-class RetrySettings:
-    """Backoff for rate-limited calls: ``base * 2**n`` seconds (or the server's Retry-After, capped)."""
-
-    rate_limit_retries: int = 3
-    base_delay: float = 0.25
-    max_delay: float = 2.0
+#: Backoff for rate-limited calls: ``RETRY_BASE_DELAY * 2**n`` seconds (or the server's Retry-After), capped.
+RATE_LIMIT_RETRIES = 3
+RETRY_BASE_DELAY = 0.25
+RETRY_MAX_DELAY = 2.0
 
 
 class ApiClient:
@@ -82,7 +79,6 @@ class ApiClient:
         limits: RateLimits,
         *,
         secrets: Iterable[str] = (),
-        retry: RetrySettings | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.provider = provider
@@ -90,7 +86,6 @@ class ApiClient:
         self.parse = parse
         self.policy = policy
         self.limits = limits
-        self.retry = retry or RetrySettings()
         self._secrets = tuple(s for s in secrets if s)
         self._sleep = sleep
 
@@ -118,12 +113,12 @@ class ApiClient:
                     self._sleep(self.policy.min_retry_delay)
                     continue
                 is_rate_limit = _matches(error.code, self.policy.rate_limited) or error.http_status == 429
-                if error.retry is Retry.SAFE and is_rate_limit and rate_limited < self.retry.rate_limit_retries:
-                    delay = self.retry.base_delay * 2**rate_limited
+                if error.retry is Retry.SAFE and is_rate_limit and rate_limited < RATE_LIMIT_RETRIES:
+                    delay = RETRY_BASE_DELAY * 2**rate_limited
                     after = error.details.get("retry_after")
                     if isinstance(after, float):
                         delay = max(delay, after)
-                    self._sleep(max(min(delay, self.retry.max_delay), self.policy.min_retry_delay))
+                    self._sleep(max(min(delay, RETRY_MAX_DELAY), self.policy.min_retry_delay))
                     rate_limited += 1
                     continue
                 raise
@@ -178,9 +173,8 @@ def read_json(response: httpx.Response, provider: str, action: str, policy: Erro
     if status == 429:
         details["retry_after"] = _retry_after(response)
     code = "BadResponse" if status < 400 else "HttpError"
-    retry = policy.retry_for(code, status)
-    if code == "BadResponse":
-        retry = Retry.AFTER_LOOKUP  # the call may have been carried out even though the answer is unreadable
+    # An unreadable answer to a call that may have been carried out: only a look-up can tell.
+    retry = Retry.AFTER_LOOKUP if code == "BadResponse" else policy.retry_for(code, status)
     raise ProviderError(
         provider,
         code,
@@ -191,6 +185,35 @@ def read_json(response: httpx.Response, provider: str, action: str, policy: Erro
         retry=retry,
         details=details,
     )
+
+
+def raise_for_error(
+    provider: str, action: str, policy: ErrorPolicy, status: int, *, error: object, request_id: str | None
+) -> None:
+    """Raise the provider's error (``error`` is its ``{"Code": .., "Message": ..}`` object), or ``HttpError`` for an
+    HTTP error status without one; return when the answer is a success."""
+    if isinstance(error, dict) and error.get("Code"):
+        code = str(error["Code"])
+        raise ProviderError(provider, code, str(error.get("Message") or ""), request_id, action=action,
+                            http_status=status, retry=policy.retry_for(code, status))  # fmt: skip
+    if status >= 400:
+        raise ProviderError(provider, "HttpError", f"HTTP {status} without an error code", request_id, action=action,
+                            http_status=status, retry=policy.retry_for("HttpError", status))  # fmt: skip
+
+
+def task_id_of(provider: str, reply: Reply, action: str) -> str:
+    """The ``TaskId`` of a create's answer; an answer without one is ``BadResponse`` (the call may have acted)."""
+    task_id = reply.data.get("TaskId")
+    if not task_id:
+        raise ProviderError(
+            provider,
+            "BadResponse",
+            "the answer has no TaskId",
+            reply.request_id,
+            action=action,
+            retry=Retry.AFTER_LOOKUP,
+        )
+    return str(task_id)
 
 
 def _retry_after(response: httpx.Response) -> float | None:

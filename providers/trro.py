@@ -22,14 +22,14 @@ from providers.checks import Problems, minutes, starts_now
 from providers.config import TrroSettings
 from providers.ratelimit import RateLimits
 from providers.signing import Clock, TC3Signer
-from providers.tencent import task_id_of, tc3_parser, tc3_request
+from providers.tencent import POLICY, tc3_parser, tc3_request  # API 3.0: the same common error codes
 from providers.transport import (
     ApiClient,
-    ErrorPolicy,
     create_without_duplicates,
     new_http_client,
     planned_call,
     sign_for_plan,
+    task_id_of,
 )
 
 VERSION = "2022-03-25"
@@ -37,12 +37,6 @@ OUTPUT_FORMATS = {"hls": 0, "mp4": 3, "aac": 4}
 SPLIT_RANGE = (timedelta(minutes=1), timedelta(minutes=1440))
 IDLE_RANGE = (timedelta(seconds=5), timedelta(seconds=86400))
 TASK_ID_PLACEHOLDER = "<TaskId from CreateCloudRecording>"
-
-POLICY = ErrorPolicy(
-    rate_limited=frozenset({"RequestLimitExceeded"}),
-    expired_signature=frozenset({"AuthFailure.SignatureExpire"}),
-    maybe_acted=frozenset({"InternalError", "ServiceUnavailable"}),
-)
 
 
 class TrroProvider:

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 import httpx
 
 from bot.core.model import StreamTarget, TaskRequest
-from bot.errors import ProviderError, Retry
 from providers.base import PlannedCall, TaskResult
 from providers.checks import Problems, starts_now
 from providers.config import VolcSettings
@@ -30,8 +29,10 @@ from providers.transport import (
     lookup_inconclusive,
     new_http_client,
     planned_call,
+    raise_for_error,
     read_json,
     sign_for_plan,
+    task_id_of,
 )
 
 VERSION = "2023-01-01"
@@ -63,29 +64,7 @@ def parse_response(response: httpx.Response, action: str) -> Reply:
     meta = data.get("ResponseMetadata")
     meta = meta if isinstance(meta, dict) else {}
     request_id = meta.get("RequestId") if isinstance(meta.get("RequestId"), str) else None
-    error = meta.get("Error")
-    status = response.status_code
-    if isinstance(error, dict) and error.get("Code"):
-        code = str(error["Code"])
-        raise ProviderError(
-            "volc",
-            code,
-            str(error.get("Message") or ""),
-            request_id,
-            action=action,
-            http_status=status,
-            retry=POLICY.retry_for(code, status),
-        )
-    if status >= 400:
-        raise ProviderError(
-            "volc",
-            "HttpError",
-            f"HTTP {status} without an error code",
-            request_id,
-            action=action,
-            http_status=status,
-            retry=POLICY.retry_for("HttpError", status),
-        )
+    raise_for_error("volc", action, POLICY, response.status_code, error=meta.get("Error"), request_id=request_id)
     result = data.get("Result")
     return Reply(result if isinstance(result, dict) else {}, request_id)
 
@@ -116,7 +95,7 @@ class VolcProvider:
         self.signer = VolcSigner(settings.access_key, settings.secret_key, clock=clock)
         http = new_http_client(settings.timeout_seconds, self.signer, transport)
         secrets = (settings.secret_key.reveal(),)
-        self.api = ApiClient("volc", http, parse_response, POLICY, limits, secrets=secrets, sleep=sleep)
+        self.api = ApiClient(self.key, http, parse_response, POLICY, limits, secrets=secrets, sleep=sleep)
 
     # --- requests ------------------------------------------------------------------------------------------------
 
@@ -202,7 +181,7 @@ class VolcProvider:
 
         def send() -> TaskResult:
             reply = self.api.call(action, self._request(action, payload))
-            return TaskResult(self.key, action, _task_id(reply, action), reply.request_id)
+            return TaskResult(self.key, action, task_id_of(self.key, reply, action), reply.request_id)
 
         return create_without_duplicates(self.key, action, send, lambda: self.find(request))
 
@@ -256,12 +235,3 @@ class VolcProvider:
 
     def close(self) -> None:
         self.api.close()
-
-
-def _task_id(reply: Reply, action: str) -> str:
-    task_id = reply.data.get("TaskId")
-    if not task_id:
-        raise ProviderError(
-            "volc", "BadResponse", "the answer has no TaskId", reply.request_id, action=action, retry=Retry.AFTER_LOOKUP
-        )
-    return str(task_id)

@@ -401,12 +401,32 @@ def explanation_key(provider: str, code: str) -> str | None:
     return next((key for key in candidates if has(key)), None)
 
 
+def provider_name(provider: str, lang: str) -> str:
+    """The provider's name for people (``provider.name.trro`` → "Tencent TRRO"), or its key when unknown."""
+    from bot.catalogue import has, text
+
+    key = f"provider.name.{provider}"
+    return text(key, lang) if has(key) else provider
+
+
+def render_unclear_create(error: ProviderError, lang: str = "en") -> str:
+    """An unclear create (:class:`~bot.errors.OutcomeUnknown`, :class:`~bot.errors.TaskNotCreated`): its sentence,
+    then the RequestId when there is one."""
+    from bot.catalogue import text
+
+    name = provider_name(error.provider, lang)
+    rendered = text(error.key, lang, provider=name, code=error.code, reason=error.message or error.code)
+    if error.request_id:
+        rendered += "\n" + text("provider.outcome_unknown.request_id", lang, request_id=error.request_id)
+    return rendered
+
+
 def render_provider_error(error: ProviderError, lang: str = "en") -> str:
     """Plain explanation + next step, then provider, code and RequestId (and the provider's own words)."""
-    from bot.catalogue import has, normalize_lang, text
+    from bot.catalogue import normalize_lang, text
 
     lang = normalize_lang(lang)
-    name = text(f"provider.name.{error.provider}", lang) if has(f"provider.name.{error.provider}") else error.provider
+    name = provider_name(error.provider, lang)
     request_id = error.request_id or "-"
     key = explanation_key(error.provider, error.code)
     if key is None:

@@ -117,7 +117,6 @@ TEXT: dict[str, dict[str, str]] = {
     "slack.modal.options": {"en": "Options (optional), e.g. as mp4", "zh-CN": "选项（可选），例如 as mp4"},
     "slack.modal.missing_time": {"en": "Pick a date and time.", "zh-CN": "请选择日期和时间。"},
     "slack.list.empty": {"en": "No requests to show here.", "zh-CN": "这里没有可显示的请求。"},
-    "slack.list.header": {"en": "Requests ({count}):", "zh-CN": "请求（{count} 个）："},
     "slack.cancel_started": {
         "en": "Cancelling {request}; the result will appear in its thread.",
         "zh-CN": "正在取消 {request}，结果会出现在消息串中。",

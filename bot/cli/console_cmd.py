@@ -21,7 +21,7 @@ def _run(args: argparse.Namespace) -> int:
 
     configure_logging(level=logging.WARNING)  # only problems, scrubbed like the server's
     services = open_services()
-    return Console(services, stdin=sys.stdin, stdout=sys.stdout, timezone=getattr(args, "tz", None)).run()
+    return Console(services, stdin=sys.stdin, stdout=sys.stdout, timezone=args.tz).run()
 
 
 COMMAND = Subcommand(

@@ -9,14 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from bot.cli.base import Subcommand
+from bot.cli.base import Subcommand, bad_clock_json, read_clock
 from bot.config import Config, load_config
 from bot.core import help_text, parse_command
 from bot.core.model import CancelTask, Command, Help, ListTasks, Schedule, options_to_dict, target_to_dict
-from bot.core.zones import zone_for_name
 from bot.errors import ParseError
 
 
@@ -72,13 +71,6 @@ def _human(command: Command) -> str:
     return "\n".join(lines)
 
 
-def _clock(args: argparse.Namespace, tz: str) -> datetime:
-    if not args.now:
-        return datetime.now(UTC)
-    moment = datetime.fromisoformat(args.now)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone_for_name(tz))
-
-
 def _one(text: str, now: datetime, tz: str, config: Config) -> tuple[dict[str, Any], Command | None, ParseError | None]:
     try:
         command = parse_command(text, now=now, tz=tz, config=config)
@@ -91,12 +83,13 @@ def _run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     tz = args.tz or config.bot.timezone
     try:
-        zone_for_name(tz)
-        now = _clock(args, tz)
+        now = read_clock(args.now, tz)
     except ValueError as exc:
-        message = f"--tz/--now: {exc}"
-        print(json.dumps({"ok": False, "error": {"kind": "cli.bad_argument", "message": message, "hint": None}})
-              if args.json or args.stdin else message, file=sys.stdout if args.json or args.stdin else sys.stderr)  # fmt: skip
+        failure = bad_clock_json(exc)
+        if args.json or args.stdin:
+            print(json.dumps(failure))
+        else:
+            print(failure["error"]["message"], file=sys.stderr)
         return 2
     if args.stdin:
         status = 0

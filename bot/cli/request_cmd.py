@@ -11,14 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from bot.cli.base import Subcommand
-from bot.config import load_config
+from bot.cli.base import Subcommand, bad_clock_json, read_clock
+from bot.cli.parse_cmd import error_to_json
+from bot.config import Config, load_config
 from bot.core import parse_command
 from bot.core.model import Schedule
-from bot.core.zones import zone_for_name
 from bot.errors import BotError, ParseError, ValidationError
 from providers.base import PlannedCall
 from providers.registry import build_registry
@@ -46,11 +46,6 @@ def call_to_json(call: PlannedCall) -> dict[str, Any]:
 
 
 def _failure(kind: str, error: BotError, lang: str) -> dict[str, Any]:
-    if isinstance(error, ParseError):
-        return {
-            "ok": False,
-            "error": {"kind": error.key, "message": error.message(error.lang), "hint": error.hint(error.lang)},
-        }
     data: dict[str, Any] = {"ok": False, "error": {"kind": kind, "message": error.render(lang), "hint": None}}
     if isinstance(error, ValidationError):
         data["error"]["problems"] = [problem.render(lang) for problem in error.problems]
@@ -58,8 +53,12 @@ def _failure(kind: str, error: BotError, lang: str) -> dict[str, Any]:
 
 
 def plan_text(text: str, *, now: datetime, tz: str, config_path: str | None = None) -> dict[str, Any]:
+    """The ``--json`` object for ``text`` with the configuration at ``config_path`` (see :func:`plan`)."""
+    return plan(text, now=now, tz=tz, config=load_config(config_path))
+
+
+def plan(text: str, *, now: datetime, tz: str, config: Config) -> dict[str, Any]:
     """The ``--json`` object for ``text`` (never raises a :class:`BotError`; errors become ``ok: false``)."""
-    config = load_config(config_path)
     lang = "en"
     try:
         command = parse_command(text, now=now, tz=tz, config=config)
@@ -72,7 +71,7 @@ def plan_text(text: str, *, now: datetime, tz: str, config_path: str | None = No
         finally:
             registry.close()
     except ParseError as error:
-        return _failure("parse", error, error.lang)
+        return error_to_json(error)
     except ValidationError as error:
         return _failure("validation", error, lang)
     except BotError as error:
@@ -80,25 +79,15 @@ def plan_text(text: str, *, now: datetime, tz: str, config_path: str | None = No
     return {"ok": True, "requests": [call_to_json(call) for call in calls]}
 
 
-def _clock(value: str | None, tz: str) -> datetime:
-    if not value:
-        return datetime.now(UTC)
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone_for_name(tz))
-
-
 def _run(args: argparse.Namespace) -> int:
-    tz = args.tz or load_config(args.config).bot.timezone
+    config = load_config(args.config)
+    tz = args.tz or config.bot.timezone
     try:
-        zone_for_name(tz)
-        now = _clock(args.now, tz)
+        now = read_clock(args.now, tz)
     except ValueError as exc:
-        data: dict[str, Any] = {
-            "ok": False,
-            "error": {"kind": "cli.bad_argument", "message": f"--tz/--now: {exc}", "hint": None},
-        }
+        data = bad_clock_json(exc)
     else:
-        data = plan_text(" ".join(args.text), now=now, tz=tz, config_path=args.config)
+        data = plan(" ".join(args.text), now=now, tz=tz, config=config)
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
     elif data["ok"]:

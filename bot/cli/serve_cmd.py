@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.base import Subcommand
-
-
-def _configure(parser: argparse.ArgumentParser) -> None:
-    parser.set_defaults()
+from bot.cli.base import Subcommand, no_arguments
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -32,6 +28,6 @@ def _run(args: argparse.Namespace) -> int:
 COMMAND = Subcommand(
     name="serve",
     help="serve Slack over HTTP on $PORT (needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)",
-    configure=_configure,
+    configure=no_arguments,
     run=_run,
 )

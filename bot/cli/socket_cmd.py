@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.base import Subcommand
-
-
-def _configure(parser: argparse.ArgumentParser) -> None:
-    parser.set_defaults()
+from bot.cli.base import Subcommand, no_arguments
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -35,6 +31,6 @@ def _run(args: argparse.Namespace) -> int:
 COMMAND = Subcommand(
     name="socket",
     help="connect to Slack over Socket Mode (needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN)",
-    configure=_configure,
+    configure=no_arguments,
     run=_run,
 )

@@ -53,7 +53,8 @@ _EN_WEEKDAYS = {
     "thur": 3, "thu": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
 }  # fmt: skip
 _ZH_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
-_MONTHS = {
+#: Month abbreviations → month number.
+MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11,
     "dec": 12,
 }  # fmt: skip
@@ -126,11 +127,11 @@ def _find(text: str, date_order: str) -> tuple[re.Match[str], DayMatch] | None:
         return match, _calendar(cjk_to_int(match.group(2)), cjk_to_int(match.group(3)), year, match.group(0))
     match = _MONTH_DAY_RE.search(text)
     if match:
-        month = _MONTHS[match.group(1)[:3]]
+        month = MONTHS[match.group(1)[:3]]
         return match, _calendar(month, int(match.group(2)), _year(match.group(3)), match.group(0))
     match = _DAY_MONTH_RE.search(text)
     if match:
-        month = _MONTHS[match.group(2)[:3]]
+        month = MONTHS[match.group(2)[:3]]
         return match, _calendar(month, int(match.group(1)), _year(match.group(3)), match.group(0))
     match = _NUMERIC_RE.search(text)
     if match:

@@ -103,7 +103,7 @@ def take_options(tokens: list[str]) -> Taken:
         elif low in _DRY_RUN:
             taken.dry_run = _once(taken, "dry-run", True)
             i += 1
-        elif provider_key(low) is not None and taken.provider is None and low in PROVIDER_NAMES:
+        elif low in PROVIDER_NAMES and taken.provider is None:
             _set_provider(taken, word)  # a provider name standing alone ("… 15:00-16:00 volc")
             i += 1
         else:

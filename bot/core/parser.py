@@ -186,14 +186,13 @@ def _schedule(
     expression = _read_time(taken, now, zone, config)
     if expression.permanent and kind == "record":
         raise Problem("parse.permanent_record")
+    timezone = tz
     if expression.zone is not None:
         zone = expression.zone.tzinfo
+        timezone = expression.zone.iana or tz
     window, notes = resolve_window(expression, now=now, zone=zone)
     if taken.provider is None and not from_alias:
         notes.append(Note("note.default_provider", (("provider", provider),)))
-    timezone = tz
-    if expression.zone is not None:
-        timezone = expression.zone.iana or tz
     request = TaskRequest(
         kind=kind,
         provider=provider,

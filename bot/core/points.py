@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from bot.core import fallback
 from bot.core.clocks import ClockTime, take_clock, take_period
-from bot.core.days import CalendarDay, Day, DayMatch, RelativeDay, Weekday, take_day
+from bot.core.days import MONTHS, CalendarDay, Day, DayMatch, RelativeDay, Weekday, take_day
 from bot.core.durations import parse_duration
 from bot.core.problem import Problem
 
@@ -37,10 +37,6 @@ class Point:
     clock: ClockTime | None = None
     period: str | None = None  # a part of day with no clock of its own (明天下午, tonight)
 
-    @property
-    def has_date(self) -> bool:
-        return self.day is not None
-
 
 def read_point(fragment: str, base: datetime, date_order: str = "MD") -> Point:
     """Read one lower-cased point ``fragment``; ``base`` is the naive wall clock now (for the fallback reader).
@@ -57,11 +53,10 @@ def read_point(fragment: str, base: datetime, date_order: str = "MD") -> Point:
     rest, clock = take_clock(rest)
     rest, period = take_period(rest)
     if _FILLER.sub(" ", rest).strip() == "" and (day is not None or clock is not None or period == "noon"):
-        if clock is not None and clock.period is None:
-            period = period or (day.period if day else None)
-            if period is not None:
-                clock = clock.with_period(period)
-        return Point(said=text, day=day, clock=clock, period=period or (day.period if day else None))
+        period = period or (day.period if day else None)
+        if clock is not None and clock.period is None and period is not None:
+            clock = clock.with_period(period)
+        return Point(said=text, day=day, clock=clock, period=period)
     return _fallback(text, base, date_order)
 
 
@@ -76,7 +71,6 @@ def _read_delay(text: str) -> timedelta | None:
 
 
 _MONTH_NAME = re.compile(r"(?<![a-z])(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?![a-z])")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _TIME_HINT = re.compile(r"\d:\d|\d\s*[ap]\.?m|noon|midnight")
 
 
@@ -88,7 +82,7 @@ def _fallback(text: str, base: datetime, date_order: str) -> Point:
         raise Problem("parse.time_not_understood", quote=text)
     wall = fallback.read_wall_time(text, base, date_order)
     numbers = {int(n) for n in re.findall(r"\d+", text)}
-    if wall is None or wall.month != _MONTHS.index(month.group(1)) + 1 or wall.day not in numbers:
+    if wall is None or wall.month != MONTHS[month.group(1)] or wall.day not in numbers:
         raise Problem("parse.time_not_understood", quote=text)
     year = wall.year if wall.year in numbers else None
     day = DayMatch(CalendarDay(wall.month, wall.day, year), text)

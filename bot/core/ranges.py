@@ -12,7 +12,6 @@ from bot.core.points import Point, read_point
 from bot.core.problem import Problem
 from bot.core.zones import Zone, ZoneConflict, take_zone
 
-PERMANENT_WORDS = ("permanent", "permanently", "forever", "永久", "长期")
 _PERMANENT = re.compile(r"(?<![a-z])(?:permanently|permanent|forever)(?![a-z])|永久|长期")
 _FOR = re.compile(r"(?:(?<![a-z])for|持续|时长|录制?|共)\s*([^\s].*)$")
 _LEAD = re.compile(r"^(?:(?:from|between|starting|start)(?![a-z])|从|自|由)\s*")

@@ -136,9 +136,9 @@ def _resolve_start(point: Point, clock: ClockTime, zone: tzinfo, now: datetime, 
     return _Start(localize(wall, minutes, zone, point.said), wall, minutes)
 
 
-def _now_start(now: datetime, zone: tzinfo) -> _Start:
-    local = now.astimezone(zone)
-    return _Start(local, local.date(), local.hour * 60 + local.minute, starts_now=True)
+def _start_at(local: datetime, *, starts_now: bool = False, dateless: bool = False) -> _Start:
+    """A start at ``local``, an instant already in the window's zone."""
+    return _Start(local, local.date(), local.hour * 60 + local.minute, starts_now=starts_now, dateless=dateless)
 
 
 def resolve_window(expression: TimeExpression, *, now: datetime, zone: tzinfo) -> tuple[Window | None, list[Note]]:
@@ -159,10 +159,9 @@ def resolve_window(expression: TimeExpression, *, now: datetime, zone: tzinfo) -
         raise Problem("parse.no_end", quote=start_point.said if start_point else "")
     start_clock: ClockTime | None = None
     if start_point is None or start_point.now:
-        start = _now_start(now, zone)
+        start = _start_at(now.astimezone(zone), starts_now=True)
     elif start_point.after is not None:
-        instant = (now.astimezone(UTC) + start_point.after).astimezone(zone)
-        start = _Start(instant, instant.date(), instant.hour * 60 + instant.minute)
+        start = _start_at((now.astimezone(UTC) + start_point.after).astimezone(zone))
     else:
         end_clock = end_point.clock if end_point is not None and end_point.day is None else None
         start_clock = _carry_to_start(_clock_of(start_point), end_clock)
@@ -204,7 +203,7 @@ def _resolve_dateless(
                 raise
         if end_today is not None and end_today > now:
             notes.append(Note("note.in_progress", (("start", point.said),)))
-            start = _Start(local_now, today, local_now.hour * 60 + local_now.minute, starts_now=True, dateless=True)
+            start = _start_at(local_now, starts_now=True, dateless=True)
             return _finish(start, end_today, notes, today, in_progress=True)
     tomorrow = today + timedelta(days=1)
     start = _Start(localize(tomorrow, minutes, zone, point.said), tomorrow, minutes, dateless=True)

@@ -31,6 +31,7 @@ _WORD = re.compile(r"(?<![\w/])(" + "|".join(re.escape(w) for w in _WORDS) + r")
 _NAMED_OFFSET = re.compile(r"(?<![\w])(?:utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?(?!\d)", re.IGNORECASE)
 _PLUS_OFFSET = re.compile(r"(?<![A-Za-z:+])\+(\d{2}):?(\d{2})(?!\d)|(?<![A-Za-z:+])\+(\d{1,2})(?![\d:])")
 _ISO_OFFSET = re.compile(r"(?<=[Tt]\d\d:\d\d)(?::\d\d)?([+-])(\d{2}):?(\d{2})(?!\d)|(?<=\d\d:\d\d)[Zz](?![\w])")
+_OFFSET_NAME = re.compile(r"UTC([+-])(\d{2}):(\d{2})")  # what offset_name writes
 _IANA = re.compile(r"(?<![\w/])([A-Za-z]+(?:/[A-Za-z0-9_+-]+){1,2})(?![\w/])")
 
 
@@ -48,7 +49,7 @@ class Zone:
     @property
     def iana(self) -> str | None:
         """An IANA key for this zone (``Etc/GMT-8`` for ``UTC+08:00``), or ``None`` for a half-hour offset."""
-        match = re.fullmatch(r"UTC([+-])(\d{2}):(\d{2})", self.name)
+        match = _OFFSET_NAME.fullmatch(self.name)
         if match is None:
             return self.name
         if match.group(3) != "00":
@@ -78,7 +79,7 @@ def offset_name(minutes: int) -> str:
 @functools.lru_cache(maxsize=256)
 def zone_for_name(name: str) -> tzinfo:
     """A ``tzinfo`` for an IANA key or a ``UTC±hh:mm`` name. Raises ``ValueError`` for anything else."""
-    match = re.fullmatch(r"UTC([+-])(\d{2}):(\d{2})", name)
+    match = _OFFSET_NAME.fullmatch(name)
     if match:
         minutes = int(match.group(2)) * 60 + int(match.group(3))
         return timezone(timedelta(minutes=minutes if match.group(1) == "+" else -minutes), name)
@@ -107,30 +108,25 @@ def take_zone(text: str, cst_means: str = "China") -> tuple[str, Zone | None]:
     """
     found: list[Zone] = []
 
-    def named_offset(match: re.Match[str]) -> str:
-        minutes = _offset_minutes(match.group(1), match.group(2), match.group(3))
-        if minutes is None:
-            raise ValueError(match.group(0))
-        found.append(Zone(offset_name(minutes), match.group(0)))
+    def offset(said: str, sign: str, hours: str, minutes: str | None) -> str:
+        value = _offset_minutes(sign, hours, minutes)
+        if value is None:
+            raise ValueError(said)
+        found.append(Zone(offset_name(value), said))
         return " "
+
+    def named_offset(match: re.Match[str]) -> str:
+        return offset(match.group(0), match.group(1), match.group(2), match.group(3))
 
     def iso_offset(match: re.Match[str]) -> str:
         if match.group(0) in ("Z", "z"):
             found.append(Zone("UTC", "Z"))
             return " "
-        minutes = _offset_minutes(match.group(1), match.group(2), match.group(3))
-        if minutes is None:
-            raise ValueError(match.group(0))
-        found.append(Zone(offset_name(minutes), match.group(0)))
-        return " "
+        return named_offset(match)
 
     def plus_offset(match: re.Match[str]) -> str:
         hours, minutes = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), None)
-        value = _offset_minutes("+", hours, minutes)
-        if value is None:
-            raise ValueError(match.group(0))
-        found.append(Zone(offset_name(value), match.group(0)))
-        return " "
+        return offset(match.group(0), "+", hours, minutes)
 
     def iana(match: re.Match[str]) -> str:
         key = _iana_keys().get(match.group(1).lower())

@@ -38,6 +38,12 @@ class Outcome:
     note: Note | None = None
 
     @property
+    def reconciled_note(self) -> Note | None:
+        """What restart reconciliation found about a scheduled, failed or unknown request (it replaces the usual
+        thread reply); None otherwise."""
+        return self.note if self.event in (Event.SCHEDULED, Event.FAILED, Event.UNKNOWN) else None
+
+    @property
     def retry_is_safe(self) -> bool:
         """True when the provider definitely did not act, so offering "Retry" cannot create a duplicate."""
         if isinstance(self.error, OutcomeUnknown):

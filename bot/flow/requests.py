@@ -210,9 +210,10 @@ class RequestFlow:
             self._settle(stored, RequestState.FAILED, Event.FAILED, error=error)
         except BotError as error:  # validation after a restart, a configuration change, ...
             self._settle(stored, RequestState.FAILED, Event.FAILED, error=error)
-        except Exception:
-            # A bug on our side after (possibly) sending: never claim it failed when it may exist.
-            log.exception("provider create crashed for request %s", stored.id)
+        except Exception as exc:
+            # A bug on our side after (possibly) sending: never claim it failed when it may exist. Only the type is
+            # logged: the message of an error raised inside a provider call may carry its URL or the provider's text.
+            log.error("provider create crashed for request %s: %s", stored.id, type(exc).__name__)
             unknown = OutcomeUnknown(stored.request.provider, "InternalError", "unexpected error in the bot")
             self._settle(stored, RequestState.UNKNOWN, Event.UNKNOWN, error=unknown)
         else:
@@ -296,8 +297,8 @@ class RequestFlow:
         except BotError as error:
             self._record(stored, "cancel", "failed", detail=f"{getattr(error, 'code', error.key)}", actor=user)
             self._notify(Outcome(Event.CANCEL_FAILED, stored, error=error))
-        except Exception:
-            log.exception("provider cancel crashed for request %s", stored.id)
+        except Exception as exc:
+            log.error("provider cancel crashed for request %s: %s", stored.id, type(exc).__name__)  # see _submit
             self._record(stored, "cancel", "failed", detail="InternalError", actor=user)
             self._notify(Outcome(Event.CANCEL_FAILED, stored, error=BotError()))
         else:
@@ -344,8 +345,9 @@ class RequestFlow:
             return
         try:
             self.audit.record_request(stored, action=action, outcome=outcome, actor=actor, detail=detail)
-        except Exception:  # the audit log must never stop a request
-            log.exception("could not audit %s of request %s", action, stored.id)
+        except Exception as exc:  # the audit log must never stop a request
+            # Only the type: a database error's text carries the SQL and its parameters (what the person typed).
+            log.error("could not audit %s of request %s: %s", action, stored.id, type(exc).__name__)
 
     def _record_denial(
         self, actor: str, denied: PermissionDenied, *, channel: str | None, raw_text: str, request: TaskRequest
@@ -363,8 +365,8 @@ class RequestFlow:
                 request=request,
                 detail=denied.key,
             )
-        except Exception:
-            log.exception("could not audit a permission denial for %s", actor)
+        except Exception as exc:
+            log.error("could not audit a permission denial for %s: %s", actor, type(exc).__name__)  # see _record
 
     def _notify(self, outcome: Outcome) -> None:
         try:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import BotError, RequestStateError
 from bot.lifecycle import CardRef
-from bot.slack.cards import CANCEL, CONFIRM, LIST_CANCEL, RETRY, STOP, plain_message
+from bot.slack.cards import CANCEL, CONFIRM, LIST_CANCEL, RETRY, STOP, Message, plain_message
 from bot.slack.commands import cancel_answer
 
 if TYPE_CHECKING:
@@ -59,8 +59,11 @@ def register(app: App, bot: SlackBot) -> None:
                 _refuse(bot, body, user, error)
             except BotError as error:
                 _refuse(bot, body, user, error)
-            except SQLAlchemyError:  # the database did not answer: nothing was settled, the buttons still work
-                log.exception("the database failed while handling a click on request %s", request_id)
+            except SQLAlchemyError as exc:  # the database did not answer: nothing was settled, the buttons still work
+                # Only the type: a database error's text carries the SQL and its parameters.
+                log.error(
+                    "the database failed while handling a click on request %s: %s", request_id, type(exc).__name__
+                )
                 _refuse(bot, body, user, BotError("faults.store_unavailable"))
 
         return listener
@@ -71,22 +74,16 @@ def register(app: App, bot: SlackBot) -> None:
     app.action(STOP)(handle(lambda rid, user, body: flow.cancel_task(rid, user=user)))
 
     def cancel_listed(request_id: str, user: str, body: dict[str, Any]) -> None:
-        message = cancel_answer(flow, request_id, user=user, lang=bot.users.lookup(user).lang)
-        bot.replies.ephemeral(
-            channel=(body.get("channel") or {}).get("id"),
-            user=user,
-            message=message,
-            response_url=body.get("response_url"),
-        )
+        _tell_clicker(bot, body, user, cancel_answer(flow, request_id, user=user, lang=bot.users.lookup(user).lang))
 
     app.action(LIST_CANCEL)(handle(cancel_listed))
 
 
 def _refuse(bot: SlackBot, body: dict[str, Any], user: str, error: BotError) -> None:
-    lang = bot.users.lookup(user).lang
-    bot.replies.ephemeral(
-        channel=(body.get("channel") or {}).get("id"),
-        user=user,
-        message=plain_message(error.render(lang)),
-        response_url=body.get("response_url"),
-    )
+    _tell_clicker(bot, body, user, plain_message(error.render(bot.users.lookup(user).lang)))
+
+
+def _tell_clicker(bot: SlackBot, body: dict[str, Any], user: str, message: Message) -> None:
+    """An answer only the person who clicked sees, where they clicked."""
+    channel = (body.get("channel") or {}).get("id")
+    bot.replies.ephemeral(channel=channel, user=user, message=message, response_url=body.get("response_url"))

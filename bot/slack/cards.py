@@ -14,7 +14,7 @@ from bot.catalogue import text
 from bot.core.model import Note
 from bot.errors import TaskNotCreated
 from bot.flow import CardContent, Event, Outcome, describe, mention
-from bot.flow.card import format_window, notes_of, provider_name, render_call
+from bot.flow.card import format_window, notes_of, provider_name, render_call, scheduled_line, trouble_line
 from bot.lifecycle import ACTIVE_STATES, RequestState, StoredRequest
 from providers.base import PlannedCall
 
@@ -26,7 +26,6 @@ CANCEL = "request_cancel"
 RETRY = "request_retry"
 STOP = "task_cancel"
 LIST_CANCEL = "list_cancel"  # Cancel next to an item of `/record list`
-ACTION_IDS = (CONFIRM, CANCEL, RETRY, STOP, LIST_CANCEL)
 #: States a Cancel button in a list can act on (the card itself, the bot's schedule, or the provider task).
 CANCELLABLE = frozenset({RequestState.PROPOSED, *ACTIVE_STATES})
 
@@ -127,22 +126,16 @@ def status_card(outcome: Outcome) -> Message:
 def thread_reply(outcome: Outcome) -> Message:
     """What goes into the card's thread after the provider answered."""
     stored, lang = outcome.request, outcome.request.lang
-    provider = content_of(stored).provider
+    provider = provider_name(stored.request.provider, lang)
     buttons: list[Block] = []
-    if outcome.note is not None and outcome.event in (Event.SCHEDULED, Event.FAILED, Event.UNKNOWN):
-        line = outcome.note.render(lang)  # what restart reconciliation found
+    if (found := outcome.reconciled_note) is not None:
+        line = found.render(lang)
         if outcome.event is Event.SCHEDULED:
             buttons.append(_button(text("card.button.stop", lang), STOP, stored.id))
         elif outcome.event is Event.FAILED and outcome.retry_is_safe:
             buttons.append(_button(text("card.button.retry", lang), RETRY, stored.id, style="primary"))
     elif outcome.event is Event.SCHEDULED and outcome.result is not None:
-        line = text(
-            "thread.scheduled",
-            lang,
-            provider=provider,
-            task_id=outcome.result.task_id,
-            request_id=outcome.result.request_id or "-",
-        )
+        line = scheduled_line(stored, outcome.result, lang)
         buttons.append(_button(text("card.button.stop", lang), STOP, stored.id))
     elif outcome.event is Event.SCHEDULED:
         line = text("thread.waiting", lang, provider=provider)
@@ -159,10 +152,7 @@ def thread_reply(outcome: Outcome) -> Message:
         )
     else:
         error = outcome.error.render(lang) if outcome.error else text("error.generic", lang)
-        key = {Event.UNKNOWN: "thread.unknown", Event.CANCEL_FAILED: "thread.stop_failed"}.get(
-            outcome.event, "thread.failed"
-        )
-        line = text(key, lang, error=error)
+        line = trouble_line(outcome.event, error, lang)
         if outcome.event is Event.FAILED and outcome.retry_is_safe:
             if not isinstance(outcome.error, TaskNotCreated):  # its explanation says so already
                 line += "\n" + text("thread.failed_retry", lang)

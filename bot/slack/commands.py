@@ -67,8 +67,9 @@ def answer_command(
         return Answer(plain_message(text("slack.not_understood", error.lang or lang, reason=error.render(error.lang))))
     except BotError as error:
         return Answer(plain_message(error.render(lang)))
-    except SQLAlchemyError:  # the database is locked, restarting or unreachable: the one write did not happen
-        log.exception("the database failed while answering a command")
+    except SQLAlchemyError as exc:  # the database is locked, restarting or unreachable: the one write did not happen
+        # Only the type: a database error's text carries the SQL and its parameters (what the person typed).
+        log.error("the database failed while answering a command: %s", type(exc).__name__)
         return Answer(plain_message(text("faults.store_unavailable", lang)))
 
 

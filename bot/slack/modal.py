@@ -6,12 +6,14 @@ The form is turned into the same command text the parser reads, so a form and a 
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.catalogue import text
 from bot.config import PROVIDER_KEYS
@@ -23,6 +25,8 @@ from bot.slack.users import Person
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackBot
+
+log = logging.getLogger(__name__)
 
 CALLBACK_ID = "schedule_modal"
 
@@ -72,7 +76,10 @@ def open_modal(
     view = modal_view(
         kind=kind, person=person, channel=channel, default_provider=bot.services.config.bot.default_provider
     )
-    client.views_open(trigger_id=trigger_id, view=view)
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as exc:  # after the ack: only the log can say so (Slack's error code, not its raw answer)
+        log.warning("views.open failed: %s", exc.response.get("error"))
 
 
 def command_from_form(values: dict[str, dict[str, Any]], timezone: str) -> tuple[str, dict[str, str]]:

@@ -41,10 +41,7 @@ def register(app: App, bot: SlackBot) -> None:
             channel=channel,
             card=CardRef(channel=channel, response_url=command.get("response_url")),
         )
-        if answer.public:
-            ack(response_type="in_channel", **answer.message)
-        else:
-            ack(response_type="ephemeral", **answer.message)
+        ack(response_type="in_channel" if answer.public else "ephemeral", **answer.message)
 
     for name in COMMANDS:
         app.command(name)(on_command)

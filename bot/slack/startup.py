@@ -9,6 +9,7 @@ from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
+from bot.core import warm
 from bot.errors import ConfigError
 from bot.flow.services import Services, open_services
 from bot.logs import configure_logging
@@ -21,6 +22,7 @@ def start_slack(mode: Mode, env: Mapping[str, str] | None = None) -> tuple[App, 
     every problem), then build the app, which checks the bot token with ``auth.test``."""
     env = os.environ if env is None else env
     configure_logging(env)
+    warm()  # dateparser's language data, before any fork: nobody's first command waits for it
     settings, problems = slack_problems(env, mode)
     services = open_services(env, problems=problems)
     if settings is None:  # pragma: no cover - open_services raised already
@@ -28,7 +30,10 @@ def start_slack(mode: Mode, env: Mapping[str, str] | None = None) -> tuple[App, 
     try:
         app, bot = build_app(settings, services, socket_mode=mode == "socket")
     except (BoltError, SlackApiError) as exc:
-        raise ConfigError([f"SLACK_BOT_TOKEN: Slack did not accept it ({type(exc).__name__}: {exc})"]) from exc
+        # Slack's error code (``invalid_auth``), never its raw answer: Bolt raises on auth.test's SlackApiError.
+        api_error = exc if isinstance(exc, SlackApiError) else exc.__context__
+        reason = api_error.response.get("error") if isinstance(api_error, SlackApiError) else type(exc).__name__
+        raise ConfigError([f"SLACK_BOT_TOKEN: Slack did not accept it ({reason})"]) from exc
     return app, bot, settings
 
 

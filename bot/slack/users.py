@@ -70,11 +70,6 @@ class UserDirectory:
             self._cache[user_id] = (now, person)
         return person
 
-    def forget(self, user_id: str) -> None:
-        """Drop a cached entry (e.g. after the ``user_change`` event)."""
-        with self._lock:
-            self._cache.pop(user_id, None)
-
 
 def _valid_zone(zone: object, default: str) -> str:
     if isinstance(zone, str) and zone:

@@ -6,15 +6,15 @@ Rows are only ever added. ``python -m bot audit`` exports them (:mod:`bot.cli.au
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from bot.core.model import TaskRequest, request_to_dict
 from bot.lifecycle import StoredRequest
+from bot.store.requests import Clock, utc_now
 from bot.store.tables import audit_events
 
 
@@ -81,7 +81,7 @@ class AuditEvent:
 class AuditLog:
     """Append and read audit events. Reach it as ``store.audit``."""
 
-    def __init__(self, engine: sa.Engine, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(self, engine: sa.Engine, *, clock: Clock = utc_now) -> None:
         self.engine = engine
         self.clock = clock
 

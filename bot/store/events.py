@@ -3,18 +3,18 @@ and the retry may reach another process. The first insert of a key wins; everyon
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 
+from bot.store.requests import Clock, utc_now
 from bot.store.tables import seen_events
 
 
 class SeenEvents:
     """Reach it as ``store.seen``."""
 
-    def __init__(self, engine: sa.Engine, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(self, engine: sa.Engine, *, clock: Clock = utc_now) -> None:
         self.engine = engine
         self.clock = clock
 

@@ -8,13 +8,14 @@ handlers must be idempotent — the request state machine makes them so (a start
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
+from bot.store.requests import Clock, utc_now
 from bot.store.tables import jobs
 
 
@@ -48,7 +49,7 @@ class Job:
 class JobStore:
     """Jobs in the database. Reach it as ``store.jobs``."""
 
-    def __init__(self, engine: sa.Engine, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(self, engine: sa.Engine, *, clock: Clock = utc_now) -> None:
         self.engine = engine
         self.clock = clock
 

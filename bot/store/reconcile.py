@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.catalogue.provider_errors import provider_name
 from bot.core.model import Note
 from bot.errors import BotError, OutcomeUnknown, ProviderError, TaskNotCreated
 from bot.lifecycle import RequestState, StoredRequest
@@ -46,14 +47,6 @@ _INTERRUPTED_MESSAGE = "the bot stopped (restart or database failure) before sav
 def note(key: str, **params: object) -> Note:
     """A catalogue sentence with its parameters, to post in a thread."""
     return Note(key, tuple((name, str(value)) for name, value in params.items()))
-
-
-def provider_display_name(key: str, lang: str) -> str:
-    """The provider's name for people (``provider.name.trro`` → "Tencent TRRO"), or its key when unknown."""
-    from bot.catalogue import has, text
-
-    name_key = f"provider.name.{key}"
-    return text(name_key, lang) if has(name_key) else key
 
 
 def reconciled_error(stored: StoredRequest) -> ProviderError | None:
@@ -107,7 +100,7 @@ def _reconcile_one(
 ) -> tuple[StoredRequest, Note] | None:
     request = stored.request
     key, target = request.provider, request.target.label()
-    name = provider_display_name(key, stored.lang)
+    name = provider_name(key, stored.lang)
     submitting = {RequestState.SUBMITTING}
     try:
         provider: Provider | None = providers.get(key)
@@ -125,7 +118,8 @@ def _reconcile_one(
     try:
         task_id = provider.find(request)
     except ProviderError as error:
-        log.warning("look-up of request %s on %s failed: %r", stored.id, key, error)
+        # The code only: the provider's message is its own text.
+        log.warning("look-up of request %s on %s failed: %s %s", stored.id, key, type(error).__name__, error.code)
         moved = store.transition(
             stored.id,
             from_states=submitting,

@@ -81,9 +81,6 @@ class _FakeTencentApi(FakeProviderServer):
             raise ApiError("InvalidRequest", "the body is not JSON") from None
         return action, params
 
-    def perform(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
-        return getattr(self, f"_{action}")(params)  # type: ignore[no-any-return]
-
     def success(self, action: str, result: dict[str, Any], request_id: str) -> tuple[int, dict[str, Any]]:
         return 200, {"Response": {**result, "RequestId": request_id}}
 

@@ -54,7 +54,8 @@ class FakeVolc(FakeProviderServer):
             raise ApiError("MissingRequestInfo", "no X-Date", 400) from None
         if abs(x_date.timestamp() - self.clock()) > 900 or x_date.strftime("%Y%m%d") != short_date:
             raise ApiError("InvalidTimestamp", "the request timestamp is out of range", 401)
-        if hashlib.sha256(body).hexdigest() != headers.get("x-content-sha256"):
+        body_hash = hashlib.sha256(body).hexdigest()
+        if body_hash != headers.get("x-content-sha256"):
             raise ApiError("SignatureDoesNotMatch", "body hash does not match", 401)
         names = signed.split(";")
         if not {"host", "x-date", "x-content-sha256"} <= set(names):
@@ -65,7 +66,7 @@ class FakeVolc(FakeProviderServer):
             "&".join(f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in sorted(pairs)),
             "".join(f"{name}:{headers.get(name, '').strip()}\n" for name in names),
             signed,
-            hashlib.sha256(body).hexdigest(),
+            body_hash,
         ])  # fmt: skip
         scope = f"{short_date}/{region}/{service}/request"
         to_sign = f"HMAC-SHA256\n{headers['x-date']}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
@@ -81,9 +82,6 @@ class FakeVolc(FakeProviderServer):
         except ValueError:
             raise ApiError("InvalidParam.BindError", "Request parameter error, please check input data", 400) from None
         return action, params
-
-    def perform(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
-        return getattr(self, f"_{action}")(params)  # type: ignore[no-any-return]
 
     def _CreatePullRecordTask(self, p: dict[str, Any]) -> dict[str, Any]:
         require(p, "Domain", "App", "Stream", "StreamURL", "EndTime")

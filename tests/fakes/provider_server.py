@@ -266,8 +266,9 @@ class FakeProviderServer:
         raise NotImplementedError
 
     def perform(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
-        """Carry the action out; returns the result fields, or raises :class:`ApiError`."""
-        raise NotImplementedError
+        """Carry the action out; returns the result fields, or raises :class:`ApiError`. By default the subclass's
+        ``_<Action>(params)`` method does it."""
+        return getattr(self, f"_{action}")(params)  # type: ignore[no-any-return]
 
     def success(self, action: str, result: dict[str, Any], request_id: str) -> tuple[int, dict[str, Any]]:
         raise NotImplementedError

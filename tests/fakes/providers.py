@@ -114,14 +114,15 @@ class FakeProviders:
         """Settings with test credentials and every endpoint at ``base_url`` (no server): for dry-run tests."""
         env = {**TEST_CREDENTIALS, "QCLOUD_LIVE_ENDPOINT": base_url + "/common_access"}
         env |= dict.fromkeys(("VOLC_LIVE_ENDPOINT", "TENCENT_LIVE_ENDPOINT", "TENCENT_TRRO_ENDPOINT"), base_url)
-        problems: list[str] = []
-        settings = load_provider_settings(cls.table(), env, problems)
-        assert not problems, problems
-        return settings
+        return _load_settings(cls.table(), env)
 
     def settings(self, timeout_seconds: float = 2.0, **env_overrides: str) -> ProviderSettings:
         """:class:`ProviderSettings` pointing at the fakes (raises if the configuration has problems)."""
-        problems: list[str] = []
-        settings = load_provider_settings(self.table(timeout_seconds), {**self.env(), **env_overrides}, problems)
-        assert not problems, problems
-        return settings
+        return _load_settings(self.table(timeout_seconds), {**self.env(), **env_overrides})
+
+
+def _load_settings(table: dict[str, Any], env: dict[str, str]) -> ProviderSettings:
+    problems: list[str] = []
+    settings = load_provider_settings(table, env, problems)
+    assert not problems, problems
+    return settings
