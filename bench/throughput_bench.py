@@ -1,12 +1,15 @@
 """Provider throughput of the real server (not a test): many confirmations at once against fakes that enforce each
 provider's documented rate limit.
 
-Run from the project root:  .venv/bin/python bench/throughput_bench.py [--count 500] [--relays 200]
+Run from the project root:  .venv/bin/python bench/throughput_bench.py [--count 500] [--relays 200] [--replicas 2]
 
 For each provider action: ``--count`` cards are proposed, then all are confirmed as fast as 20 clients can click.
 The bot's own limiter must keep the create calls under the provider's limit (zero 429s at the fake) while using it:
 the achieved rate (create calls per second at the fake, first to last) must be within 10 % of the limit.
 Every confirmation must end with its TaskId in the card's thread.
+
+Then the same for Volcengine recordings with ``--replicas`` servers sharing one database (the clicks spread over them,
+as a load balancer would): together they must still stay under the limit.
 """
 
 from __future__ import annotations
@@ -19,16 +22,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import Client, Figure, Stack, print_table, request_id_of, running_stack
+from bench.harness import BOT_COMMAND, Client, Figure, ServerProcess, Stack, print_table, request_id_of, running_stack
 from providers.ratelimit import DOCUMENTED_LIMITS
 from tests.fakes.provider_server import FakeProviderServer
 
 CLICKERS = 20
 
 
-def confirm_all(stack: Stack, cards: list[tuple[str, str]], channel: str) -> None:
-    def clicker(share: list[tuple[str, str]]) -> None:
-        client = Client(stack.server.url)
+def confirm_all(stack: Stack, cards: list[tuple[str, str]], channel: str, urls: list[str]) -> None:
+    """Confirm every card from ``CLICKERS`` clients, spread over the servers at ``urls``."""
+
+    def clicker(index: int) -> None:
+        share = cards[index::CLICKERS]
+        client = Client(urls[index % len(urls)])
         try:
             for request_id, user in share:
                 client.signed(stack.confirm_body(request_id, user=user, channel=channel))
@@ -36,16 +42,25 @@ def confirm_all(stack: Stack, cards: list[tuple[str, str]], channel: str) -> Non
             client.close()
 
     with ThreadPoolExecutor(CLICKERS) as pool:
-        list(pool.map(clicker, [cards[i::CLICKERS] for i in range(CLICKERS)]))
+        list(pool.map(clicker, range(CLICKERS)))
 
 
-def measure(stack: Stack, fake: FakeProviderServer, provider: str, action: str, texts: list[str]) -> list[Figure]:
+def measure(
+    stack: Stack,
+    fake: FakeProviderServer,
+    provider: str,
+    action: str,
+    texts: list[str],
+    *,
+    urls: list[str],
+    label: str = "",
+) -> list[Figure]:
     """Two figures: the rate once every click is in (the bot saturated, only its limiter holding it back), and over
     the whole batch (including the first seconds, when the same two cores also absorb the burst of clicks)."""
     channel = f"CTHRU{provider}{action}"
     cards = owned_cards(stack, texts, channel)
     fake.reset()
-    confirm_all(stack, cards, channel)
+    confirm_all(stack, cards, channel, urls)
     clicked = time.monotonic()  # the fakes stamp arrivals with the same clock
     stack.slack.wait_for("chat.postMessage", len(cards), channel=channel, timeout=len(cards) / 5 + 60)
     creates = [call for call in fake.calls_to(action) if call.outcome == "ok"]
@@ -59,7 +74,7 @@ def measure(stack: Stack, fake: FakeProviderServer, provider: str, action: str, 
     with_task = sum("TaskId" in str(reply.params.get("text")) for reply in replies)
     complete = not refused and with_task == len(cards) == len(creates)
     target = f"within 10 % of {limit}/s, no 429"
-    name = f"{len(cards)} confirmations at once, {provider} {action}"
+    name = f"{len(cards)} confirmations at once{label}, {provider} {action}"
     return [
         Figure(f"{name}: once all clicks are in", [steady], unit="/s", target=target,
                met=abs(steady - limit) <= 0.1 * limit and complete,
@@ -103,7 +118,7 @@ def owned_cards(stack: Stack, texts: list[str], channel: str) -> list[tuple[str,
     return cards
 
 
-def run(count: int = 500, relays: int = 200) -> list[Figure]:
+def run(count: int = 500, relays: int = 200, replicas: int = 2) -> list[Figure]:
     figures: list[Figure] = []
     with running_stack() as stack:
         fakes = stack.providers
@@ -117,11 +132,21 @@ def run(count: int = 500, relays: int = 200) -> list[Figure]:
               for i in range(relays)]),
         ]  # fmt: skip
         for fake, provider, action, texts in cases:
-            figures += measure(stack, fake, provider, action, texts)
+            figures += measure(stack, fake, provider, action, texts, urls=[stack.server.url])
         pss, rss = stack.server.pss_mb(), stack.server.rss_mb()
         figures.append(Figure("memory after the throughput runs (PSS)", [pss], unit="MB", target="≤ 150 MB",
                               met=pss <= 150, note="RSS master + worker " + " + ".join(f"{v:.0f}" for v in rss.values())
                               + " MB"))  # fmt: skip
+        if replicas > 1:
+            others = [ServerProcess(BOT_COMMAND, stack.env, stack.home).start() for _ in range(replicas - 1)]
+            try:
+                texts = [f"live/rep{i} tomorrow 15:00 to 15:30 on volc" for i in range(count)]
+                urls = [stack.server.url, *(other.url for other in others)]
+                label = f" across {replicas} replicas sharing one database"
+                figures += measure(stack, fakes.volc, "volc", "CreatePullRecordTask", texts, urls=urls, label=label)
+            finally:
+                for other in others:
+                    other.stop()
     return figures
 
 
@@ -129,8 +154,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--relays", type=int, default=200)
+    parser.add_argument(
+        "--replicas", type=int, default=2, help="servers sharing one database in the last run (1: skip)"
+    )
     args = parser.parse_args()
-    print_table("Provider throughput", run(args.count, args.relays))
+    print_table("Provider throughput", run(args.count, args.relays, args.replicas))
     return 0
 
 

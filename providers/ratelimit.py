@@ -5,13 +5,22 @@ departs at least ``(1 + m) / N`` seconds after the previous one. Counted on depa
 more than N calls, and the pace never bunches (a burst of N at once, then a pause, would need the network to deliver
 it exactly as sent). The margin absorbs what happens after departure: calls overtaking each other on the way, the
 provider's clock running slightly fast. Thread-safe: the Slack app sends from a pool.
+
+Replicas share the pace through a :class:`DepartureBook` (the bot keeps one in its database,
+:mod:`bot.store.departures`): before each call a limiter books the first free departure for its (provider, action)
+across every process, so two replicas together still stay under the provider's limit. If the book cannot be reached
+the call goes at the local pace (the provider's own limit answer is retried), never failing a recording for it.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from typing import Protocol
+
+log = logging.getLogger(__name__)
 
 #: Documented limits in requests per second, per (provider, action). Actions not listed are not limited.
 DOCUMENTED_LIMITS: Mapping[tuple[str, str], int] = {
@@ -25,11 +34,21 @@ DOCUMENTED_LIMITS: Mapping[tuple[str, str], int] = {
 DEFAULT_MARGIN = 0.03
 
 
+class DepartureBook(Protocol):
+    """Departures shared between processes, in wall-clock seconds (``time.time()``)."""
+
+    def book(self, key: str, interval: float, earliest: float) -> float:
+        """Reserve and return the first departure for ``key`` at or after ``earliest`` that is at least ``interval``
+        after the previous booking of ``key`` (by any process)."""
+        ...
+
+
 class PacedLimiter:
     """Lets calls depart one at a time, at least ``interval`` seconds apart; :meth:`acquire` waits for the next turn.
 
     A departure is stamped when the caller is let go (not when its turn was planned), so a thread that wakes late
-    never leaves two calls closer together than ``interval``.
+    never leaves two calls closer together than ``interval``. With a ``book``, the caller also waits for the
+    departure it booked under ``key`` (shared with other processes; ``wall`` is the clock the book counts in).
     """
 
     def __init__(
@@ -38,12 +57,16 @@ class PacedLimiter:
         *,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        book: DepartureBook | None = None,
+        key: str = "",
+        wall: Callable[[], float] = time.time,
     ) -> None:
         if per_second <= 0:
             raise ValueError("per_second must be positive")
         self.interval = 1.0 / per_second
         self._monotonic = monotonic
         self._sleep = sleep
+        self._book, self._key, self._wall = book, key, wall
         self._next = float("-inf")
         # Waiting callers queue on this lock; only the one holding it sleeps until the next departure.
         self._lock = threading.Lock()
@@ -54,11 +77,25 @@ class PacedLimiter:
             while now < self._next:
                 self._sleep(self._next - now)
                 now = self._monotonic()
+            if self._book is not None:
+                self._wait_for_booking()
+                now = self._monotonic()
             self._next = now + self.interval
+
+    def _wait_for_booking(self) -> None:
+        assert self._book is not None
+        try:
+            departure = self._book.book(self._key, self.interval, self._wall())
+        except Exception as exc:  # the shared book is out of reach: keep the local pace rather than fail the call
+            log.warning("shared pacing for %s unavailable, pacing locally: %s", self._key, type(exc).__name__)
+            return
+        while (wait := departure - self._wall()) > 0:
+            self._sleep(wait)
 
 
 class RateLimits:
-    """One limiter per (provider, action) with a documented limit; shared by every provider of a registry."""
+    """One limiter per (provider, action) with a documented limit; shared by every provider of a registry, and with
+    a ``book`` by every process that uses the same book."""
 
     def __init__(
         self,
@@ -67,11 +104,21 @@ class RateLimits:
         margin: float = DEFAULT_MARGIN,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        book: DepartureBook | None = None,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         if margin <= 0:
             raise ValueError("margin must be positive: pacing at exactly the limit leaves no room for jitter")
         self._limiters = {
-            key: PacedLimiter(limit / (1.0 + margin), monotonic=monotonic, sleep=sleep) for key, limit in limits.items()
+            (provider, action): PacedLimiter(
+                limit / (1.0 + margin),
+                monotonic=monotonic,
+                sleep=sleep,
+                book=book,
+                key=f"{provider}:{action}",
+                wall=wall,
+            )
+            for (provider, action), limit in limits.items()
         }
 
     def acquire(self, provider: str, action: str) -> None:

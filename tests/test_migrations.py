@@ -21,7 +21,8 @@ from bot.store.tables import metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST, SECOND, THIRD = "0001_requests", "0002_audit_jobs", "0003_seen_events"
-ALL_TABLES = {"requests", "audit_events", "jobs", "seen_events"}
+HEAD = "0004_provider_departures"
+ALL_TABLES = {"requests", "audit_events", "jobs", "seen_events", "provider_departures"}
 
 
 def tables(engine: sa.Engine) -> set[str]:
@@ -33,8 +34,8 @@ def a_request() -> TaskRequest:
     return TaskRequest("record", "volc", StreamTarget("live", "s1"), Window(start, start + timedelta(minutes=30)))
 
 
-def test_the_newest_revision_is_the_third(store_url: str) -> None:
-    assert head_revision() == THIRD
+def test_the_newest_revision_is_the_fourth(store_url: str) -> None:
+    assert head_revision() == HEAD
 
 
 def test_upgrade_from_an_empty_database_creates_every_table(store_url: str) -> None:
@@ -42,7 +43,7 @@ def test_upgrade_from_an_empty_database_creates_every_table(store_url: str) -> N
     assert current_revision(engine) is None
     with pytest.raises(ConfigError, match="no tables yet: run `python -m bot migrate`"):
         ensure_current(engine)
-    assert upgrade(engine) == THIRD
+    assert upgrade(engine) == HEAD
     assert tables(engine) == ALL_TABLES
     ensure_current(engine)
     engine.dispose()
@@ -62,10 +63,10 @@ def test_upgrade_from_the_previous_revision_keeps_the_requests(store_url: str) -
     assert upgrade(engine, FIRST) == FIRST
     assert tables(engine) == {"requests"}
     kept = SqlRequestStore(engine).propose(request=a_request(), requester="U1", text="t", timezone="UTC", lang="en")
-    with pytest.raises(ConfigError, match=f"at schema {FIRST}, this code needs {THIRD}: run `python -m bot migrate`"):
+    with pytest.raises(ConfigError, match=f"at schema {FIRST}, this code needs {HEAD}: run `python -m bot migrate`"):
         ensure_current(engine)
 
-    assert upgrade(engine) == THIRD
+    assert upgrade(engine) == HEAD
     store = SqlRequestStore(engine)
     assert store.get(kept.id) == kept
     store.audit.record_request(kept, action=AuditAction.CREATE, outcome=AuditOutcome.OK)
@@ -80,27 +81,30 @@ def test_upgrade_from_the_previous_version_keeps_requests_audit_and_jobs(store_u
     kept = old.propose(request=a_request(), requester="U1", text="t", timezone="UTC", lang="en")
     old.audit.record_request(kept, action=AuditAction.CREATE, outcome=AuditOutcome.OK)
     old.jobs.schedule(key=f"{kept.id}:start", kind="window.start", due_at=kept.created_at, request_id=kept.id)
-    with pytest.raises(ConfigError, match=f"at schema {SECOND}, this code needs {THIRD}"):
+    with pytest.raises(ConfigError, match=f"at schema {SECOND}, this code needs {HEAD}"):
         ensure_current(engine)
 
-    assert upgrade(engine) == THIRD
+    assert upgrade(engine) == HEAD
     store = SqlRequestStore(engine)
     assert store.get(kept.id) == kept
     assert [e.request_id for e in store.audit.events()] == [kept.id]
     assert [j.key for j in store.jobs.list_jobs(request_id=kept.id)] == [f"{kept.id}:start"]
     assert store.seen.first_time("slack:Ev1") is True
     assert store.seen.first_time("slack:Ev1") is False
+    assert store.departures.book("volc:X", 0.5, 100.0) == 100.0
     engine.dispose()
 
 
 def test_downgrade_to_the_previous_revision_and_back(store_url: str) -> None:
     engine = create_engine(store_url)
     upgrade(engine)
+    assert downgrade(engine, THIRD) == THIRD
+    assert tables(engine) == ALL_TABLES - {"provider_departures"}
     assert downgrade(engine, SECOND) == SECOND
     assert tables(engine) == {"requests", "audit_events", "jobs"}
     assert downgrade(engine, FIRST) == FIRST
     assert tables(engine) == {"requests"}
-    assert upgrade(engine) == THIRD
+    assert upgrade(engine) == HEAD
     assert tables(engine) == ALL_TABLES
     engine.dispose()
 
@@ -127,9 +131,9 @@ def test_migrate_command_upgrades_once_then_reports_current(store_url: str) -> N
     assert check.returncode == 1 and "(empty)" in check.stdout
     first = run_migrate(store_url)
     assert first.returncode == 0, first.stderr
-    assert f"migrated from (empty) to {THIRD}" in first.stdout
+    assert f"migrated from (empty) to {HEAD}" in first.stdout
     second = run_migrate(store_url)
-    assert second.returncode == 0 and f"already current ({THIRD})" in second.stdout
+    assert second.returncode == 0 and f"already current ({HEAD})" in second.stdout
     assert run_migrate(store_url, "--check").returncode == 0
     assert "bot:bot@" not in first.stdout + second.stdout  # the password is never printed
 

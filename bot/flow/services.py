@@ -81,6 +81,7 @@ def open_services(
     :class:`~bot.errors.ConfigError` as everything found here.
     """
     from bot.store import open_store
+    from providers.ratelimit import RateLimits
     from providers.registry import build_registry
 
     env = os.environ if env is None else env
@@ -90,17 +91,19 @@ def open_services(
         config = load_config(env=env)
     except ConfigError as exc:
         found.extend(exc.problems)
-    registry = None
-    if config is not None:
-        try:
-            registry = build_registry(config.providers, clock=clock)
-        except ConfigError as exc:
-            found.extend(exc.problems)
     store = None
     try:
         store = open_store(env=env, clock=clock)
     except ConfigError as exc:
         found.extend(exc.problems)
+    registry = None
+    if config is not None:
+        # Provider calls are paced through the database, so every replica together stays under each limit.
+        limits = RateLimits(book=store.departures) if store is not None else None
+        try:
+            registry = build_registry(config.providers, clock=clock, limits=limits)
+        except ConfigError as exc:
+            found.extend(exc.problems)
     if found or config is None or registry is None or store is None:
         raise ConfigError(found)
     return Services(config=config, store=store, providers=registry, clock=clock)

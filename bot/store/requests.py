@@ -53,11 +53,14 @@ def looks_like_request_id(text: str) -> bool:
 class SqlRequestStore:
     """Requests in an SQL database. Thread-safe and safe across processes; share one per process.
 
-    ``audit`` (:class:`bot.store.audit.AuditLog`) and ``jobs`` (:class:`bot.store.jobs.JobStore`) use the same engine.
+    ``audit`` (:class:`bot.store.audit.AuditLog`), ``jobs`` (:class:`bot.store.jobs.JobStore`), ``seen``
+    (:class:`bot.store.events.SeenEvents`) and ``departures`` (:class:`bot.store.departures.SqlDepartureBook`) use the
+    same engine.
     """
 
     def __init__(self, engine: sa.Engine, *, clock: Clock = utc_now) -> None:
         from bot.store.audit import AuditLog
+        from bot.store.departures import SqlDepartureBook
         from bot.store.events import SeenEvents
         from bot.store.jobs import JobStore
 
@@ -66,6 +69,7 @@ class SqlRequestStore:
         self.audit = AuditLog(engine, clock=clock)
         self.jobs = JobStore(engine, clock=clock)
         self.seen = SeenEvents(engine, clock=clock)
+        self.departures = SqlDepartureBook(engine)
         self._new_rows = GroupInsert(engine, requests)
 
     # --- RequestStore -------------------------------------------------------------------------------------------

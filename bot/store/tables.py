@@ -109,3 +109,10 @@ seen_events = sa.Table(
     sa.Column("key", sa.String(128), primary_key=True),  # e.g. "slack:Ev0123": a delivery handled once, by any replica
     sa.Column("seen_at", UtcDateTime, nullable=False, index=True),
 )
+
+provider_departures = sa.Table(
+    "provider_departures",
+    metadata,
+    sa.Column("key", sa.String(96), primary_key=True),  # "volc:CreatePullRecordTask": one pace shared by every replica
+    sa.Column("next_at", sa.Double, nullable=False),  # wall-clock seconds: the earliest moment the next call may leave
+)
