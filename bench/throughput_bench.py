@@ -57,7 +57,7 @@ def measure(
 ) -> list[Figure]:
     """Two figures: the rate once every click is in (the bot saturated, only its limiter holding it back), and over
     the whole batch (including the first seconds, when the same two cores also absorb the burst of clicks)."""
-    channel = f"CTHRU{provider}{action}"
+    channel = f"CTHRU{provider}{action}{len(urls)}"  # a channel per run: replies are counted per channel
     cards = owned_cards(stack, texts, channel)
     fake.reset()
     confirm_all(stack, cards, channel, urls)

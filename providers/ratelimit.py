@@ -47,8 +47,10 @@ class PacedLimiter:
     """Lets calls depart one at a time, at least ``interval`` seconds apart; :meth:`acquire` waits for the next turn.
 
     A departure is stamped when the caller is let go (not when its turn was planned), so a thread that wakes late
-    never leaves two calls closer together than ``interval``. With a ``book``, the caller also waits for the
-    departure it booked under ``key`` (shared with other processes; ``wall`` is the clock the book counts in).
+    never leaves two calls closer together than ``interval``. With a ``book`` the book keeps the pace instead: each
+    caller books a departure under ``key``, shared with other processes (``wall`` is the clock the book counts in),
+    and waits for it; callers book one after another but wait side by side, so a slow booking never slows the pace.
+    The local pace applies only while the book is out of reach.
     """
 
     def __init__(
@@ -72,25 +74,28 @@ class PacedLimiter:
         self._lock = threading.Lock()
 
     def acquire(self) -> None:
+        if self._book is not None:
+            with self._lock:  # one booking at a time per process; the waiting happens outside, so threads book ahead
+                departure = self._booked_departure()
+            if departure is not None:
+                while (wait := departure - self._wall()) > 0:
+                    self._sleep(wait)
+                return
         with self._lock:
             now = self._monotonic()
             while now < self._next:
                 self._sleep(self._next - now)
                 now = self._monotonic()
-            if self._book is not None:
-                self._wait_for_booking()
-                now = self._monotonic()
             self._next = now + self.interval
 
-    def _wait_for_booking(self) -> None:
+    def _booked_departure(self) -> float | None:
+        """The next shared departure, booked; None when the book is out of reach."""
         assert self._book is not None
         try:
-            departure = self._book.book(self._key, self.interval, self._wall())
-        except Exception as exc:  # the shared book is out of reach: keep the local pace rather than fail the call
+            return self._book.book(self._key, self.interval, self._wall())
+        except Exception as exc:  # keep the local pace rather than fail the call
             log.warning("shared pacing for %s unavailable, pacing locally: %s", self._key, type(exc).__name__)
-            return
-        while (wait := departure - self._wall()) > 0:
-            self._sleep(wait)
+            return None
 
 
 class RateLimits:

@@ -63,6 +63,12 @@ def test_a_new_key_is_booked_once_even_when_replicas_start_together(store: SqlRe
     assert booked == [1000.0 + 0.25 * index for index in range(8)]
 
 
+def test_a_clock_stepped_back_does_not_stall_the_calls(store: SqlRequestStore) -> None:
+    assert store.departures.book("volc:Step", 0.5, 2000.0) == 2000.0
+    assert store.departures.book("volc:Step", 0.5, 1400.0) == 1400.0  # ten minutes back: not a wait until 2000.5
+    assert store.departures.book("volc:Step", 0.5, 1400.0) == 1400.5
+
+
 def test_an_unreachable_book_keeps_the_local_pace(store: SqlRequestStore, caplog: pytest.LogCaptureFixture) -> None:
     clock = FakeClock()
     broken = sa.create_engine("sqlite:////nonexistent-directory/bot.sqlite3")

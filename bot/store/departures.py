@@ -13,6 +13,9 @@ import sqlalchemy as sa
 
 from bot.store.tables import provider_departures as departures
 
+#: Bookings run ahead by at most (waiting calls × interval): seconds for any real queue. Beyond this, start afresh.
+MAX_AHEAD_SECONDS = 120.0
+
 
 class SqlDepartureBook:
     """Reach it as ``store.departures``."""
@@ -22,7 +25,9 @@ class SqlDepartureBook:
 
     def book(self, key: str, interval: float, earliest: float) -> float:
         """The first free departure for ``key`` at or after ``earliest``, ``interval`` after the previous booking."""
-        later = sa.case((departures.c.next_at > earliest, departures.c.next_at), else_=sa.literal(earliest))
+        # A booking further ahead than any queue of calls could reach means a clock was stepped back: start afresh.
+        ahead = sa.and_(departures.c.next_at > earliest, departures.c.next_at <= earliest + MAX_AHEAD_SECONDS)
+        later = sa.case((ahead, departures.c.next_at), else_=sa.literal(earliest))
         booking = (
             departures.update()
             .where(departures.c.key == key)
