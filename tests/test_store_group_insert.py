@@ -91,14 +91,33 @@ def test_callers_arriving_together_share_one_commit(store: SqlRequestStore) -> N
 
 
 def test_a_caller_returns_only_once_its_row_is_readable_elsewhere(store: SqlRequestStore) -> None:
+    """Leader and followers alike: the followers' batch holds its commit for a moment; any follower that returned
+    before it would look for its row while it is not yet there."""
     group = GroupInsert(store.engine, requests)
     other = sa.create_engine(store.engine.url)
-    try:
-        for i in range(5):
-            group.insert(row(f"rv{i}"))
-            assert f"rv{i}" in stored_ids(other)
-    finally:
-        other.dispose()
+    seen: dict[str, bool] = {}
+    commits: list[int] = []
+
+    def slow_second_commit(_connection: Any) -> None:
+        commits.append(1)
+        if len(commits) == 2:
+            time.sleep(0.5)
+
+    def insert_and_look(values: dict[str, Any]) -> None:
+        group.insert(values)
+        seen[values["id"]] = values["id"] in stored_ids(other)
+
+    release = hold_first_write(store.engine, group, waiting=4)
+    sa.event.listen(store.engine, "commit", slow_second_commit)
+    threads = [threading.Thread(target=insert_and_look, args=(row(f"rv{i}"),)) for i in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    release()
+    other.dispose()
+    assert len(commits) == 2  # the leader's row, then the four followers' together
+    assert seen == {f"rv{i}": True for i in range(5)}
 
 
 def test_a_duplicate_key_fails_only_its_own_caller(store: SqlRequestStore) -> None:

@@ -52,7 +52,6 @@ class GroupInsert:
                 self._leading = True
                 batch, self._queue = self._queue, []
         if not mine.done:
-            errors: dict[int, BaseException] = {}
             try:
                 errors = self._write(batch)
             except BaseException as exc:  # interrupted mid-write: nobody in this batch may think it was stored
