@@ -17,9 +17,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.cli import main
-from bot.lifecycle import CardRef, RequestState, StoredRequest
+from bot.lifecycle import CardRef, RequestState, StoredRequest, new_request_id
 from bot.store import SqlRequestStore
-from bot.store.requests import new_request_id
 
 
 def propose_in_memory(self: SqlRequestStore, **fields: Any) -> StoredRequest:

@@ -13,13 +13,12 @@ from typing import TextIO
 
 from bot.catalogue import text
 from bot.config import PROVIDER_KEYS
-from bot.core.model import CancelTask, Help, ListTasks, Note, Schedule, request_to_dict
+from bot.core.model import CancelTask, Help, ListTasks, Schedule, request_to_dict
 from bot.errors import BotError, ConfigError, ParseError
 from bot.flow import Event, Outcome, describe
 from bot.flow.background import Background
-from bot.flow.card import render_call, scheduled_line, trouble_line
+from bot.flow.card import headline, note_params, render_call
 from bot.flow.services import Services
-from bot.lifecycle import StoredRequest
 
 USER = "console"
 QUIT = {"quit", "exit", "q", ":q", "退出"}
@@ -56,22 +55,12 @@ class ConsoleNotifier:
         stored, lang = outcome.request, outcome.request.lang
         if outcome.event is Event.CONFIRMED:
             line = text("card.status.submitting", lang, user=USER)
-        elif (found := outcome.reconciled_note) is not None:
-            line = f"[{stored.id}] " + found.render(lang)
-        elif outcome.event is Event.SCHEDULED and outcome.result is not None:
-            line = scheduled_line(stored, outcome.result, lang)
-        elif outcome.event is Event.SCHEDULED:
-            line = text("card.status.waiting", lang, user=USER)
-        elif outcome.event is Event.EXPIRED:
-            line = f"[{stored.id}] " + (
-                outcome.note.render(lang) if outcome.note else text("card.status.expired", lang)
-            )
-        elif outcome.event is Event.CANCELLED:
-            line = text("card.status.cancelled", lang, user=USER)
-            if stored.task_id:
-                line += f" (TaskId {stored.task_id})"
         else:
-            line = trouble_line(outcome.event, outcome.error.render(lang) if outcome.error else "", lang)
+            line = f"[{stored.id}] {headline(outcome, lang)}"
+            if outcome.note is not None:
+                line += "\n  " + text(outcome.note.key, lang, **note_params(outcome, lang))
+            elif outcome.error is not None:
+                line += "\n  " + outcome.error.render(lang)
         with self._lock:
             print(line, file=self._out, flush=True)
 
@@ -84,12 +73,8 @@ class Console:
         self.stdin = stdin
         self.out = stdout
         self.timezone = timezone or services.config.bot.timezone
-        self.background = Background(services, self.post_note)
-        self.flow = services.flow(ConsoleNotifier(stdout), keeper=self.background.window_jobs)
-        self.background.attach(self.flow)
-
-    def post_note(self, stored: StoredRequest, note: Note) -> None:
-        self.say(f"[{stored.id}] {note.render(stored.lang)}")
+        self.flow = services.flow(ConsoleNotifier(stdout))
+        self.background = Background(services, self.flow)
 
     def say(self, line: str) -> None:
         print(line, file=self.out, flush=True)

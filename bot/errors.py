@@ -6,6 +6,11 @@
     ├── ValidationError           understood, but a provider would refuse it (lists every problem)
     ├── PermissionDenied          the person may not do this here (says who can help)
     ├── RequestStateError         the request was already settled (double click, second replica, ...)
+    │   ├── AlreadySettled        ... and says in which state it is now
+    │   └── AlreadyRetried        a failed request was retried already: names the new request
+    ├── StoreError                the database could not keep something
+    │   ├── StoreUnavailable      it did not answer (down, restarting, locked, file gone): try again later
+    │   └── StoreRefused          it answered but refused the values (a bug, or data it cannot hold)
     └── ProviderError             a provider call failed: provider, code, message, RequestId
         ├── OutcomeUnknown        the provider may or may not have acted (timeout or 5xx on a create)
         └── TaskNotCreated        an unclear create answer, but the look-up says no task exists: safe to retry
@@ -21,6 +26,20 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+
+class Mentions(str):
+    """Slack ids (users ``U…``, groups ``S…``, channels ``C…``) the bot means to name, separated by ``", "``, as an
+    error parameter: Slack shows them as real mentions, every other adapter as they are."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, ids: Sequence[str]) -> Mentions:
+        return cls(", ".join(ids))
+
+    def ids(self) -> list[str]:
+        return [part for part in self.split(", ") if part]
 
 
 class BotError(Exception):
@@ -114,6 +133,43 @@ class RequestStateError(BotError):
     """A request could not move to the wanted state because it was already settled."""
 
     default_key = "request.already_settled"
+
+
+class AlreadySettled(RequestStateError):
+    """The request is no longer waiting for this decision; says in which state it is, in the reader's language."""
+
+    def __init__(self, request_id: str, state: str) -> None:
+        self.state = state
+        super().__init__("flow.already_settled", request=request_id, state=state)
+
+    def render(self, lang: str = "en") -> str:
+        from bot.catalogue import text
+
+        return text(self.key, lang, request=self.params["request"], state=text(f"flow.state.{self.state}", lang))
+
+
+class AlreadyRetried(RequestStateError):
+    """Retry was clicked on a request retried already (another click, a replay, another replica won)."""
+
+    default_key = "flow.already_retried"
+
+    def __init__(self, request_id: str, retried_as: str) -> None:
+        self.retried_as = retried_as
+        super().__init__(self.default_key, request=request_id, retried_as=retried_as)
+
+
+class StoreError(BotError):
+    """The database could not keep something. Never carries the database's own text (it holds SQL and values)."""
+
+    default_key = "faults.store_unavailable"
+
+
+class StoreUnavailable(StoreError):
+    """The database did not answer (down, restarting, locked, its file gone): nothing was changed; try again."""
+
+
+class StoreRefused(StoreError):
+    """The database answered but refused what was asked (a value it cannot hold, a constraint)."""
 
 
 class Retry(enum.Enum):

@@ -1,24 +1,50 @@
 """The life of a request, as an explicit state machine, and what a store of requests must offer.
 
     proposed ──► confirmed ──► submitting ──► scheduled ──► running ──► done
-        │            │              │             │            │
-        ├► cancelled ├► cancelled   ├► failed     ├► cancelled ├► cancelled
-        └► expired   └► failed      └► unknown    ├► failed    └► failed
-                                                   └► missed (the bot itself could not start it in time)
+        │            │              │             │  ▲         │
+        ├► cancelled ├► cancelled   ├► failed ─►  │  │         ├► failed
+        └► expired   └► failed      │  retried    ▼  │         │
+                                    └► unknown   cancelling ◄──┘ (Cancel task, Stop now)
+                                                  ├► cancelled
+                                                  └► unknown (the stop's outcome could not be told)
+    scheduled ──► missed (the bot itself could not start it in time)
 
-Every transition is one conditional update ("move from one of these states to that one"), so two clicks, two
-threads or two replicas settle a request exactly once: the loser gets ``None`` back.
+:data:`TRANSITIONS` is the whole table (``python -m bot docs`` will draw it). Every transition is one conditional
+update ("move from one of these states to that one"), so two clicks, two threads or two replicas settle a request
+exactly once: the loser gets ``None`` back. Only :class:`bot.flow.life.RequestLife` calls
+:meth:`RequestStore.transition`; it also writes the audit row and emits the event people are told about.
 """
 
 from __future__ import annotations
 
+import base64
 import enum
+import secrets
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from bot.core.model import TaskRequest
+
+_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # RFC 4648 base32, lower case: no 0/1/8/9 to confuse
+_ID_LENGTH = 6
+
+
+def new_request_id() -> str:
+    """``r`` and six random base32 letters, e.g. ``rk4q2mz``: short enough to type in ``/record cancel``."""
+    return "r" + base64.b32encode(secrets.token_bytes(5)).decode("ascii")[:_ID_LENGTH].lower()  # 30 random bits
+
+
+def normalize_request_id(text: str) -> str:
+    """What a person typed (``RK4Q2MZ``, `` rk4q2mz ``) as a stored id."""
+    return text.strip().lower()
+
+
+def looks_like_request_id(text: str) -> bool:
+    """Whether ``text`` has the shape of one of our ids (otherwise it may be a provider TaskId)."""
+    value = normalize_request_id(text)
+    return len(value) == _ID_LENGTH + 1 and value[0] == "r" and all(c in _ID_ALPHABET for c in value[1:])
 
 
 class RequestState(enum.StrEnum):
@@ -33,6 +59,8 @@ class RequestState(enum.StrEnum):
     EXPIRED = "expired"  # nobody answered the card in time
     UNKNOWN = "unknown"  # the provider may or may not have acted; a person must check
     MISSED = "missed"  # the bot was down for the whole window it had to start itself
+    CANCELLING = "cancelling"  # a person asked to cancel or stop it; the provider's stop call is under way
+    RETRIED = "retried"  # failed, then retried once: ``extra["retried_as"]`` names the new request
 
 
 #: Which states each state may move to.
@@ -49,22 +77,98 @@ TRANSITIONS: Mapping[RequestState, frozenset[RequestState]] = {
             RequestState.SUBMITTING,  # the bot's own scheduler starting a trro recording
             RequestState.RUNNING,
             RequestState.DONE,
-            RequestState.CANCELLED,
+            RequestState.CANCELLED,  # a bot-kept window cancelled before its task exists: no provider call
+            RequestState.CANCELLING,
             RequestState.FAILED,
             RequestState.MISSED,
         }
     ),
-    RequestState.RUNNING: frozenset({RequestState.DONE, RequestState.CANCELLED, RequestState.FAILED}),
-    RequestState.UNKNOWN: frozenset({RequestState.SCHEDULED, RequestState.RUNNING, RequestState.FAILED}),
+    RequestState.RUNNING: frozenset({RequestState.DONE, RequestState.CANCELLING, RequestState.FAILED}),
+    RequestState.CANCELLING: frozenset(
+        {
+            RequestState.CANCELLED,
+            RequestState.SCHEDULED,  # the provider refused to stop it: it goes on as before
+            RequestState.RUNNING,
+            RequestState.DONE,  # the window ended while the stop was under way
+            RequestState.UNKNOWN,  # nothing can tell whether the stop happened
+        }
+    ),
+    RequestState.UNKNOWN: frozenset(
+        {RequestState.SCHEDULED, RequestState.RUNNING, RequestState.DONE, RequestState.FAILED}
+    ),
+    RequestState.FAILED: frozenset({RequestState.RETRIED}),
     RequestState.DONE: frozenset(),
-    RequestState.FAILED: frozenset(),
     RequestState.CANCELLED: frozenset(),
     RequestState.EXPIRED: frozenset(),
     RequestState.MISSED: frozenset(),
+    RequestState.RETRIED: frozenset(),
 }
 
 #: States in which a provider task may exist that a person can cancel.
 ACTIVE_STATES: frozenset[RequestState] = frozenset({RequestState.SCHEDULED, RequestState.RUNNING})
+
+#: States a request never leaves (it may still gain facts: a file, a late error).
+FINAL_STATES: frozenset[RequestState] = frozenset(state for state, moves in TRANSITIONS.items() if not moves)
+
+
+class TaskState(enum.StrEnum):
+    """One provider task of a request (a request may own several: a follow-on after an extend, an occurrence)."""
+
+    ACTIVE = "active"  # created at the provider; its window has not ended
+    STOPPED = "stopped"  # a person stopped or cancelled it
+    ENDED = "ended"  # its window ended
+
+
+@dataclass(frozen=True)
+class ProviderTask:
+    """A task the provider holds for a request."""
+
+    request_id: str
+    provider: str
+    task_id: str
+    state: TaskState
+    created_at: datetime
+    provider_request_id: str | None = None
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """A provider task to record together with a transition (``transition(..., task=NewTask(...))``)."""
+
+    task_id: str
+    provider_request_id: str | None = None
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+
+
+class AuditAction(enum.StrEnum):
+    """What happened, as the audit log records it. ``create``, ``cancel`` and ``failure`` every deployment keeps."""
+
+    PROPOSE = "propose"  # a card was shown
+    CONFIRM = "confirm"  # the requester confirmed
+    CREATE = "create"  # a provider task was created (or creation was attempted: see the outcome)
+    CANCEL = "cancel"  # a request or provider task was cancelled (or a cancel was asked for: see the outcome)
+    FAILURE = "failure"  # something failed outside create/cancel (e.g. a scheduled stop)
+    EXPIRE = "expire"  # nobody answered the card in time
+    START = "start"  # the window began (the bot's scheduler created a bot-kept task, or the provider's started)
+    STOP = "stop"  # the bot's scheduler stopped a bot-kept task at the window's end
+    FINISH = "finish"  # the window ended
+    MISSED = "missed"  # the bot was down for the whole window
+    RECONCILE = "reconcile"  # a request a dead process left half-way was settled
+    RETRY = "retry"  # a failed request was retried (once)
+    DENIED = "denied"  # a permission check refused
+    DRY_RUN = "dry_run"  # the calls a Confirm would send were shown
+
+
+class AuditOutcome(enum.StrEnum):
+    OK = "ok"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # the provider may or may not have acted
+    DENIED = "denied"
+    MISSED = "missed"
+    REQUESTED = "requested"  # asked for; the outcome follows in another row
 
 
 @dataclass(frozen=True)
@@ -114,8 +218,10 @@ class RequestStore(Protocol):
         channel: str | None = None,
         card: CardRef | None = None,
         extra: Mapping[str, Any] | None = None,
+        request_id: str | None = None,
     ) -> StoredRequest:
-        """Record a new request in ``proposed`` and return it with its new id (``extra`` kept as given)."""
+        """Record a new request in ``proposed`` and return it with its new id (``extra`` kept as given);
+        ``request_id`` when the caller drew the id already (a retry names its new request before creating it)."""
         ...
 
     def get(self, request_id: str) -> StoredRequest | None: ...
@@ -135,8 +241,17 @@ class RequestStore(Protocol):
         **changes: Any,
     ) -> StoredRequest | None:
         """Move the request to ``to`` if (and only if) it is in one of ``from_states``, applying ``changes``
-        (``task_id``, ``provider_request_id``, ``error_code``, ``error_message``, ``settled_by``) in the same
-        conditional update. Returns the updated request, or None when another actor settled it first."""
+        (``task_id``, ``provider_request_id``, ``error_code``, ``error_message``, ``settled_by``, ``extra``,
+        ``card``, and ``task``: a :class:`NewTask` recorded in the same transaction) in the same conditional update.
+        Returns the updated request, or None when another actor settled it first."""
+        ...
+
+    def tasks_of(self, request_id: str) -> list[ProviderTask]:
+        """Every provider task the request owns, oldest first."""
+        ...
+
+    def set_task_state(self, request_id: str, task_id: str, state: TaskState) -> None:
+        """Mark one of the request's provider tasks stopped or ended."""
         ...
 
     def set_card(self, request_id: str, card: CardRef) -> None:
@@ -151,6 +266,19 @@ class RequestStore(Protocol):
         requester: str | None = None,
         limit: int = 50,
         since: datetime | None = None,
+        before: datetime | None = None,
     ) -> list[StoredRequest]:
-        """Newest first; ``since`` keeps requests created at or after it (e.g. recent failures)."""
+        """Newest first; ``since`` keeps requests created at or after it (e.g. recent failures), ``before`` those
+        created before it."""
+        ...
+
+    def count_requests(
+        self,
+        *,
+        states: Collection[RequestState] | None = None,
+        channel: str | None = None,
+        requester: str | None = None,
+        since: datetime | None = None,
+    ) -> int:
+        """How many requests :meth:`list_requests` would find without a limit."""
         ...

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from bot.core.model import TaskRequest
-from bot.errors import PermissionDenied
+from bot.errors import Mentions, PermissionDenied
 
 log = logging.getLogger(__name__)
 
@@ -70,15 +70,6 @@ def action_for(request: TaskRequest) -> Action:
     return Action.RECORD
 
 
-def mention(slack_id: str) -> str:
-    """How Slack shows an id in a message: ``<@U…>``, ``<!subteam^S…>``, ``<#C…>``."""
-    if slack_id.startswith("S"):
-        return f"<!subteam^{slack_id}>"
-    if slack_id.startswith(("C", "G")):
-        return f"<#{slack_id}>"
-    return f"<@{slack_id}>"
-
-
 class Permissions:
     """Answers "may this person do this here?" from the configured rules."""
 
@@ -115,7 +106,7 @@ class Permissions:
             raise PermissionDenied(
                 f"permission.{action.value}.denied",
                 provider=provider,
-                helpers=", ".join(mention(h) for h in helpers),
+                helpers=Mentions.of(helpers),
             )
         raise PermissionDenied(f"permission.{action.value}.nobody", provider=provider)
 

@@ -23,9 +23,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.core.model import Note, TaskRequest
+from bot.core.model import TaskRequest
 from bot.errors import BotError
+from bot.flow import Event, Outcome
+from bot.flow.life import RequestLife
+from bot.flow.reconcile import Reconciler
+from bot.flow.stopping import TaskStopper
+from bot.flow.windows import WindowJobs
 from bot.lifecycle import StoredRequest
+from bot.slack.outcomes import thread_reply
 from bot.store import SqlRequestStore, normalize_url, open_store
 from providers.base import PlannedCall, Provider, TaskResult
 
@@ -168,15 +174,46 @@ class Providers:
 
 
 class Posted:
-    """A ``notify`` double that keeps what would be posted in each request's thread."""
+    """A notifier double (:class:`bot.flow.Notifier`) that keeps every outcome: its request, what it is (the note's
+    catalogue key when it has one, else the event), and the thread reply Slack would show (rendered by the real
+    renderer), plus the outcomes themselves."""
 
     def __init__(self) -> None:
-        self.notes: list[tuple[str, str, str]] = []  # (request id, catalogue key, rendered text)
+        self.notes: list[tuple[str, str, str]] = []  # (request id, note key or event, rendered thread text)
+        self.outcomes: list[Outcome] = []
         self._lock = threading.Lock()
 
-    def __call__(self, request: StoredRequest, note: Note) -> None:
+    def notify(self, outcome: Outcome) -> None:
+        reply = thread_reply(outcome)
+        shown = reply["blocks"][0]["text"]["text"] if reply else ""
+        key = outcome.note.key if outcome.note is not None else str(outcome.event)
         with self._lock:
-            self.notes.append((request.id, note.key, note.render(request.lang)))
+            self.outcomes.append(outcome)
+            self.notes.append((outcome.request.id, key, shown))
 
     def keys(self, request_id: str | None = None) -> list[str]:
-        return [key for rid, key, _ in self.notes if request_id in (None, rid)]
+        """What reached people (confirmations, cancelling and other card-only events left out)."""
+        with self._lock:
+            return [key for rid, key, _ in self.notes if request_id in (None, rid) and key not in _CARD_ONLY]
+
+    def events(self, request_id: str | None = None) -> list[Event]:
+        with self._lock:
+            return [o.event for o in self.outcomes if request_id in (None, o.request.id)]
+
+
+_CARD_ONLY = {str(Event.CONFIRMED), str(Event.CANCELLING), str(Event.EXPIRED), str(Event.RETRIED)}
+
+
+def window_jobs(store: SqlRequestStore, providers: Providers, notifier: Posted) -> WindowJobs:
+    """The flow's window handlers over ``store``, telling ``notifier`` (what :class:`RequestFlow` builds)."""
+    return WindowJobs(RequestLife(store, notifier, audit=store.audit), store, store.jobs, providers)
+
+
+def reconcile(
+    store: SqlRequestStore, providers: Providers, notifier: Posted, *, now: datetime | None = None
+) -> list[StoredRequest]:
+    """One pass of the flow's restart reconciliation over ``store`` (what the scheduler loop runs), at ``now``."""
+    clock = (lambda: now) if now is not None else store.clock
+    life = RequestLife(store, notifier, audit=store.audit)
+    stopper = TaskStopper(life, store, providers, clock=clock)
+    return Reconciler(life, store, providers, stopper, clock=clock).run()

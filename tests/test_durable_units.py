@@ -17,17 +17,18 @@ import sqlalchemy as sa
 
 from bot.config import BotSettings, Config, load_config
 from bot.core.model import DeviceTarget, Schedule, StreamTarget, TaskRequest, Window
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StoreUnavailable
 from bot.flow import Event, Outcome, RequestFlow
 from bot.flow.background import Background
 from bot.flow.services import Services
 from bot.lifecycle import RequestState as S
 from bot.lifecycle import StoredRequest
-from bot.scheduler import Scheduler, WindowJobs
-from bot.store import SqlRequestStore, open_store, reconcile_submitting
+from bot.scheduler import Scheduler
+from bot.store import SqlRequestStore, open_store
 from bot.store.tables import requests
 from tests.fakes.providers import FakeProviders
-from tests.fixtures_store import Posted, Providers, RecordingProvider
+from tests.fixtures_store import Posted, Providers, RecordingProvider, window_jobs
+from tests.fixtures_store import reconcile as reconcile_submitting
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,8 +61,7 @@ def test_an_expired_card_names_the_configured_lifetime(sqlite_store: SqlRequestS
     services = Services(config=config, store=sqlite_store, providers=Providers(volc))
     outcomes = Outcomes()
     flow = services.flow(outcomes)
-    background = Background(services, Posted())
-    background.attach(flow)
+    background = Background(services, flow)
     try:
         start = datetime.now(UTC) + timedelta(days=1)
         request = TaskRequest("record", "volc", StreamTarget("live", "x"), Window(start, start + timedelta(hours=1)))
@@ -98,18 +98,18 @@ def test_a_crashing_provider_start_is_unknown_and_its_message_never_posted(sqlit
     trro = RecordingProvider("trro", keeps_window=False, can_look_up=False)
     trro.create_error = RuntimeError("password=hunter2 in a URL")
     posted = Posted()
-    windows = WindowJobs(sqlite_store, Providers(trro), posted)
+    windows = window_jobs(sqlite_store, Providers(trro), posted)
     start = datetime.now(UTC) - timedelta(seconds=5)
     request = TaskRequest("record", "trro", DeviceTarget("dev1", 1), Window(start, start + timedelta(hours=1)))
     stored = sqlite_store.propose(request=request, requester="U1", text="t", timezone="UTC", lang="en")
     sqlite_store.transition(stored.id, from_states={S.PROPOSED}, to=S.CONFIRMED)
     sqlite_store.transition(stored.id, from_states={S.CONFIRMED}, to=S.SUBMITTING)
-    windows.plan(sqlite_store.get(stored.id))  # type: ignore[arg-type]
+    windows.keep(sqlite_store.get(stored.id))  # type: ignore[arg-type]
     Scheduler(sqlite_store.jobs, windows.handlers()).run_due()
     settled = sqlite_store.get(stored.id)
     assert settled is not None and settled.state is S.UNKNOWN
-    assert posted.keys(stored.id) == ["schedule.start_failed"]
-    assert "RuntimeError" in posted.notes[0][2]
+    assert posted.keys(stored.id) == ["scheduled", "unknown"]
+    assert "RuntimeError" in posted.notes[1][2]
     leaked = [text for _, _, text in posted.notes] + [settled.error_message or ""]
     leaked += [e.detail or "" for e in sqlite_store.audit.events()]
     assert not any("hunter2" in text for text in leaked)
@@ -142,7 +142,7 @@ def test_the_console_cancels_by_provider_task_id(tmp_path: Path) -> None:
         console("record live/cx tomorrow 15:00 to 15:30 on volc", "y")
         (task_id,) = list(fakes.volc.tasks)
         said = console(f"cancel {task_id}")
-        assert "Cancelled by console" in said and task_id in said
+        assert "Cancelled: live/cx" in said and task_id in said
         stops = [c.params.get("TaskId") for c in fakes.volc.calls_to("StopPullRecordTask")]
         assert stops == [task_id]
         again = console(f"cancel {task_id}")
@@ -161,7 +161,8 @@ def flaky_settling(monkeypatch: pytest.MonkeyPatch, store: SqlRequestStore, fail
     def transition(request_id: str, *, from_states: Collection[S], to: S, **changes: Any) -> StoredRequest | None:
         if S.SUBMITTING in from_states and left[0] > 0:
             left[0] -= 1
-            raise sa.exc.OperationalError("UPDATE requests …", {}, Exception("server closed the connection"))
+            cause = sa.exc.OperationalError("UPDATE requests …", {}, Exception("server closed the connection"))
+            raise StoreUnavailable() from cause
         return real(request_id, from_states=from_states, to=to, **changes)
 
     monkeypatch.setattr(store, "transition", transition)

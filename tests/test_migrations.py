@@ -15,14 +15,16 @@ from alembic.runtime.migration import MigrationContext
 
 from bot.core.model import StreamTarget, TaskRequest, Window
 from bot.errors import ConfigError
+from bot.lifecycle import NewTask, TaskState
+from bot.lifecycle import RequestState as S
 from bot.store import AuditAction, AuditOutcome, SqlRequestStore, create_engine, ensure_current, head_revision, upgrade
 from bot.store.schema import current_revision, downgrade
 from bot.store.tables import metadata
 
 ROOT = Path(__file__).resolve().parent.parent
-FIRST, SECOND, THIRD = "0001_requests", "0002_audit_jobs", "0003_seen_events"
-HEAD = "0004_provider_departures"
-ALL_TABLES = {"requests", "audit_events", "jobs", "seen_events", "provider_departures"}
+FIRST, SECOND, THIRD, FOURTH = "0001_requests", "0002_audit_jobs", "0003_seen_events", "0004_provider_departures"
+HEAD = "0005_request_life"
+ALL_TABLES = {"requests", "audit_events", "jobs", "seen_events", "provider_departures", "request_tasks"}
 
 
 def tables(engine: sa.Engine) -> set[str]:
@@ -34,7 +36,7 @@ def a_request() -> TaskRequest:
     return TaskRequest("record", "volc", StreamTarget("live", "s1"), Window(start, start + timedelta(minutes=30)))
 
 
-def test_the_newest_revision_is_the_fourth(store_url: str) -> None:
+def test_the_newest_revision_is_the_fifth(store_url: str) -> None:
     assert head_revision() == HEAD
 
 
@@ -98,14 +100,55 @@ def test_upgrade_from_the_previous_version_keeps_requests_audit_and_jobs(store_u
 def test_downgrade_to_the_previous_revision_and_back(store_url: str) -> None:
     engine = create_engine(store_url)
     upgrade(engine)
+    assert downgrade(engine, FOURTH) == FOURTH
+    assert tables(engine) == ALL_TABLES - {"request_tasks"}
     assert downgrade(engine, THIRD) == THIRD
-    assert tables(engine) == ALL_TABLES - {"provider_departures"}
+    assert tables(engine) == ALL_TABLES - {"provider_departures", "request_tasks"}
     assert downgrade(engine, SECOND) == SECOND
     assert tables(engine) == {"requests", "audit_events", "jobs"}
     assert downgrade(engine, FIRST) == FIRST
     assert tables(engine) == {"requests"}
     assert upgrade(engine) == HEAD
     assert tables(engine) == ALL_TABLES
+    engine.dispose()
+
+
+def test_upgrading_settles_ended_windows_keeps_tasks_and_makes_provider_values_text(store_url: str) -> None:
+    engine = create_engine(store_url)
+    assert upgrade(engine, FOURTH) == FOURTH
+    old = SqlRequestStore(engine)
+    ended, ahead = a_request(), a_request()
+    future = datetime.now(UTC) + timedelta(days=1)
+    ahead = TaskRequest("record", "volc", StreamTarget("live", "s2"), Window(future, future + timedelta(minutes=30)))
+    made = []
+    for request, task in ((ended, "T-OLD"), (ahead, "T-NEW")):
+        stored = old.propose(request=request, requester="U1", text="t", timezone="UTC", lang="en")
+        with engine.begin() as connection:  # what the previous code stored after a create
+            connection.execute(
+                sa.text("UPDATE requests SET state = 'scheduled', task_id = :task WHERE id = :id"),
+                {"task": task, "id": stored.id},
+            )
+        made.append(stored.id)
+
+    assert upgrade(engine) == HEAD
+    store = SqlRequestStore(engine)
+    finished, waiting = (store.get(i) for i in made)
+    assert finished is not None and finished.state is S.DONE and finished.task_id == "T-OLD"
+    assert waiting is not None and waiting.state is S.SCHEDULED
+    assert [(e.action, e.actor) for e in store.audit.events(request_id=finished.id)] == [("finish", "migration")]
+    assert store.audit.events(request_id=waiting.id) == []
+    assert [(t.task_id, t.state) for t in store.tasks_of(waiting.id)] == [("T-NEW", TaskState.ACTIVE)]
+    assert [(t.task_id, t.state) for t in store.tasks_of(finished.id)] == [("T-OLD", TaskState.ENDED)]
+    assert store.find("T-NEW") == waiting
+
+    long_id = "T" * 300  # longer than the old VARCHAR(128): PostgreSQL refused it
+    fresh = store.propose(request=ahead, requester="U1", text="t", timezone="UTC", lang="en")
+    store.transition(fresh.id, from_states={S.PROPOSED}, to=S.CONFIRMED)
+    store.transition(fresh.id, from_states={S.CONFIRMED}, to=S.SUBMITTING)
+    saved = store.transition(
+        fresh.id, from_states={S.SUBMITTING}, to=S.SCHEDULED, task=NewTask(long_id, "R" * 300), error_code="E" * 300
+    )
+    assert saved is not None and saved.task_id == long_id and store.find(long_id) == saved
     engine.dispose()
 
 

@@ -13,10 +13,12 @@ import pytest
 
 from bot.core.model import DeviceTarget, TaskRequest, Window
 from bot.errors import OutcomeUnknown, ProviderError
+from bot.flow import Outcome
+from bot.flow.windows import WindowJobs
 from bot.lifecycle import RequestState, StoredRequest
-from bot.scheduler import Due, Scheduler, WindowJobs
+from bot.scheduler import Due, Scheduler
 from bot.store import AuditAction, JobStatus, SqlRequestStore, open_store
-from tests.fixtures_store import Posted, Providers, RecordingProvider
+from tests.fixtures_store import Posted, Providers, RecordingProvider, window_jobs
 
 S = RequestState
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +58,7 @@ def schedule_trro(store: SqlRequestStore, windows: WindowJobs, device: str = "de
     store.transition(stored.id, from_states={S.PROPOSED}, to=S.CONFIRMED, settled_by="U1")
     submitting = store.transition(stored.id, from_states={S.CONFIRMED}, to=S.SUBMITTING)
     assert submitting is not None
-    scheduled = windows.plan(submitting)
+    scheduled = windows.keep(submitting)
     assert scheduled is not None and scheduled.state is S.SCHEDULED
     return scheduled
 
@@ -71,7 +73,7 @@ def test_on_time_start_and_stop_each_happen_once(
     clocked_store: SqlRequestStore, clock: Clock, trro: RecordingProvider
 ) -> None:
     posted = Posted()
-    windows = WindowJobs(clocked_store, Providers(trro), posted)
+    windows = window_jobs(clocked_store, Providers(trro), posted)
     stored = schedule_trro(clocked_store, windows)
     scheduler = Scheduler(clocked_store.jobs, windows.handlers(), clock=clock)
 
@@ -86,9 +88,10 @@ def test_on_time_start_and_stop_each_happen_once(
     assert [job.kind for job in scheduler.run_due()] == [WindowJobs.STOP]
     assert trro.cancelled == ["task-1"] and len(trro.created) == 1
     assert state(clocked_store, stored.id) is S.DONE
-    assert posted.keys(stored.id) == ["schedule.started", "schedule.finished"]
-    assert "Recording started on Tencent TRRO (TaskId task-1)" in posted.notes[0][2]
+    assert posted.keys(stored.id) == ["scheduled", "started", "finished"]
+    assert "Recording started on Tencent TRRO (TaskId task-1)" in posted.notes[1][2]
     assert [(e.action, e.outcome) for e in clocked_store.audit.events(request_id=stored.id)] == [
+        ("create", "ok"),
         ("start", "ok"),
         ("stop", "ok"),
     ]
@@ -101,10 +104,10 @@ def test_two_replicas_start_and_stop_every_window_exactly_once(
     replicas = [open_store(store_url, migrate=True, clock=clock) for _ in range(2)]
     posted = Posted()
     requests = [
-        schedule_trro(replicas[0], WindowJobs(replicas[0], Providers(trro), posted), f"dev{i}") for i in range(12)
+        schedule_trro(replicas[0], window_jobs(replicas[0], Providers(trro), posted), f"dev{i}") for i in range(12)
     ]
     schedulers = [
-        Scheduler(store.jobs, WindowJobs(store, Providers(trro), posted).handlers(), clock=clock, worker=f"replica{i}")
+        Scheduler(store.jobs, window_jobs(store, Providers(trro), posted).handlers(), clock=clock, worker=f"replica{i}")
         for i, store in enumerate(replicas)
     ]
     ran: dict[str, list[str]] = {"replica0": [], "replica1": []}
@@ -131,7 +134,7 @@ def test_two_replicas_start_and_stop_every_window_exactly_once(
     assert sorted(r.target.label() for r in trro.created) == sorted(f"dev{i}/1" for i in range(12))
     assert sorted(trro.cancelled) == sorted(f"task-{i}" for i in range(1, 13))
     assert {state(replicas[0], r.id) for r in requests} == {S.DONE}
-    assert sorted(posted.keys()) == ["schedule.finished"] * 12 + ["schedule.started"] * 12
+    assert sorted(posted.keys()) == ["finished"] * 12 + ["scheduled"] * 12 + ["started"] * 12
     for store in replicas:
         store.engine.dispose()
 
@@ -140,36 +143,36 @@ def test_a_missed_start_whose_end_is_ahead_starts_late_and_says_so(
     clocked_store: SqlRequestStore, clock: Clock, trro: RecordingProvider
 ) -> None:
     posted = Posted()
-    windows = WindowJobs(clocked_store, Providers(trro), posted)
+    windows = window_jobs(clocked_store, Providers(trro), posted)
     stored = schedule_trro(clocked_store, windows)
     clock.now = START + timedelta(minutes=12)  # the bot was down at the start
     Scheduler(clocked_store.jobs, windows.handlers(), clock=clock).run_due()
     assert len(trro.created) == 1 and state(clocked_store, stored.id) is S.RUNNING
-    assert posted.keys(stored.id) == ["schedule.started_late"]
-    assert "12 min late" in posted.notes[0][2]
+    assert posted.keys(stored.id) == ["scheduled", "schedule.started_late"]
+    assert "12 min late" in posted.notes[1][2]
 
 
 def test_a_whole_missed_window_is_marked_missed_with_a_message(
     clocked_store: SqlRequestStore, clock: Clock, trro: RecordingProvider
 ) -> None:
     posted = Posted()
-    windows = WindowJobs(clocked_store, Providers(trro), posted)
+    windows = window_jobs(clocked_store, Providers(trro), posted)
     stored = schedule_trro(clocked_store, windows)
     clock.now = END + timedelta(hours=3)
     Scheduler(clocked_store.jobs, windows.handlers(), clock=clock).run_due()
     assert trro.created == [] and trro.cancelled == []
     assert state(clocked_store, stored.id) is S.MISSED
-    assert posted.keys(stored.id) == ["schedule.missed"]
-    assert "between 2026-11-22 15:10 CST and 2026-11-22 15:40 CST" in posted.notes[0][2]
+    assert posted.keys(stored.id) == ["scheduled", "missed"]
+    assert "between 15:10 and 15:40" in posted.notes[1][2]
     statuses = {job.kind: job.status for job in clocked_store.jobs.list_jobs(request_id=stored.id)}
     assert statuses == {WindowJobs.START: JobStatus.MISSED, WindowJobs.STOP: JobStatus.DONE}
-    assert [e.action for e in clocked_store.audit.events(request_id=stored.id)] == [AuditAction.MISSED]
+    assert [e.action for e in clocked_store.audit.events(request_id=stored.id)] == [AuditAction.CREATE, AuditAction.MISSED]
 
 
 def test_cancelling_before_the_start_needs_no_provider_call(
     clocked_store: SqlRequestStore, clock: Clock, trro: RecordingProvider
 ) -> None:
-    windows = WindowJobs(clocked_store, Providers(trro), Posted())
+    windows = window_jobs(clocked_store, Providers(trro), Posted())
     stored = schedule_trro(clocked_store, windows)
     cancelled = windows.cancel_before_start(stored.id, user="U1")
     assert cancelled is not None and cancelled.state is S.CANCELLED
@@ -193,13 +196,13 @@ def test_a_failed_start_is_explained_and_nothing_is_stopped_later(
     clock = Clock(START)
     posted = Posted()
     trro.create_error = error
-    windows = WindowJobs(sqlite_store, Providers(trro), posted)
+    windows = window_jobs(sqlite_store, Providers(trro), posted)
     stored = schedule_trro(sqlite_store, windows)
     scheduler = Scheduler(sqlite_store.jobs, windows.handlers(), clock=clock)
     scheduler.run_due()
     failed = sqlite_store.get(stored.id)
     assert failed is not None and failed.state is final_state and failed.error_code == error.code
-    assert posted.keys(stored.id) == ["schedule.start_failed"] and error.code in posted.notes[0][2]
+    assert posted.keys(stored.id) == ["scheduled", str(final_state)] and error.code in posted.notes[1][2]
     clock.now = END
     assert scheduler.run_due() == []  # the stop job was cancelled with the start
     assert trro.cancelled == []
@@ -210,7 +213,7 @@ def test_a_failed_stop_tells_the_thread_to_stop_it_by_hand(
 ) -> None:
     clock = Clock(START)
     posted = Posted()
-    windows = WindowJobs(sqlite_store, Providers(trro), posted)
+    windows = window_jobs(sqlite_store, Providers(trro), posted)
     stored = schedule_trro(sqlite_store, windows)
     scheduler = Scheduler(sqlite_store.jobs, windows.handlers(), clock=clock)
     scheduler.run_due()
@@ -218,8 +221,8 @@ def test_a_failed_stop_tells_the_thread_to_stop_it_by_hand(
     clock.now = END
     scheduler.run_due()
     assert state(sqlite_store, stored.id) is S.FAILED
-    assert posted.keys(stored.id) == ["schedule.started", "schedule.stop_failed"]
-    assert "stop it in the Tencent TRRO console" in posted.notes[1][2]
+    assert posted.keys(stored.id) == ["scheduled", "started", "schedule.stop_failed"]
+    assert "stop it in the Tencent TRRO console" in posted.notes[2][2]
 
 
 def test_a_crashing_handler_is_retried_then_failed(sqlite_store: SqlRequestStore) -> None:
@@ -248,7 +251,7 @@ def test_a_job_whose_worker_died_is_run_by_another_after_its_lease(
     store: SqlRequestStore, trro: RecordingProvider
 ) -> None:
     clock = Clock(START)
-    windows = WindowJobs(store, Providers(trro), Posted())
+    windows = window_jobs(store, Providers(trro), Posted())
     stored = schedule_trro(store, windows)
     dead = store.jobs.claim_due("dead-replica", now=START, lease=timedelta(minutes=1), limit=1)
     assert [job.kind for job in dead] == [WindowJobs.START]
@@ -286,10 +289,10 @@ def test_run_forever_runs_due_jobs_until_stopped(sqlite_store: SqlRequestStore) 
 REPLICA = """
 import sys
 from datetime import datetime
-from bot.scheduler import Scheduler, WindowJobs
+from bot.scheduler import Scheduler
 from bot.store import open_store
 from providers.base import TaskResult
-from tests.fixtures_store import Posted, Providers, RecordingProvider
+from tests.fixtures_store import Posted, Providers, RecordingProvider, window_jobs
 
 class Trro(RecordingProvider):
     def create(self, request):
@@ -301,7 +304,7 @@ class Trro(RecordingProvider):
 
 now = [datetime.fromisoformat(sys.argv[2])]
 store = open_store(sys.argv[1], migrate=False, clock=lambda: now[0])
-windows = WindowJobs(store, Providers(Trro("trro", keeps_window=False, can_look_up=False)), Posted())
+windows = window_jobs(store, Providers(Trro("trro", keeps_window=False, can_look_up=False)), Posted())
 scheduler = Scheduler(store.jobs, windows.handlers(), clock=lambda: now[0], worker=sys.argv[4])
 for moment in (sys.argv[2], sys.argv[3]):
     sys.stdin.readline()
@@ -315,7 +318,7 @@ store.engine.dispose()
 def test_two_replica_processes_start_and_stop_every_window_exactly_once(
     store: SqlRequestStore, store_url: str, trro: RecordingProvider
 ) -> None:
-    windows = WindowJobs(store, Providers(trro), Posted())
+    windows = window_jobs(store, Providers(trro), Posted())
     requests = [schedule_trro(store, windows, f"dev{i}") for i in range(10)]
     replicas = [
         subprocess.Popen(
@@ -352,10 +355,11 @@ def test_two_replica_processes_start_and_stop_every_window_exactly_once(
 def test_a_message_that_cannot_be_posted_does_not_run_the_job_again(
     sqlite_store: SqlRequestStore, trro: RecordingProvider
 ) -> None:
-    def broken_notify(request: StoredRequest, note: object) -> None:
-        raise ConnectionError("slack is down")
+    class BrokenSlack(Posted):
+        def notify(self, outcome: Outcome) -> None:
+            raise ConnectionError("slack is down")
 
-    windows = WindowJobs(sqlite_store, Providers(trro), broken_notify)
+    windows = window_jobs(sqlite_store, Providers(trro), BrokenSlack())
     stored = schedule_trro(sqlite_store, windows)
     scheduler = Scheduler(sqlite_store.jobs, windows.handlers(), clock=lambda: START + timedelta(minutes=1))
     scheduler.run_due()

@@ -16,7 +16,8 @@ from bot.flow import Event, Outcome
 from bot.flow.card import describe, format_duration
 from bot.lifecycle import CardRef, RequestState, StoredRequest
 from bot.slack.app import retry_handlers
-from bot.slack.cards import CANCEL, CONFIRM, RETRY, STOP, proposal_card, status_card, thread_reply
+from bot.slack.cards import CANCEL, CONFIRM, RETRY, STOP, proposal_card
+from bot.slack.outcomes import status_card, thread_reply
 from bot.slack.replies import SlackReplies
 from bot.slack.settings import choose_mode, slack_problems
 from bot.slack.users import UserDirectory
@@ -100,29 +101,62 @@ def test_card_escapes_slack_control_characters() -> None:
     assert "permanent" in body
 
 
+def shown(message: dict[str, Any] | None) -> str:
+    """The mrkdwn of a thread reply's first section (what people read in the thread)."""
+    assert message is not None
+    return str(message["blocks"][0]["text"]["text"])
+
+
 @pytest.mark.parametrize(
-    ("event", "changes", "expected"),
+    ("state", "changes", "expected", "actions"),
     [
-        (Event.CONFIRMED, {"settled_by": "U1"}, "Submitting… (<@U1>)"),
-        (Event.SCHEDULED, {"settled_by": "U1", "task_id": "T-9"}, "Scheduled · TaskId `T-9` · by <@U1>"),
-        (Event.FAILED, {"error_code": "InvalidParam"}, "Failed · `InvalidParam`"),
-        (Event.CANCELLED, {"settled_by": "U2"}, "Cancelled by <@U2>"),
+        (RequestState.CONFIRMED, {"settled_by": "U1"}, "Submitting… (<@U1>)", []),
+        (RequestState.SCHEDULED, {"settled_by": "U1", "task_id": "T-9"}, "Scheduled · TaskId `T-9` · by <@U1>", [STOP]),
+        (RequestState.RUNNING, {"task_id": "T-9"}, "Recording now · since 15:00 · ends 15:30", [STOP]),
+        (RequestState.DONE, {"task_id": "T-9"}, "Finished 15:30", []),
+        (RequestState.FAILED, {"error_code": "InvalidParam"}, "Failed · `InvalidParam`", []),
+        (RequestState.CANCELLING, {"settled_by": "U2"}, "Cancelling… (<@U2>)", []),
+        (RequestState.CANCELLED, {"settled_by": "U2"}, "Cancelled by <@U2>", []),
+        (RequestState.RETRIED, {"extra": {"retried_as": "rnew234"}}, "retried as request `rnew234`", []),
     ],
 )
-def test_status_card_replaces_the_buttons(event: Event, changes: dict[str, Any], expected: str) -> None:
-    result = TaskResult("volc", "CreatePullRecordTask", "T-9", "req-1") if event is Event.SCHEDULED else None
-    card = status_card(Outcome(event, stored(**changes), result=result))
-    assert buttons(card) == []
+def test_status_card_shows_the_state_in_words_with_the_buttons_it_allows(
+    state: RequestState, changes: dict[str, Any], expected: str, actions: list[str]
+) -> None:
+    card = status_card(Outcome(Event.CONFIRMED, stored(state, **changes)))
+    assert [b["action_id"] for b in buttons(card)] == actions
     assert expected in all_text(card)
+    assert all("confirm" in b for b in buttons(card) if b["action_id"] == STOP)  # destructive: asks first
     assert card["text"]
 
 
-def test_thread_reply_after_success_has_the_task_id_and_a_cancel_button() -> None:
+def test_stop_now_and_cancel_task_ask_first_naming_what_stops() -> None:
+    running = buttons(status_card(Outcome(Event.STARTED, stored(RequestState.RUNNING, task_id="T-9"))))
+    scheduled = buttons(status_card(Outcome(Event.SCHEDULED, stored(RequestState.SCHEDULED, task_id="T-9"))))
+    assert running[0]["text"]["text"] == "Stop now" and scheduled[0]["text"]["text"] == "Cancel task"
+    for button, title in ((running[0], "Stop it now?"), (scheduled[0], "Cancel this task?")):
+        dialog = button["confirm"]
+        assert dialog["title"]["text"] == title
+        assert "`live/stream001` on Volcengine" in dialog["text"]["text"]
+
+
+def test_thread_reply_after_success_has_the_task_id_a_cancel_button_and_tells_the_requester() -> None:
     result = TaskResult("volc", "CreatePullRecordTask", "T-9", "req-1")
     reply = thread_reply(Outcome(Event.SCHEDULED, stored(RequestState.SCHEDULED, task_id="T-9"), result=result))
-    assert "TaskId `T-9`" in reply["text"]
-    assert "RequestId `req-1`" in reply["text"]
+    assert reply is not None
+    assert "TaskId `T-9`" in shown(reply) and "RequestId `req-1`" in shown(reply)
+    assert shown(reply).endswith("<@U1>")
+    assert reply["text"].startswith("Scheduled: live/stream001 on Volcengine, Sat 21 Nov 2026 15:00")
+    assert "(TaskId T-9)" in reply["text"] and reply["text"].endswith("<@U1>")
     assert [(b["action_id"], b["value"]) for b in buttons(reply)] == [(STOP, "rabcdef")]
+
+
+def test_started_is_said_without_a_mention_and_finished_with_one() -> None:
+    started = thread_reply(Outcome(Event.STARTED, stored(RequestState.RUNNING, task_id="T-9")))
+    finished = thread_reply(Outcome(Event.FINISHED, stored(RequestState.DONE, task_id="T-9")))
+    assert "Recording now on Volcengine: live/stream001, until 15:30." in shown(started)
+    assert "<@" not in all_text(started or {})
+    assert "Finished: live/stream001 on Volcengine" in shown(finished) and shown(finished).endswith("<@U1>")
 
 
 def test_thread_reply_offers_retry_only_when_the_provider_surely_did_not_act() -> None:
@@ -130,18 +164,18 @@ def test_thread_reply_offers_retry_only_when_the_provider_surely_did_not_act() -
     refused = ProviderError("volc", "InvalidParam", "bad App", "req-3")
     unknown = OutcomeUnknown("volc", "Timeout", "no answer", None)
     safe = thread_reply(Outcome(Event.FAILED, stored(RequestState.FAILED), error=limited))
-    assert [b["action_id"] for b in buttons(safe)] == [RETRY]
-    assert "RequestLimitExceeded" in safe["text"] and "req-2" in safe["text"]
-    assert buttons(thread_reply(Outcome(Event.FAILED, stored(RequestState.FAILED), error=refused))) == []
-    assert buttons(thread_reply(Outcome(Event.UNKNOWN, stored(RequestState.UNKNOWN), error=unknown))) == []
+    assert [b["action_id"] for b in buttons(safe or {})] == [RETRY]
+    assert "RequestLimitExceeded" in shown(safe) and "req-2" in shown(safe)
+    assert buttons(thread_reply(Outcome(Event.FAILED, stored(RequestState.FAILED), error=refused)) or {}) == []
+    assert buttons(thread_reply(Outcome(Event.UNKNOWN, stored(RequestState.UNKNOWN), error=unknown)) or {}) == []
 
 
 def test_a_create_the_look_up_did_not_find_fails_with_one_retry_button_and_one_explanation() -> None:
     error = TaskNotCreated("volc", "Timeout", "no answer within 3 s", "req-1")
     outcome = Outcome(Event.FAILED, stored(RequestState.FAILED, error_code="Timeout"), error=error)
     reply = thread_reply(outcome)
-    assert [b["action_id"] for b in buttons(reply)] == [RETRY]
-    assert reply["text"].count("safe to try again") == 1 and "RequestId req-1" in reply["text"]
+    assert [b["action_id"] for b in buttons(reply or {})] == [RETRY]
+    assert shown(reply).count("safe to try again") == 1 and "RequestId req-1" in shown(reply)
     assert "Failed · `Timeout`" in status_card(outcome)["text"]
 
 
@@ -156,15 +190,18 @@ def test_a_create_the_look_up_did_not_find_fails_with_one_retry_button_and_one_e
 def test_after_restart_reconciliation_the_card_is_redrawn_and_the_thread_says_what_was_found(
     state: RequestState, event: Event, error: ProviderError | None, card: str, button: str | None
 ) -> None:
-    said = Note("reconcile.found", (("provider", "Volcengine Live"), ("task_id", "T-R")))
+    said = Note("reconcile.found", (("task_id", "T-R"),))
     task_id = "T-R" if state is RequestState.SCHEDULED else None
     outcome = Outcome(
         event, stored(state, task_id=task_id, error_code=getattr(error, "code", None)), error=error, note=said
     )
     assert card in status_card(outcome)["text"]
     reply = thread_reply(outcome)
-    assert reply["text"] == said.render("en")
-    assert [b["action_id"] for b in buttons(reply)] == ([button] if button else [])
+    assert shown(reply).startswith(
+        "The bot restarted (or its database failed) before it could save Volcengine's answer"
+    )
+    assert "TaskId T-R" in shown(reply)
+    assert [b["action_id"] for b in buttons(reply or {})] == ([button] if button else [])
 
 
 def test_durations_read_naturally() -> None:

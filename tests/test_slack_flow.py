@@ -14,6 +14,7 @@ from bot.core.model import Schedule, StreamTarget, TaskRequest, Window
 from bot.errors import PermissionDenied, RequestStateError
 from bot.flow import Event, Outcome, RequestFlow
 from bot.lifecycle import RequestState
+from bot.slack.mrkdwn import explain
 from bot.store import SqlRequestStore
 from providers.registry import ProviderRegistry, build_registry
 from tests.fakes.providers import FakeProviders, Fault
@@ -103,7 +104,8 @@ def test_only_the_requester_may_confirm(flow: RequestFlow, fakes: FakeProviders)
     stored = flow.propose(schedule("flow2"), requester="U1", text="/record …")
     with pytest.raises(PermissionDenied) as refused:
         flow.confirm(stored.id, user="U2")
-    assert "<@U1>" in refused.value.render("en")
+    assert "Only U1 can" in refused.value.render("en")  # the console shows the id
+    assert "Only <@U1> can" in explain(refused.value, "en")  # Slack a real mention, never escaped
     assert creates(fakes, "flow2") == 0
 
 
@@ -161,7 +163,7 @@ def test_cancel_task_stops_it_at_the_provider(
         flow.cancel_task(stored.id, user="USOMEONE")
     flow.cancel_task(stored.id, user="U1")
     flow.drain(timeout=30)
-    assert notifier.events(stored.id) == [Event.CONFIRMED, Event.SCHEDULED, Event.CANCELLED]
+    assert notifier.events(stored.id) == [Event.CONFIRMED, Event.SCHEDULED, Event.CANCELLING, Event.CANCELLED]
     task_id = flow.store.get(stored.id).task_id  # type: ignore[union-attr]
     assert [c.params.get("TaskId") for c in fakes.volc.calls_to("StopPullRecordTask")][-1] == task_id
     assert flow.store.get(stored.id).state is RequestState.CANCELLED  # type: ignore[union-attr]
@@ -196,14 +198,11 @@ def test_trro_windows_are_kept_by_the_bots_scheduler_not_created_at_once(
     sqlite_store: SqlRequestStore, registry: ProviderRegistry, fakes: FakeProviders
 ) -> None:
     from bot.core.model import DeviceTarget
-    from bot.flow.background import Background
     from bot.flow.services import Services
 
     services = Services(config=Config(), store=sqlite_store, providers=registry)
-    notes: list[str] = []
-    background = Background(services, lambda stored, note: notes.append(note.key))
     recorder = RecordingNotifier()
-    flow = services.flow(recorder, keeper=background.window_jobs)
+    flow = services.flow(recorder)
     try:
         start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)
         request = TaskRequest(
@@ -239,11 +238,10 @@ def test_an_unanswered_card_expires_and_can_no_longer_be_confirmed(
     services = Services(config=Config(), store=sqlite_store, providers=registry)
     recorder = RecordingNotifier()
     flow = services.flow(recorder)
+    flow.card_lifetime = timedelta(seconds=-1)
     try:
         stored = flow.propose(schedule("flow9"), requester="U1", text="/record …")
-        background = Background(services, lambda stored, note: None, card_lifetime=timedelta(seconds=-1))
-        background.attach(flow)
-        background.expire()
+        Background(services, flow).expire()
         assert recorder.events(stored.id) == [Event.EXPIRED]
         with pytest.raises(RequestStateError) as refused:
             flow.confirm(stored.id, user="U1")
@@ -272,7 +270,13 @@ def test_creates_cancels_and_denials_are_audited(
         flow.cancel_task(stored.id, user="UONLY")
         flow.drain(timeout=30)
         events = [(e.action, e.outcome, e.actor) for e in sqlite_store.audit.events()]
-        assert events == [("denied", "denied", "U1"), ("create", "ok", "UONLY"), ("cancel", "ok", "UONLY")]
+        assert events == [
+            ("denied", "denied", "U1"),
+            ("confirm", "ok", "UONLY"),
+            ("create", "ok", "UONLY"),
+            ("cancel", "requested", "UONLY"),
+            ("cancel", "ok", "UONLY"),
+        ]
         assert creates(fakes, "flow10") == 1
     finally:
         flow.close()

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from bot.core.model import DeviceTarget, Options, StreamTarget, TaskRequest, Window
 from bot.errors import ConfigError
-from bot.lifecycle import ACTIVE_STATES, CardRef, RequestState, StoredRequest
-from bot.store import SqlRequestStore, database_url, looks_like_request_id, normalize_url, open_store
+from bot.lifecycle import ACTIVE_STATES, CardRef, RequestState, StoredRequest, looks_like_request_id
+from bot.store import SqlRequestStore, database_url, normalize_url, open_store
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 S = RequestState
@@ -150,17 +150,18 @@ def test_list_requests_filters_and_puts_newest_first(store: SqlRequestStore) -> 
     assert store.list_requests(since=datetime.now(UTC) + timedelta(minutes=1)) == []
 
 
-def test_expire_proposed_settles_only_unanswered_old_cards(store_url: str) -> None:
+def test_unanswered_cards_older_than_a_moment_are_found_and_counted(store_url: str) -> None:
     now = [datetime(2026, 11, 21, 8, 0, tzinfo=UTC)]
     store = open_store(store_url, migrate=True, clock=lambda: now[0])
     old, answered = propose(store), propose(store)
     store.transition(answered.id, from_states={S.PROPOSED}, to=S.CONFIRMED)
     now[0] += timedelta(hours=2)
     fresh = propose(store)
-    expired = store.expire_proposed(older_than=now[0] - timedelta(hours=1))
-    assert [r.id for r in expired] == [old.id] and expired[0].state is S.EXPIRED
-    states = {r.id: r.state for r in store.list_requests()}
-    assert states == {old.id: S.EXPIRED, answered.id: S.CONFIRMED, fresh.id: S.PROPOSED}
+    cutoff = now[0] - timedelta(hours=1)
+    assert [r.id for r in store.list_requests(states={S.PROPOSED}, before=cutoff)] == [old.id]
+    assert {r.id for r in store.list_requests(states={S.PROPOSED})} == {old.id, fresh.id}
+    assert store.count_requests(states={S.PROPOSED}) == 2 and store.count_requests() == 3
+    assert store.count_requests(since=cutoff) == 1
     store.engine.dispose()
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.catalogue import normalize_lang, text
 from bot.core.model import Note, TaskRequest, Window, options_to_dict
-from bot.flow.outcome import Event
+from bot.flow.outcome import Event, Outcome
 from bot.lifecycle import StoredRequest
 from providers.base import PlannedCall, TaskResult
 
@@ -149,3 +149,32 @@ def notes_of(stored: StoredRequest) -> tuple[Note, ...]:
     """The card notes kept with a request (see :meth:`bot.flow.RequestFlow.propose`)."""
     found = stored.extra.get("notes") or []
     return tuple(Note(str(n["key"]), tuple((str(k), str(v)) for k, v in n.get("params", {}).items())) for n in found)
+
+
+def note_params(outcome: Outcome, lang: str) -> dict[str, str]:
+    """The parameters an outcome's note may use: the request's facts ({provider}, {target}, {task_id}, {error},
+    {when}) and the note's own, which win."""
+    stored = outcome.request
+    standard = {
+        "provider": provider_name(stored.request.provider, lang),
+        "target": stored.request.target.label(),
+        "task_id": (outcome.result.task_id if outcome.result else stored.task_id) or "-",
+        "error": outcome.error.render(lang) if outcome.error else "",
+        "when": format_window(stored.request.window, stored.timezone, lang),
+    }
+    return {**standard, **dict(outcome.note.params if outcome.note else ())}
+
+
+def headline(outcome: Outcome, lang: str) -> str:
+    """One line that says what and when ("Scheduled: live/x on Volcengine, Sat 21 Nov 2026 15:00 – 15:30 …")."""
+    stored = outcome.request
+    request = stored.request
+    task = stored.task_id or (outcome.result.task_id if outcome.result else None)
+    return text(
+        f"push.{outcome.event}",
+        lang,
+        target=request.target.label(),
+        provider=provider_name(request.provider, lang),
+        when=format_window(request.window, stored.timezone, lang),
+        task=text("push.task", lang, task_id=task) if task else "",
+    )

@@ -8,20 +8,26 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.core.model import Note
-from bot.errors import BotError, OutcomeUnknown, ProviderError, RequestStateError, Retry
-from bot.lifecycle import RequestState, StoredRequest
+from bot.errors import BotError, OutcomeUnknown, ProviderError, Retry
+from bot.lifecycle import StoredRequest
 from providers.base import TaskResult
 
 
 class Event(enum.StrEnum):
-    """What just happened to a request."""
+    """What just happened to a request. Each is emitted by :class:`bot.flow.life.RequestLife`, once."""
 
     CONFIRMED = "confirmed"  # settled by the requester; the provider call is queued ("Submitting…")
-    SCHEDULED = "scheduled"  # the provider accepted; ``result`` holds the TaskId
-    FAILED = "failed"  # the provider (or validation) refused; ``error`` explains
+    SCHEDULED = "scheduled"  # the provider (or the bot's scheduler) holds it; ``result`` holds the TaskId
+    STARTED = "started"  # the window began
+    FINISHED = "finished"  # the window ended
+    FAILED = "failed"  # the provider (or validation) refused, or a start/stop failed; ``error`` explains
     UNKNOWN = "unknown"  # the provider may or may not have acted; ``error`` explains
+    MISSED = "missed"  # the bot was down for the whole window it had to start itself
+    CANCELLING = "cancelling"  # a person asked to cancel or stop it; the provider's stop call is under way
     CANCELLED = "cancelled"  # cancelled before confirming (``result`` None) or stopped at the provider
     CANCEL_FAILED = "cancel_failed"  # the provider refused to stop the task; ``error`` explains
+    CANCEL_UNCLEAR = "cancel_unclear"  # nothing can tell whether the stop happened: a person must check
+    RETRIED = "retried"  # a failed request was retried as a new one (``request.extra["retried_as"]``)
     EXPIRED = "expired"  # nobody answered the card in time
 
 
@@ -33,15 +39,11 @@ class Outcome:
     request: StoredRequest
     result: TaskResult | None = None
     error: BotError | None = None
-    #: A sentence that goes with the event: how long a card waited before it expired, or what restart
-    #: reconciliation found (then it replaces the usual thread reply).
+    #: A sentence that goes with the event and replaces its usual thread reply: how long a card waited before it
+    #: expired, what restart reconciliation found, how late a bot-kept window started.
     note: Note | None = None
-
-    @property
-    def reconciled_note(self) -> Note | None:
-        """What restart reconciliation found about a scheduled, failed or unknown request (it replaces the usual
-        thread reply); None otherwise."""
-        return self.note if self.event in (Event.SCHEDULED, Event.FAILED, Event.UNKNOWN) else None
+    #: Who caused it (a Slack user id, "console", "scheduler", "bot"); None when it is the provider's answer.
+    actor: str | None = None
 
     @property
     def retry_is_safe(self) -> bool:
@@ -49,19 +51,6 @@ class Outcome:
         if isinstance(self.error, OutcomeUnknown):
             return False
         return isinstance(self.error, ProviderError) and self.error.retry is Retry.SAFE
-
-
-class AlreadySettled(RequestStateError):
-    """The request is no longer waiting for this decision; says in which state it is, in the reader's language."""
-
-    def __init__(self, request_id: str, state: RequestState) -> None:
-        self.state = state
-        super().__init__("flow.already_settled", request=request_id, state=str(state))
-
-    def render(self, lang: str = "en") -> str:
-        from bot.catalogue import text
-
-        return text(self.key, lang, request=self.params["request"], state=text(f"flow.state.{self.state}", lang))
 
 
 class Notifier(Protocol):

@@ -1,12 +1,14 @@
 """What the request flow needs from the parts around it, as protocols (the real ones: the provider registry,
-:class:`bot.scheduler.WindowJobs`, :class:`bot.store.AuditLog`)."""
+:class:`bot.store.JobStore`, :class:`bot.store.AuditLog`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, Protocol
 
 from bot.core.model import TaskRequest
-from bot.lifecycle import StoredRequest
+from bot.lifecycle import AuditAction, AuditOutcome, StoredRequest
 from providers.base import Provider
 
 
@@ -16,19 +18,24 @@ class ProviderLookup(Protocol):
     def get(self, key: str) -> Provider: ...
 
 
-class WindowKeeper(Protocol):
-    """Keeps the window for providers that cannot (trro): :class:`bot.scheduler.WindowJobs` fits."""
+class JobQueue(Protocol):
+    """Durable jobs the bot's scheduler runs at their time: :class:`bot.store.JobStore` fits."""
 
-    def plan(self, stored: StoredRequest) -> StoredRequest | None:
-        """Add start/stop jobs for a request in ``submitting`` and move it to ``scheduled``."""
+    def schedule(
+        self,
+        *,
+        key: str,
+        kind: str,
+        due_at: datetime,
+        request_id: str | None = None,
+        deadline_at: datetime | None = None,
+        payload: Mapping[str, Any] | None = None,
+    ) -> object:
+        """Add a job (scheduling the same ``key`` twice keeps the first)."""
         ...
 
-    def cancel_before_start(self, request_id: str, *, user: str) -> StoredRequest | None:
-        """Cancel a scheduled request whose task was not created yet (None when it already started)."""
-        ...
-
-    def cancel_jobs(self, request_id: str) -> int:
-        """Drop the pending start/stop jobs of a request whose task was stopped by a person."""
+    def cancel_for_request(self, request_id: str) -> int:
+        """Drop the pending jobs of a request; returns how many."""
         ...
 
 
@@ -36,15 +43,21 @@ class AuditTrail(Protocol):
     """Where creates, cancels and failures are recorded: :class:`bot.store.AuditLog` fits."""
 
     def record_request(
-        self, stored: StoredRequest, *, action: Any, outcome: Any, actor: str | None = None, detail: str | None = None
+        self,
+        stored: StoredRequest,
+        *,
+        action: AuditAction,
+        outcome: AuditOutcome,
+        actor: str | None = None,
+        detail: str | None = None,
     ) -> object: ...
 
     def record(
         self,
         *,
         actor: str,
-        action: Any,
-        outcome: Any,
+        action: AuditAction,
+        outcome: AuditOutcome,
         channel: str | None = None,
         provider: str | None = None,
         raw_text: str | None = None,

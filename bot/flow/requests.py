@@ -1,47 +1,61 @@
 """The request flow shared by every adapter (Slack, console): propose → confirm → submit → outcome.
 
-The flow owns the order of things and nothing else: the store settles each decision exactly once
-(:meth:`~bot.lifecycle.RequestStore.transition`), providers make the calls, and a :class:`Notifier` carries every
-outcome back to the adapter. Provider calls run on the flow's own bounded worker pool, never on the thread that
-answered the person, so a slow provider can never delay anybody's acknowledgement.
+The flow owns the order of things and the policy; :class:`~bot.flow.life.RequestLife` makes every change of state
+(one conditional update, one audit row, one event for the notifier), providers make the calls. Provider calls run on
+the flow's own bounded worker pool, never on the thread that answered the person, so a slow provider can never delay
+anybody's acknowledgement. Windows are followed by :class:`~bot.flow.windows.WindowJobs` (run by the scheduler),
+stops by :class:`~bot.flow.stopping.TaskStopper`, and what a dead process left half-way by
+:class:`~bot.flow.reconcile.Reconciler`.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.model import Note, Schedule, TaskRequest
-from bot.errors import BotError, OutcomeUnknown, PermissionDenied, ProviderError, RequestStateError
+from bot.errors import (
+    AlreadyRetried,
+    AlreadySettled,
+    BotError,
+    Mentions,
+    OutcomeUnknown,
+    PermissionDenied,
+    ProviderError,
+    RequestStateError,
+)
 from bot.flow.card import notes_to_json
-from bot.flow.outcome import AlreadySettled, Event, Notifier, Outcome, mention
-from bot.flow.ports import AuditTrail, ProviderLookup, WindowKeeper
-from bot.lifecycle import ACTIVE_STATES, CardRef, RequestState, RequestStore, StoredRequest
+from bot.flow.life import SAVE_ATTEMPTS, Move, RequestLife, error_changes
+from bot.flow.outcome import Event, Notifier
+from bot.flow.ports import AuditTrail, JobQueue, ProviderLookup
+from bot.flow.reconcile import Reconciler
+from bot.flow.stopping import TaskStopper
+from bot.flow.windows import WindowJobs
+from bot.lifecycle import (
+    ACTIVE_STATES,
+    AuditAction,
+    AuditOutcome,
+    CardRef,
+    NewTask,
+    RequestState,
+    RequestStore,
+    StoredRequest,
+    new_request_id,
+)
 from bot.permissions import Permissions
+from bot.timekeeping import Clock, utc_now
 from providers.base import PlannedCall, TaskResult
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
-
-#: Saving a provider's answer is tried this often (waiting 0.1, 0.2, 0.4 s between tries) before it is left to
-#: restart reconciliation.
-SETTLE_ATTEMPTS = 4
-SETTLE_FIRST_DELAY = 0.1
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+S = RequestState
 
 
 class RequestFlow:
-    """Propose, confirm, cancel and retry requests; submit them to providers off the caller's thread."""
+    """Propose, confirm, cancel, stop and retry requests; submit them to providers off the caller's thread."""
 
     def __init__(
         self,
@@ -52,20 +66,28 @@ class RequestFlow:
         clock: Clock = utc_now,
         workers: int = 16,
         permissions: Permissions | None = None,
-        keeper: WindowKeeper | None = None,
+        jobs: JobQueue | None = None,
         audit: AuditTrail | None = None,
         card_lifetime: timedelta = timedelta(hours=24),
+        stale_after: timedelta | None = None,
     ) -> None:
         self.store = store
         self.card_lifetime = card_lifetime
         self.permissions = permissions or Permissions()
-        self.keeper = keeper
         self.audit = audit
         self.providers = providers
         self.notifier = notifier
         self.clock = clock
+        self.life = RequestLife(store, notifier, audit=audit)
+        #: Follows windows (None without a job queue: then nothing moves a request past ``scheduled`` by the clock).
+        self.windows = WindowJobs(self.life, store, jobs, providers) if jobs is not None else None
+        self.stopper = TaskStopper(self.life, store, providers, clock=clock, jobs=self.windows)
+        on_found = self.windows.follow if self.windows is not None else None
+        self.reconciler = Reconciler(
+            self.life, store, providers, self.stopper, clock=clock, on_scheduled=on_found,
+            **({"stale_after": stale_after} if stale_after is not None else {}),
+        )  # fmt: skip
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="provider-call")
-        self._stopping: set[str] = set()  # requests whose provider cancel is under way in this process
         self._lock = threading.Lock()
         self._pending: set[Future[None]] = set()
         self._queued: set[str] = set()  # confirmed requests whose provider call waits in this process's pool
@@ -117,7 +139,7 @@ class RequestFlow:
         stored = self.store.find(reference)
         if stored is None:
             raise RequestStateError("flow.unknown_request", request=reference.strip())
-        if stored.state is RequestState.PROPOSED:
+        if stored.state is S.PROPOSED:
             return self.cancel_proposal(stored.id, user=user, card=card)
         return self.cancel_task(stored.id, user=user)
 
@@ -126,13 +148,10 @@ class RequestFlow:
         self._may_cancel(request_id, user)
         if card is not None:
             self.store.set_card(request_id, card)
-        settled = self.store.transition(
-            request_id, from_states={RequestState.PROPOSED}, to=RequestState.CANCELLED, settled_by=user
-        )
+        why = Move(Event.CANCELLED, AuditAction.CANCEL, actor=user, detail="before confirming")
+        settled = self.life.move(request_id, from_states={S.PROPOSED}, to=S.CANCELLED, why=why, settled_by=user)
         if settled is None:
             raise self._already_settled(request_id)
-        self._record(settled, "cancel", "ok", detail="before confirming")
-        self._notify(Outcome(Event.CANCELLED, settled))
         return settled
 
     # --- confirming and submitting --------------------------------------------------------------------------------
@@ -146,12 +165,10 @@ class RequestFlow:
         self._owned(request_id, user)
         if card is not None:
             self.store.set_card(request_id, card)
-        settled = self.store.transition(
-            request_id, from_states={RequestState.PROPOSED}, to=RequestState.CONFIRMED, settled_by=user
-        )
+        why = Move(Event.CONFIRMED, AuditAction.CONFIRM, actor=user)
+        settled = self.life.move(request_id, from_states={S.PROPOSED}, to=S.CONFIRMED, why=why, settled_by=user)
         if settled is None:
             raise self._already_settled(request_id)
-        self._notify(Outcome(Event.CONFIRMED, settled))
         self._queue_submit(settled)
         return settled
 
@@ -159,7 +176,7 @@ class RequestFlow:
         """Queue the provider call of requests confirmed before ``older_than`` whose call never started because
         their process died first (``kill -9`` with calls still queued). Calls this process already queued are left
         alone; with several replicas only one can move each request on to ``submitting``."""
-        waiting = self.store.list_requests(states={RequestState.CONFIRMED}, limit=1000)
+        waiting = self.store.list_requests(states={S.CONFIRMED}, limit=1000)
         with self._lock:
             stale = [s for s in waiting if s.updated_at < older_than and s.id not in self._queued]
         for stored in stale:
@@ -173,10 +190,20 @@ class RequestFlow:
         self._run(self._submit, confirmed)
 
     def retry(self, request_id: str, *, user: str) -> StoredRequest:
-        """Propose the same request again (same card) and confirm it at once. Only after a failure."""
+        """Retry a failed request once: one conditional move ``failed`` → ``retried`` names the new request, so any
+        number of clicks, replays or replicas make at most one; the others get :class:`AlreadyRetried`."""
         old = self._owned(request_id, user)
-        if old.state is not RequestState.FAILED:
+        if old.state is S.RETRIED:
+            raise AlreadyRetried(old.id, str(old.extra.get("retried_as", "")))
+        if old.state is not S.FAILED:
             raise self._already_settled(request_id)
+        fresh_id = new_request_id()
+        why = Move(Event.RETRIED, AuditAction.RETRY, actor=user, detail=f"retried as {fresh_id}")
+        extra = {**old.extra, "retried_as": fresh_id}
+        if self.life.move(old.id, from_states={S.FAILED}, to=S.RETRIED, why=why, extra=extra) is None:
+            now = self.store.get(old.id)
+            raise AlreadyRetried(old.id, str((now.extra if now else {}).get("retried_as", "")))
+        retried_extra = {k: v for k, v in old.extra.items() if k != "retried_as"} | {"retry_of": old.id}
         fresh = self.store.propose(
             request=old.request,
             requester=old.requester,
@@ -185,142 +212,107 @@ class RequestFlow:
             lang=old.lang,
             channel=old.channel,
             card=old.card,
-            extra=old.extra,
+            extra=retried_extra,
+            request_id=fresh_id,
         )
         return self.confirm(fresh.id, user=user)
 
     def _submit(self, confirmed: StoredRequest) -> None:
         with self._lock:
             self._queued.discard(confirmed.id)
-        stored = self.store.transition(confirmed.id, from_states={RequestState.CONFIRMED}, to=RequestState.SUBMITTING)
+        hop = Move(event=None, action=None)
+        stored = self.life.move(confirmed.id, from_states={S.CONFIRMED}, to=S.SUBMITTING, why=hop)
         if stored is None:  # cancelled or settled elsewhere while queued
             return
         try:
             provider = self.providers.get(stored.request.provider)
-            if not provider.keeps_window and stored.request.window is not None and self.keeper is not None:
-                waiting = self.keeper.plan(stored)  # the bot's scheduler creates it when the window starts
-                if waiting is not None:
-                    self._record(waiting, "create", "ok", detail="scheduled by the bot")
-                    self._notify(Outcome(Event.SCHEDULED, waiting))
+            if not provider.keeps_window and stored.request.window is not None and self.windows is not None:
+                self.windows.keep(stored)  # the bot's scheduler creates it when the window starts
                 return
             result = provider.create(stored.request)
         except OutcomeUnknown as error:
-            self._settle(stored, RequestState.UNKNOWN, Event.UNKNOWN, error=error)
+            self._settle(stored, S.UNKNOWN, error=error)
         except ProviderError as error:
-            self._settle(stored, RequestState.FAILED, Event.FAILED, error=error)
+            self._settle(stored, S.FAILED, error=error)
         except BotError as error:  # validation after a restart, a configuration change, ...
-            self._settle(stored, RequestState.FAILED, Event.FAILED, error=error)
+            self._settle(stored, S.FAILED, error=error)
         except Exception as exc:
             # A bug on our side after (possibly) sending: never claim it failed when it may exist. Only the type is
             # logged: the message of an error raised inside a provider call may carry its URL or the provider's text.
             log.error("provider create crashed for request %s: %s", stored.id, type(exc).__name__)
             unknown = OutcomeUnknown(stored.request.provider, "InternalError", "unexpected error in the bot")
-            self._settle(stored, RequestState.UNKNOWN, Event.UNKNOWN, error=unknown)
+            self._settle(stored, S.UNKNOWN, error=unknown)
         else:
-            self._settle(stored, RequestState.SCHEDULED, Event.SCHEDULED, result=result)
+            self._settle(stored, S.SCHEDULED, result=result)
 
     def _settle(
         self,
         stored: StoredRequest,
         to: RequestState,
-        event: Event,
         *,
         result: TaskResult | None = None,
         error: BotError | None = None,
     ) -> None:
-        changes: dict[str, Any] = {}
+        event = {S.SCHEDULED: Event.SCHEDULED, S.FAILED: Event.FAILED}.get(to, Event.UNKNOWN)
+        outcome = {S.SCHEDULED: AuditOutcome.OK, S.FAILED: AuditOutcome.FAILED}.get(to, AuditOutcome.UNKNOWN)
+        changes: dict[str, Any] = error_changes(error)
         if result is not None:
-            changes.update(task_id=result.task_id, provider_request_id=result.request_id)
-        if isinstance(error, ProviderError):
-            changes.update(error_code=error.code, error_message=error.message, provider_request_id=error.request_id)
-        elif error is not None:
-            changes.update(error_code=type(error).__name__, error_message=error.render("en"))
+            window = stored.request.window
+            changes["task"] = NewTask(
+                result.task_id, result.request_id, window.start if window else None, window.end if window else None
+            )
+        why = Move(event, AuditAction.CREATE, outcome, result=result, error=error)
         try:
-            settled = self._save_outcome(stored, to, changes)
-        except Exception as exc:
-            # The provider answered but the store keeps failing: leave it in ``submitting``. Restart reconciliation
+            settled = self.life.move(stored.id, from_states={S.SUBMITTING}, to=to, why=why, **changes)
+        except BotError as exc:
+            # The provider answered but the database does not: leave it in ``submitting``. Restart reconciliation
             # settles it by look-up (or as unknown) and says the answer could not be saved.
             task = f" (TaskId {result.task_id})" if result is not None else ""
             log.error(
                 "request %s: the provider answered %s%s but saving it failed %d times (%s); reconciliation will "
-                "settle it", stored.id, to, task, SETTLE_ATTEMPTS, type(exc).__name__,
+                "settle it", stored.id, to, task, SAVE_ATTEMPTS, type(exc.__cause__ or exc).__name__,
             )  # fmt: skip
             return
-        outcome = {RequestState.SCHEDULED: "ok", RequestState.FAILED: "failed"}.get(to, "unknown")
-        self._record(settled or stored, "create", outcome)
-        self._notify(Outcome(event, settled or stored, result=result, error=error))
+        if settled is not None and settled.state is S.SCHEDULED and self.windows is not None:
+            self.windows.follow(settled)
 
-    def _save_outcome(self, stored: StoredRequest, to: RequestState, changes: dict[str, Any]) -> StoredRequest | None:
-        """Record the provider's answer, retrying a failing store a few times (a database restart, a lock)."""
-        attempt, delay = 1, SETTLE_FIRST_DELAY
-        while True:
-            try:
-                return self.store.transition(stored.id, from_states={stored.state}, to=to, **changes)
-            except (ValueError, TypeError):
-                raise  # a move or field the store refuses: a bug, not a passing failure
-            except Exception as exc:
-                if attempt >= SETTLE_ATTEMPTS:
-                    raise
-                log.warning(
-                    "request %s: saving the provider's answer failed (%s), attempt %d of %d; retrying in %.2f s",
-                    stored.id, type(exc).__name__, attempt, SETTLE_ATTEMPTS, delay,
-                )  # fmt: skip
-                time.sleep(delay)
-                attempt, delay = attempt + 1, delay * 2
-
-    # --- stopping a scheduled task --------------------------------------------------------------------------------
+    # --- stopping a scheduled or running task ---------------------------------------------------------------------
 
     def cancel_task(self, request_id: str, *, user: str) -> StoredRequest:
-        """Ask the provider to stop or delete the task of a scheduled request; the outcome arrives via the notifier.
-        The requester may, and whoever has the ``cancel_any`` permission."""
+        """Cancel a scheduled task or stop a running one (Cancel task, Stop now). ``cancelling`` is saved before the
+        provider's stop call, so a crash in the middle never loses it; the outcome arrives via the notifier. The
+        requester may, and whoever has the ``cancel_any`` permission."""
         stored = self._may_cancel(request_id, user)
-        if stored.state is RequestState.SCHEDULED and not stored.task_id and self.keeper is not None:
-            waiting = self.keeper.cancel_before_start(request_id, user=user)
+        if stored.state is S.SCHEDULED and not stored.task_id and self.windows is not None:
+            waiting = self.windows.cancel_before_start(request_id, user=user)
             if waiting is not None:  # the scheduler had not created it yet: nothing to stop at the provider
-                self._record(waiting, "cancel", "ok", detail="before the window started")
-                self._notify(Outcome(Event.CANCELLED, waiting))
                 return waiting
             stored = self.store.get(request_id) or stored
+        if stored.state is S.CANCELLING:
+            raise RequestStateError("flow.cancel_in_progress")
         if stored.state not in ACTIVE_STATES or not stored.task_id:
             raise self._already_settled(request_id)
-        with self._lock:
-            if request_id in self._stopping:
+        cancelling = self.stopper.begin(stored, user=user)
+        if cancelling is None:
+            now = self.store.get(request_id)
+            if now is not None and now.state is S.CANCELLING:
                 raise RequestStateError("flow.cancel_in_progress")
-            self._stopping.add(request_id)
-        self._run(self._stop, stored, user)
-        return stored
-
-    def _stop(self, stored: StoredRequest, user: str) -> None:
-        try:
-            assert stored.task_id is not None
-            result = self.providers.get(stored.request.provider).cancel(stored.request, stored.task_id)
-        except BotError as error:
-            self._record(stored, "cancel", "failed", detail=f"{getattr(error, 'code', error.key)}", actor=user)
-            self._notify(Outcome(Event.CANCEL_FAILED, stored, error=error))
-        except Exception as exc:
-            log.error("provider cancel crashed for request %s: %s", stored.id, type(exc).__name__)  # see _submit
-            self._record(stored, "cancel", "failed", detail="InternalError", actor=user)
-            self._notify(Outcome(Event.CANCEL_FAILED, stored, error=BotError()))
-        else:
-            settled = self.store.transition(
-                stored.id, from_states=ACTIVE_STATES, to=RequestState.CANCELLED, settled_by=user
-            )
-            if settled is not None and self.keeper is not None:
-                self.keeper.cancel_jobs(stored.id)  # a trro window: the scheduler must not stop it again
-            self._record(settled or stored, "cancel", "ok", actor=user)
-            self._notify(Outcome(Event.CANCELLED, settled or replace(stored, settled_by=user), result=result))
-        finally:
-            with self._lock:
-                self._stopping.discard(stored.id)
+            raise self._already_settled(request_id)
+        self._run(self.stopper.finish, cancelling)
+        return cancelling
 
     # --- plumbing -------------------------------------------------------------------------------------------------
+
+    def reconcile(self) -> list[StoredRequest]:
+        """Settle what a dead process left in ``submitting`` or ``cancelling``; returns the settled requests."""
+        return self.reconciler.run()
 
     def _owned(self, request_id: str, user: str) -> StoredRequest:
         stored = self.store.get(request_id)
         if stored is None:
             raise RequestStateError("flow.unknown_request", request=request_id)
         if stored.requester != user:
-            raise PermissionDenied("flow.only_requester", requester=mention(stored.requester))
+            raise PermissionDenied("flow.only_requester", requester=Mentions.of([stored.requester]))
         return stored
 
     def _may_cancel(self, request_id: str, user: str) -> StoredRequest:
@@ -336,18 +328,7 @@ class RequestFlow:
 
     def _already_settled(self, request_id: str) -> AlreadySettled:
         stored = self.store.get(request_id)
-        return AlreadySettled(request_id, stored.state if stored else RequestState.EXPIRED)
-
-    def _record(
-        self, stored: StoredRequest, action: str, outcome: str, *, detail: str | None = None, actor: str | None = None
-    ) -> None:
-        if self.audit is None:
-            return
-        try:
-            self.audit.record_request(stored, action=action, outcome=outcome, actor=actor, detail=detail)
-        except Exception as exc:  # the audit log must never stop a request
-            # Only the type: a database error's text carries the SQL and its parameters (what the person typed).
-            log.error("could not audit %s of request %s: %s", action, stored.id, type(exc).__name__)
+        return AlreadySettled(request_id, str(stored.state if stored else S.EXPIRED))
 
     def _record_denial(
         self, actor: str, denied: PermissionDenied, *, channel: str | None, raw_text: str, request: TaskRequest
@@ -357,8 +338,8 @@ class RequestFlow:
         try:
             self.audit.record(
                 actor=actor,
-                action="denied",
-                outcome="denied",
+                action=AuditAction.DENIED,
+                outcome=AuditOutcome.DENIED,
                 channel=channel,
                 provider=request.provider,
                 raw_text=raw_text,
@@ -366,27 +347,21 @@ class RequestFlow:
                 detail=denied.key,
             )
         except Exception as exc:
-            log.error("could not audit a permission denial for %s: %s", actor, type(exc).__name__)  # see _record
+            # Only the type: a database error's text carries the SQL and its parameters (what the person typed).
+            log.error("could not audit a permission denial for %s: %s", actor, type(exc).__name__)
 
-    def _notify(self, outcome: Outcome) -> None:
-        try:
-            self.notifier.notify(outcome)
-        except Exception:  # an adapter failure must never undo a settled request
-            log.exception("notifier failed for %s on request %s", outcome.event, outcome.request.id)
-
-    def announce_expired(self, stored: StoredRequest) -> None:
-        """The store expired a card nobody answered: audit it and let the adapter update the card."""
-        self._record(stored, "expire", "ok")
+    def expire_cards(self) -> list[StoredRequest]:
+        """Cards nobody answered within the card lifetime can no longer be confirmed: each becomes ``expired``."""
         hours = f"{self.card_lifetime.total_seconds() / 3600:g}"
-        self._notify(Outcome(Event.EXPIRED, stored, note=Note("card.status.expired_within", (("hours", hours),))))
-
-    def announce_reconciled(self, stored: StoredRequest, note: Note, error: ProviderError | None) -> None:
-        """Restart reconciliation settled a request left in ``submitting``: let the adapter redraw its card
-        (scheduled, failed or unknown) and say ``note`` in its thread. ``error`` explains a failed or unknown one."""
-        event = {RequestState.FAILED: Event.FAILED, RequestState.UNKNOWN: Event.UNKNOWN}.get(
-            stored.state, Event.SCHEDULED
-        )
-        self._notify(Outcome(event, stored, error=error, note=note))
+        note = Note("card.status.expired_within", (("hours", hours),))
+        why = Move(Event.EXPIRED, AuditAction.EXPIRE, note=note)
+        older_than = self.clock() - self.card_lifetime
+        expired = []
+        for stored in self.store.list_requests(states={S.PROPOSED}, limit=1000, before=older_than):
+            moved = self.life.move(stored.id, from_states={S.PROPOSED}, to=S.EXPIRED, why=why)
+            if moved is not None:
+                expired.append(moved)
+        return expired
 
     def _run(self, job: Callable[..., None], *args: Any) -> None:
         future = self._pool.submit(job, *args)

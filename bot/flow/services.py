@@ -14,10 +14,11 @@ from bot.config import PROVIDER_KEYS, Config, load_config
 from bot.core.model import Command, Kind
 from bot.errors import ConfigError
 from bot.flow.outcome import Notifier
-from bot.flow.ports import AuditTrail, ProviderLookup, WindowKeeper
-from bot.flow.requests import Clock, RequestFlow, utc_now
+from bot.flow.ports import AuditTrail, ProviderLookup
+from bot.flow.requests import RequestFlow
 from bot.permissions import Action, GroupMembers, Permissions
 from bot.store import SqlRequestStore
+from bot.timekeeping import Clock, utc_now
 
 
 @dataclass
@@ -56,8 +57,8 @@ class Services:
 
         return help_text(kind, lang, allowed)
 
-    def flow(self, notifier: Notifier, *, keeper: WindowKeeper | None = None, workers: int = 16) -> RequestFlow:
-        """A request flow over these services, reporting to ``notifier``; ``keeper`` keeps trro windows."""
+    def flow(self, notifier: Notifier, *, workers: int = 16) -> RequestFlow:
+        """A request flow over these services, reporting to ``notifier``, its windows kept by the store's jobs."""
         audit: AuditTrail = self.store.audit
         return RequestFlow(
             store=self.store,
@@ -66,9 +67,10 @@ class Services:
             clock=self.clock,
             workers=workers,
             permissions=self.permissions(),
-            keeper=keeper,
+            jobs=self.store.jobs,
             audit=audit,
             card_lifetime=timedelta(hours=self.config.bot.card_lifetime_hours),
+            stale_after=timedelta(seconds=self.config.bot.reconcile_after_seconds),
         )
 
 

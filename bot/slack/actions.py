@@ -1,4 +1,5 @@
-"""Buttons: Confirm and Cancel on the card, Cancel task and Retry in its thread, Cancel next to a listed request.
+"""Buttons: Confirm and Cancel on the card, Cancel task / Stop now and Retry on the card and in its thread, Cancel
+next to a listed request.
 
 Every click is acknowledged first; the request id in the button value lets the store settle it exactly once, so
 double taps and repeated payloads do nothing more. Refusals are ephemeral (only the clicker sees them).
@@ -11,12 +12,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.errors import BotError, RequestStateError
+from bot.errors import AlreadyRetried, BotError, RequestStateError
 from bot.lifecycle import CardRef
+from bot.slack import mrkdwn
 from bot.slack.cards import CANCEL, CONFIRM, LIST_CANCEL, RETRY, STOP, Message, plain_message
 from bot.slack.commands import cancel_answer
+from bot.slack.mrkdwn import Mrkdwn
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackBot
@@ -52,6 +56,8 @@ def register(app: App, bot: SlackBot) -> None:
             request_id = str(action.get("value", ""))
             try:
                 act(request_id, user, body)
+            except AlreadyRetried as error:
+                _refuse(bot, body, user, error, link=_card_link(bot, error.retried_as))
             except RequestStateError as error:
                 stored = bot.services.store.get(request_id)
                 if stored is not None and stored.settled_by == user:
@@ -79,8 +85,25 @@ def register(app: App, bot: SlackBot) -> None:
     app.action(LIST_CANCEL)(handle(cancel_listed))
 
 
-def _refuse(bot: SlackBot, body: dict[str, Any], user: str, error: BotError) -> None:
-    _tell_clicker(bot, body, user, plain_message(error.render(bot.users.lookup(user).lang)))
+def _refuse(bot: SlackBot, body: dict[str, Any], user: str, error: BotError, *, link: str | None = None) -> None:
+    line = mrkdwn.explain(error, bot.users.lookup(user).lang)
+    if link:
+        line = Mrkdwn(f"{line} {mrkdwn.link(link, '→')}")
+    _tell_clicker(bot, body, user, plain_message(line))
+
+
+def _card_link(bot: SlackBot, request_id: str) -> str | None:
+    """A permalink to the card of ``request_id`` (None when Slack cannot give one)."""
+    stored = bot.services.store.get(request_id) if request_id else None
+    if stored is None or not stored.card.channel or not stored.card.ts:
+        return None
+    try:
+        answer = bot.replies.client.chat_getPermalink(channel=stored.card.channel, message_ts=stored.card.ts)
+    except (SlackApiError, OSError) as exc:
+        log.warning("chat.getPermalink failed: %s", type(exc).__name__)
+        return None
+    permalink = answer.get("permalink")
+    return str(permalink) if permalink else None
 
 
 def _tell_clicker(bot: SlackBot, body: dict[str, Any], user: str, message: Message) -> None:

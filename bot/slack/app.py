@@ -65,9 +65,8 @@ def build_app(settings: SlackSettings, services: Services, *, socket_mode: bool 
     )
     replies = SlackReplies(client, handlers)
     services.group_members = GroupDirectory(quick_client).members
-    background = Background(services, replies.post_note)
-    flow = services.flow(SlackNotifier(replies), keeper=background.window_jobs, workers=settings.provider_workers)
-    background.attach(flow)
+    flow = services.flow(SlackNotifier(replies), workers=settings.provider_workers)
+    background = Background(services, flow)
     users = UserDirectory(quick_client, default_timezone=services.config.bot.timezone)
     bot = SlackBot(services=services, flow=flow, users=users, replies=replies, background=background)
     slash.register(app, bot)

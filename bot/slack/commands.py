@@ -20,16 +20,28 @@ from bot.flow.card import provider_name
 from bot.flow.services import Services
 from bot.lifecycle import ACTIVE_STATES, CardRef, RequestState, StoredRequest
 from bot.slack.cards import Message, dry_run_message, list_message, plain_message, proposal_card
+from bot.slack.mrkdwn import explain, sentence
 from bot.slack.users import Person
 
 log = logging.getLogger(__name__)
 
 MAX_LISTED = 20
-MAX_FAILURES = 10
-#: `/record list` shows failures this recent.
-RECENT_FAILURES = timedelta(hours=24)
-UPCOMING_STATES = frozenset({RequestState.PROPOSED, RequestState.CONFIRMED, RequestState.SUBMITTING, *ACTIVE_STATES})
-FAILED_STATES = frozenset({RequestState.FAILED, RequestState.UNKNOWN, RequestState.MISSED})
+MAX_RECENT = 10
+#: `/record list` shows outcomes this recent.
+RECENT = timedelta(hours=24)
+UPCOMING_STATES = frozenset(
+    {RequestState.PROPOSED, RequestState.CONFIRMED, RequestState.SUBMITTING, RequestState.CANCELLING, *ACTIVE_STATES}
+)
+OUTCOME_STATES = frozenset(
+    {
+        RequestState.DONE,
+        RequestState.FAILED,
+        RequestState.UNKNOWN,
+        RequestState.MISSED,
+        RequestState.CANCELLED,
+        RequestState.RETRIED,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -64,9 +76,10 @@ def answer_command(
             return Answer(cancel_answer(flow, command.task, user=person.id, lang=lang))
         return _schedule(flow, command, text_typed=text_typed, person=person, lang=lang, channel=channel, card=card)
     except ParseError as error:
-        return Answer(plain_message(text("slack.not_understood", error.lang or lang, reason=error.render(error.lang))))
+        said = error.lang or lang
+        return Answer(plain_message(sentence("slack.not_understood", said, reason=explain(error, said))))
     except BotError as error:
-        return Answer(plain_message(error.render(lang)))
+        return Answer(plain_message(explain(error, lang)))
     except SQLAlchemyError as exc:  # the database is locked, restarting or unreachable: the one write did not happen
         # Only the type: a database error's text carries the SQL and its parameters (what the person typed).
         log.error("the database failed while answering a command: %s", type(exc).__name__)
@@ -95,15 +108,24 @@ def _schedule(
 
 
 def _list(services: Services, *, channel: str | None, user: str | None, lang: str) -> Message:
-    """Upcoming and running requests in ``channel`` (or ``user``'s own anywhere), then recent failures."""
-    store, where = services.store, None if user else channel
-    active = store.list_requests(states=UPCOMING_STATES, channel=where, requester=user, limit=MAX_LISTED)
-    since = services.clock() - RECENT_FAILURES
-    failures = store.list_requests(states=FAILED_STATES, channel=where, requester=user, limit=MAX_FAILURES, since=since)
+    """What is still upcoming or running in ``channel`` (or ``user``'s own anywhere), then recent outcomes. A window
+    that has ended is never listed as upcoming (nor offered a Cancel), even before the scheduler moved it on."""
+    store, where, now = services.store, None if user else channel, services.clock()
+    active = [
+        stored
+        for stored in store.list_requests(states=UPCOMING_STATES, channel=where, requester=user, limit=MAX_LISTED)
+        if stored.request.window is None or stored.request.window.end > now
+    ]
+    total = store.count_requests(states=UPCOMING_STATES, channel=where, requester=user)
+    since = now - RECENT
+    recent = store.list_requests(states=OUTCOME_STATES, channel=where, requester=user, limit=MAX_RECENT, since=since)
+    recent_total = store.count_requests(states=OUTCOME_STATES, channel=where, requester=user, since=since)
     heading = text("list.heading.mine" if user else "list.heading.channel", lang, count=len(active))
-    hours = f"{RECENT_FAILURES.total_seconds() / 3600:g}"
-    failed_heading = text("list.heading.failures", lang, hours=hours, count=len(failures))
-    return list_message(active, failures, heading=heading, failed_heading=failed_heading, lang=lang)
+    hours = f"{RECENT.total_seconds() / 3600:g}"
+    recent_heading = text("list.heading.recent", lang, hours=hours, count=recent_total)
+    left_out = max(0, total - MAX_LISTED) + max(0, recent_total - MAX_RECENT)
+    more = text("list.more", lang, count=left_out) if left_out else None
+    return list_message(active, recent, heading=heading, recent_heading=recent_heading, lang=lang, more=more)
 
 
 def cancel_answer(flow: RequestFlow, reference: str, *, user: str, lang: str) -> Message:

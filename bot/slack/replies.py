@@ -14,10 +14,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import RetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from bot.core.model import Note
-from bot.flow import Event, Outcome
-from bot.lifecycle import CardRef, StoredRequest
-from bot.slack.cards import Message, plain_message, status_card, thread_reply
+from bot.flow import Outcome
+from bot.lifecycle import CardRef
+from bot.slack.cards import Message
+from bot.slack.outcomes import status_card, thread_reply
 
 log = logging.getLogger(__name__)
 
@@ -61,25 +61,50 @@ class SlackReplies:
         ts = response.get("ts")
         return str(ts) if ts else None
 
-    def update_card(self, card: CardRef, message: Message) -> None:
-        """Replace the card (through its response_url when known, else chat.update)."""
+    def update_card(self, card: CardRef, message: Message) -> bool:
+        """Replace the card (through its response_url while Slack still takes it — 5 uses in 30 minutes — else
+        chat.update); True when done."""
         if card.response_url and self.post_to_response_url(card.response_url, {**message, "replace_original": True}):
-            return
+            return True
         if card.channel and card.ts:
             try:
                 self.client.chat_update(channel=card.channel, ts=card.ts, **message)
-            except SlackApiError as exc:
-                log.warning("chat.update failed: %s", exc.response.get("error"))
+                return True
+            except (SlackApiError, OSError) as exc:
+                error = str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else type(exc).__name__
+                log.warning("chat.update failed: %s", error)
+        return False
 
-    def reply_in_thread(self, card: CardRef, message: Message) -> None:
-        """Reply in the card's thread (the thread it was posted in, or the card's own)."""
+    def reply_in_thread(self, card: CardRef, message: Message) -> bool:
+        """Reply in the card's thread (the thread it was posted in, or the card's own); True when Slack took it."""
         thread = card.thread_ts or card.ts
         if card.channel:
-            self.post(card.channel, message, thread_ts=thread, response_url=card.response_url)
-        elif card.response_url:
-            self.post_to_response_url(
-                card.response_url, {**message, "response_type": "in_channel", "replace_original": False}
-            )
+            try:
+                self.client.chat_postMessage(channel=card.channel, thread_ts=thread, **message)
+                return True
+            except (SlackApiError, OSError) as exc:
+                error = str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else type(exc).__name__
+                log.warning("chat.postMessage in a thread failed: %s", error)
+        if card.response_url:
+            body = {**message, "response_type": "in_channel", "replace_original": False}
+            if thread:
+                body["thread_ts"] = thread
+            return self.post_to_response_url(card.response_url, body)
+        return False
+
+    def direct_message(self, user: str, message: Message) -> bool:
+        """A message to ``user`` in their DM with the bot (conversations.open, then chat.postMessage)."""
+        try:
+            opened = self.client.conversations_open(users=user)
+            channel = str((opened.get("channel") or {}).get("id", ""))
+            if not channel:
+                return False
+            self.client.chat_postMessage(channel=channel, **message)
+        except (SlackApiError, OSError) as exc:
+            error = str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else type(exc).__name__
+            log.warning("could not send a direct message: %s", error)
+            return False
+        return True
 
     def ephemeral(
         self,
@@ -101,24 +126,23 @@ class SlackReplies:
             except SlackApiError as exc:
                 log.warning("chat.postEphemeral failed: %s", exc.response.get("error"))
 
-    def post_note(self, stored: StoredRequest, note: Note) -> None:
-        """A sentence from the scheduler or reconciliation, in the request's thread. Never raises."""
-        try:
-            self.reply_in_thread(stored.card, plain_message(note.render(stored.lang)))
-        except Exception:
-            log.exception("could not post %s for request %s", note.key, stored.id)
-
 
 class SlackNotifier:
-    """The flow's :class:`~bot.flow.Notifier` for Slack: updates the card and replies in its thread."""
+    """The flow's one :class:`~bot.flow.Notifier` for Slack: redraws the card in place, replies in its thread
+    (mentioning the requester where :mod:`bot.slack.outcomes` says so), and — where the bot cannot reach the channel
+    any more — tells the requester by DM instead, so no outcome is lost."""
 
     def __init__(self, replies: SlackReplies) -> None:
         self.replies = replies
 
     def notify(self, outcome: Outcome) -> None:
-        card = outcome.request.card
-        if outcome.event is not Event.CANCEL_FAILED:
-            self.replies.update_card(card, status_card(outcome))
-        proposal_cancelled = outcome.event is Event.CANCELLED and outcome.result is None
-        if outcome.event not in (Event.CONFIRMED, Event.EXPIRED) and not proposal_cancelled:
-            self.replies.reply_in_thread(card, thread_reply(outcome))
+        stored = outcome.request
+        card_drawn = self.replies.update_card(stored.card, status_card(outcome))
+        reply = thread_reply(outcome)
+        if reply is None:
+            return
+        if self.replies.reply_in_thread(stored.card, reply) or stored.requester[:1] not in {"U", "W"}:
+            return
+        log.warning("request %s: the channel cannot be reached (card %s); telling the requester by DM", stored.id,
+                    "redrawn" if card_drawn else "not redrawn")  # fmt: skip
+        self.replies.direct_message(stored.requester, reply)

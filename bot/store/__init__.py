@@ -18,9 +18,9 @@ from bot.store.audit import AuditAction, AuditEvent, AuditLog, AuditOutcome
 from bot.store.engine import create_engine, database_url, is_sqlite, normalize_url
 from bot.store.events import SeenEvents
 from bot.store.jobs import Job, JobStatus, JobStore
-from bot.store.reconcile import Notify, ProviderLookup, reconcile_submitting
-from bot.store.requests import Clock, SqlRequestStore, looks_like_request_id, new_request_id, utc_now
+from bot.store.requests import SqlRequestStore
 from bot.store.schema import current_revision, ensure_current, head_revision, upgrade
+from bot.timekeeping import Clock, utc_now
 
 __all__ = [
     "AuditAction",
@@ -31,8 +31,6 @@ __all__ = [
     "Job",
     "JobStatus",
     "JobStore",
-    "Notify",
-    "ProviderLookup",
     "SeenEvents",
     "SqlRequestStore",
     "create_engine",
@@ -40,11 +38,8 @@ __all__ = [
     "database_url",
     "ensure_current",
     "head_revision",
-    "looks_like_request_id",
-    "new_request_id",
     "normalize_url",
     "open_store",
-    "reconcile_submitting",
     "upgrade",
 ]
 

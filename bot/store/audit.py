@@ -5,7 +5,6 @@ Rows are only ever added. ``python -m bot audit`` exports them (:mod:`bot.cli.au
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,32 +12,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.core.model import TaskRequest, request_to_dict
-from bot.lifecycle import StoredRequest
-from bot.store.requests import Clock, utc_now
+from bot.lifecycle import AuditAction, AuditOutcome, StoredRequest
 from bot.store.tables import audit_events
+from bot.timekeeping import Clock, utc_now
 
-
-class AuditAction(enum.StrEnum):
-    """What happened. ``create``, ``cancel`` and ``failure`` are the ones every deployment must keep."""
-
-    PROPOSE = "propose"  # a card was shown
-    CREATE = "create"  # a provider task was created (or creation was attempted: see the outcome)
-    CANCEL = "cancel"  # a request or provider task was cancelled
-    FAILURE = "failure"  # something failed outside create/cancel (e.g. a scheduled stop)
-    EXPIRE = "expire"  # nobody answered the card in time
-    START = "start"  # the bot's scheduler started a task
-    STOP = "stop"  # the bot's scheduler stopped a task
-    MISSED = "missed"  # the bot was down for the whole window
-    RECONCILE = "reconcile"  # a request left in ``submitting`` was settled at startup
-    DENIED = "denied"  # a permission check refused
-
-
-class AuditOutcome(enum.StrEnum):
-    OK = "ok"
-    FAILED = "failed"
-    UNKNOWN = "unknown"  # the provider may or may not have acted
-    DENIED = "denied"
-    MISSED = "missed"
+__all__ = ["AuditAction", "AuditEvent", "AuditLog", "AuditOutcome"]
 
 
 @dataclass(frozen=True)

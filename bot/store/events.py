@@ -7,8 +7,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from bot.store.requests import Clock, utc_now
 from bot.store.tables import seen_events
+from bot.timekeeping import Clock, utc_now
 
 
 class SeenEvents:

@@ -15,8 +15,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.store.requests import Clock, utc_now
 from bot.store.tables import jobs
+from bot.timekeeping import Clock, utc_now
 
 
 class JobStatus(enum.StrEnum):

@@ -6,48 +6,43 @@ everyone else (a second click, another thread, another replica) gets ``None``.
 
 from __future__ import annotations
 
-import base64
-import secrets
-from collections.abc import Callable, Collection, Mapping
-from datetime import UTC, datetime
+import contextlib
+from collections.abc import Collection, Iterator, Mapping
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from bot.core.model import TaskRequest, request_from_dict, request_to_dict
-from bot.lifecycle import TRANSITIONS, CardRef, RequestState, StoredRequest
-from bot.store.group_insert import GroupInsert
-from bot.store.tables import requests
-
-Clock = Callable[[], datetime]
-
-#: Fields :meth:`SqlRequestStore.transition` may change together with the state.
-CHANGEABLE_FIELDS = frozenset(
-    {"task_id", "provider_request_id", "error_code", "error_message", "settled_by", "extra", "card"}
+from bot.errors import StoreRefused, StoreUnavailable
+from bot.lifecycle import (
+    TRANSITIONS,
+    CardRef,
+    NewTask,
+    ProviderTask,
+    RequestState,
+    StoredRequest,
+    TaskState,
+    looks_like_request_id,
+    new_request_id,
+    normalize_request_id,
 )
-_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # RFC 4648 base32, lower case: no 0/1/8/9 to confuse
-_ID_LENGTH = 6
+from bot.store.audit import AuditLog
+from bot.store.departures import SqlDepartureBook
+from bot.store.events import SeenEvents
+from bot.store.group_insert import GroupInsert
+from bot.store.jobs import JobStore
+from bot.store.tables import request_tasks, requests
+from bot.timekeeping import Clock, utc_now
+
+#: A clash of random ids is drawn again this often before giving up.
 _ID_ATTEMPTS = 20
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def new_request_id() -> str:
-    """``r`` and six random base32 letters, e.g. ``rk4q2mz``: short enough to type in ``/record cancel``."""
-    return "r" + base64.b32encode(secrets.token_bytes(5)).decode("ascii")[:_ID_LENGTH].lower()  # 30 random bits
-
-
-def normalize_request_id(text: str) -> str:
-    """What a person typed (``RK4Q2MZ``, `` rk4q2mz ``) as a stored id."""
-    return text.strip().lower()
-
-
-def looks_like_request_id(text: str) -> bool:
-    """Whether ``text`` has the shape of one of our ids (otherwise it may be a provider TaskId)."""
-    value = normalize_request_id(text)
-    return len(value) == _ID_LENGTH + 1 and value[0] == "r" and all(c in _ID_ALPHABET for c in value[1:])
+#: Fields :meth:`SqlRequestStore.transition` may change together with the state.
+CHANGEABLE_FIELDS = frozenset(
+    {"task_id", "provider_request_id", "error_code", "error_message", "settled_by", "extra", "card", "task"}
+)
 
 
 class SqlRequestStore:
@@ -59,11 +54,6 @@ class SqlRequestStore:
     """
 
     def __init__(self, engine: sa.Engine, *, clock: Clock = utc_now) -> None:
-        from bot.store.audit import AuditLog
-        from bot.store.departures import SqlDepartureBook
-        from bot.store.events import SeenEvents
-        from bot.store.jobs import JobStore
-
         self.engine = engine
         self.clock = clock
         self.audit = AuditLog(engine, clock=clock)
@@ -85,9 +75,11 @@ class SqlRequestStore:
         channel: str | None = None,
         card: CardRef | None = None,
         extra: Mapping[str, Any] | None = None,
+        request_id: str | None = None,
     ) -> StoredRequest:
         """Record a new request in ``proposed`` and return it with its new id. ``extra``: JSON-ready facts kept with
-        it (e.g. the card's notes, so every later version of the card still shows them)."""
+        it (e.g. the card's notes, so every later version of the card still shows them). ``request_id``: an id the
+        caller drew already (:func:`new_request_id`); a clash then raises instead of drawing another."""
         now = self.clock()
         row: dict[str, Any] = {
             "state": RequestState.PROPOSED.value,
@@ -107,6 +99,10 @@ class SqlRequestStore:
             **_card_columns(card or CardRef()),
             **dict.fromkeys(("task_id", "provider_request_id", "error_code", "error_message", "settled_by")),
         }
+        if request_id is not None:
+            row["id"] = request_id
+            self._new_rows.insert(row)
+            return _from_row(row)
         for _ in range(_ID_ATTEMPTS):
             row["id"] = new_request_id()
             try:  # this runs before Slack's acknowledgement: requests arriving together share one commit
@@ -131,7 +127,13 @@ class SqlRequestStore:
             found = self.get(reference)
             if found is not None:
                 return found
-        return self._one(requests.c.task_id == reference.strip())
+        found = self._one(requests.c.task_id == reference.strip())
+        if found is not None:
+            return found
+        query = sa.select(request_tasks.c.request_id).where(request_tasks.c.task_id == reference.strip()).limit(1)
+        with self.engine.connect() as connection:
+            owner = connection.execute(query).scalar()
+        return None if owner is None else self.get(owner)
 
     def transition(
         self,
@@ -153,8 +155,12 @@ class SqlRequestStore:
         unknown = set(changes) - CHANGEABLE_FIELDS
         if unknown:
             raise TypeError(f"transition cannot change {sorted(unknown)}; allowed: {sorted(CHANGEABLE_FIELDS)}")
+        task: NewTask | None = changes.pop("task", None)
         values = _change_columns(changes)
-        values.update(state=to.value, updated_at=self.clock())
+        now = self.clock()
+        values.update(state=to.value, updated_at=now)
+        if task is not None:
+            values.update(task_id=task.task_id, provider_request_id=task.provider_request_id)
         statement = (
             requests.update()
             .where(requests.c.id == normalize_request_id(request_id))
@@ -162,9 +168,44 @@ class SqlRequestStore:
             .values(**values)
             .returning(*requests.c)
         )
-        with self.engine.begin() as connection:
+        with translated_errors(), self.engine.begin() as connection:
             row = connection.execute(statement).mappings().first()
+            if row is not None and task is not None:
+                connection.execute(
+                    request_tasks.insert().values(
+                        request_id=row["id"],
+                        provider=row["provider"],
+                        task_id=task.task_id,
+                        provider_request_id=task.provider_request_id,
+                        state=TaskState.ACTIVE.value,
+                        window_start=task.window_start,
+                        window_end=task.window_end,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
         return None if row is None else _from_row(row)
+
+    def tasks_of(self, request_id: str) -> list[ProviderTask]:
+        """Every provider task the request owns, oldest first."""
+        query = (
+            sa.select(request_tasks)
+            .where(request_tasks.c.request_id == normalize_request_id(request_id))
+            .order_by(request_tasks.c.id)
+        )
+        with self.engine.connect() as connection:
+            return [_task_from_row(row) for row in connection.execute(query).mappings()]
+
+    def set_task_state(self, request_id: str, task_id: str, state: TaskState) -> None:
+        """Mark one of the request's provider tasks stopped or ended."""
+        statement = (
+            request_tasks.update()
+            .where(request_tasks.c.request_id == normalize_request_id(request_id))
+            .where(request_tasks.c.task_id == task_id)
+            .values(state=state.value, updated_at=self.clock())
+        )
+        with self.engine.begin() as connection:
+            connection.execute(statement)
 
     def set_card(self, request_id: str, card: CardRef) -> None:
         """Remember where the card was posted."""
@@ -184,38 +225,68 @@ class SqlRequestStore:
         requester: str | None = None,
         limit: int = 50,
         since: datetime | None = None,
+        before: datetime | None = None,
     ) -> list[StoredRequest]:
-        """Newest first. ``since`` keeps requests created at or after it (e.g. recent failures)."""
-        query = sa.select(requests).order_by(requests.c.created_at.desc(), requests.c.id.desc()).limit(limit)
-        if states is not None:
-            query = query.where(requests.c.state.in_(sorted(RequestState(s).value for s in states)))
-        if channel is not None:
-            query = query.where(requests.c.channel == channel)
-        if requester is not None:
-            query = query.where(requests.c.requester == requester)
-        if since is not None:
-            query = query.where(requests.c.created_at >= since)
+        """Newest first. ``since`` keeps requests created at or after it (e.g. recent failures), ``before`` those
+        created before it (e.g. cards past their lifetime)."""
+        query = _filtered(sa.select(requests), states, channel, requester, since, before)
+        query = query.order_by(requests.c.created_at.desc(), requests.c.id.desc()).limit(limit)
         with self.engine.connect() as connection:
             return [_from_row(row) for row in connection.execute(query).mappings()]
 
-    # --- beyond the protocol ------------------------------------------------------------------------------------
-
-    def expire_proposed(self, *, older_than: datetime) -> list[StoredRequest]:
-        """Move every card proposed before ``older_than`` that nobody answered to ``expired``; returns them so
-        their cards can be updated. Each is settled by its own conditional update."""
-        query = sa.select(requests.c.id).where(
-            requests.c.state == RequestState.PROPOSED.value, requests.c.created_at < older_than
-        )
+    def count_requests(
+        self,
+        *,
+        states: Collection[RequestState] | None = None,
+        channel: str | None = None,
+        requester: str | None = None,
+        since: datetime | None = None,
+    ) -> int:
+        """How many requests :meth:`list_requests` would find without a limit."""
+        query = _filtered(sa.select(sa.func.count()).select_from(requests), states, channel, requester, since, None)
         with self.engine.connect() as connection:
-            ids = list(connection.execute(query).scalars())
-        expired = (self.transition(i, from_states={RequestState.PROPOSED}, to=RequestState.EXPIRED) for i in ids)
-        return [request for request in expired if request is not None]
+            return int(connection.execute(query).scalar_one())
+
+    # --- beyond the protocol ------------------------------------------------------------------------------------
 
     def _one(self, condition: sa.ColumnElement[bool]) -> StoredRequest | None:
         query = sa.select(requests).where(condition).order_by(requests.c.created_at.desc()).limit(1)
         with self.engine.connect() as connection:
             row = connection.execute(query).mappings().first()
         return None if row is None else _from_row(row)
+
+
+@contextlib.contextmanager
+def translated_errors() -> Iterator[None]:
+    """Database failures as the bot's own errors: did not answer → :class:`StoreUnavailable`, refused the values →
+    :class:`StoreRefused`. The database's text (SQL and values) stays out of them."""
+    try:
+        yield
+    except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError) as exc:
+        raise StoreUnavailable() from exc
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreRefused() from exc
+
+
+def _filtered(  # noqa: PLR0917
+    query: sa.Select[Any],
+    states: Collection[RequestState] | None,
+    channel: str | None,
+    requester: str | None,
+    since: datetime | None,
+    before: datetime | None,
+) -> sa.Select[Any]:
+    if states is not None:
+        query = query.where(requests.c.state.in_(sorted(RequestState(s).value for s in states)))
+    if channel is not None:
+        query = query.where(requests.c.channel == channel)
+    if requester is not None:
+        query = query.where(requests.c.requester == requester)
+    if since is not None:
+        query = query.where(requests.c.created_at >= since)
+    if before is not None:
+        query = query.where(requests.c.created_at < before)
+    return query
 
 
 def _card_columns(card: CardRef) -> dict[str, Any]:
@@ -260,4 +331,17 @@ def _from_row(row: sa.RowMapping | Mapping[str, Any]) -> StoredRequest:
         error_message=row["error_message"],
         settled_by=row["settled_by"],
         extra=dict(row["extra"] or {}),
+    )
+
+
+def _task_from_row(row: sa.RowMapping) -> ProviderTask:
+    return ProviderTask(
+        request_id=row["request_id"],
+        provider=row["provider"],
+        task_id=row["task_id"],
+        state=TaskState(row["state"]),
+        created_at=row["created_at"],
+        provider_request_id=row["provider_request_id"],
+        window_start=row["window_start"],
+        window_end=row["window_end"],
     )

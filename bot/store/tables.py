@@ -54,9 +54,10 @@ requests = sa.Table(
     sa.Column("card_ts", sa.String(32), nullable=True),
     sa.Column("card_response_url", sa.Text, nullable=True),
     sa.Column("card_thread_ts", sa.String(32), nullable=True),
-    sa.Column("task_id", sa.String(128), nullable=True),
-    sa.Column("provider_request_id", sa.String(128), nullable=True),
-    sa.Column("error_code", sa.String(128), nullable=True),
+    # Provider values are text of any length: a TaskId or code longer than expected must never fail a save.
+    sa.Column("task_id", sa.Text, nullable=True),  # the newest provider task (every task: request_tasks)
+    sa.Column("provider_request_id", sa.Text, nullable=True),
+    sa.Column("error_code", sa.Text, nullable=True),
     sa.Column("error_message", sa.Text, nullable=True),
     sa.Column("settled_by", sa.String(64), nullable=True),
     sa.Column("extra", sa.JSON, nullable=False),
@@ -76,11 +77,27 @@ audit_events = sa.Table(
     sa.Column("channel", sa.String(64), nullable=True),
     sa.Column("provider", sa.String(16), nullable=True),
     sa.Column("request_id", sa.String(16), nullable=True, index=True),
-    sa.Column("task_id", sa.String(128), nullable=True),
-    sa.Column("provider_request_id", sa.String(128), nullable=True),
+    sa.Column("task_id", sa.Text, nullable=True),
+    sa.Column("provider_request_id", sa.Text, nullable=True),
     sa.Column("raw_text", sa.Text, nullable=True),
     sa.Column("request", sa.JSON, nullable=True),  # the understood request (request_to_dict)
     sa.Column("detail", sa.Text, nullable=True),  # error code and message, or a note
+)
+
+request_tasks = sa.Table(
+    "request_tasks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("request_id", sa.String(16), nullable=False, index=True),
+    sa.Column("provider", sa.String(16), nullable=False),
+    sa.Column("task_id", sa.Text, nullable=False),
+    sa.Column("provider_request_id", sa.Text, nullable=True),
+    sa.Column("state", sa.String(16), nullable=False),  # bot.lifecycle.TaskState
+    sa.Column("window_start", UtcDateTime, nullable=True),
+    sa.Column("window_end", UtcDateTime, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index("ix_request_tasks_provider_task_id", "provider", "task_id"),
 )
 
 jobs = sa.Table(

@@ -190,6 +190,15 @@ class FakeSlack:
             return {"ok": True, "users": members}
         if method == "views.open":
             return {"ok": True, "view": {"id": "V1"}}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": f"D{params.get('users')}"}}
+        if method == "chat.getPermalink":
+            channel, ts = params.get("channel"), str(params.get("message_ts", ""))
+            return {
+                "ok": True,
+                "channel": channel,
+                "permalink": f"https://fake.slack.test/archives/{channel}/p{ts.replace('.', '')}",
+            }
         return {"ok": False, "error": "unknown_method"}
 
 

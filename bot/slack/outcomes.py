@@ -1,0 +1,194 @@
+"""What people see after Confirm, drawn from one :class:`~bot.flow.Outcome`: the card redrawn for the request's
+current state, the reply in its thread (mentioning the requester where they must know), and the push ``text``.
+
+The card shows the state in words ("Recording now · since 15:00 · ends 15:30") with the buttons that state allows,
+each destructive one asking first. The requester is mentioned for every outcome but "started" (a real ``<@U…>``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.catalogue import text
+from bot.errors import TaskNotCreated
+from bot.flow import Event, Outcome
+from bot.flow.card import format_window, headline, note_params, provider_name
+from bot.flow.stopping import CANCEL_UNCLEAR
+from bot.lifecycle import RequestState, StoredRequest
+from bot.slack import mrkdwn
+from bot.slack.cards import RETRY, STOP, Block, Message, button, confirm_dialog, content_of, facts
+from bot.slack.mrkdwn import Mrkdwn, code, escape, section, sentence
+
+S = RequestState
+
+#: Events after which the requester is mentioned in the thread (``cancelled`` only when someone else did it).
+MENTIONED = frozenset(
+    {
+        Event.SCHEDULED,
+        Event.FAILED,
+        Event.UNKNOWN,
+        Event.MISSED,
+        Event.FINISHED,
+        Event.CANCEL_FAILED,
+        Event.CANCEL_UNCLEAR,
+    }
+)
+#: Events that only redraw the card.
+CARD_ONLY = frozenset({Event.CONFIRMED, Event.EXPIRED, Event.CANCELLING, Event.RETRIED})
+
+
+def _clock(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+
+
+def status_line(stored: StoredRequest, note_line: Mrkdwn | None = None) -> Mrkdwn:
+    """The request's state in words, for the card (it replaces the Confirm/Cancel buttons)."""
+    lang, state = stored.lang, stored.state
+    who = mrkdwn.user(stored.settled_by or stored.requester)
+    window = stored.request.window
+    if state in (S.CONFIRMED, S.SUBMITTING):
+        return Mrkdwn(":hourglass_flowing_sand: " + sentence("card.status.submitting", lang, user=who))
+    if state is S.SCHEDULED and stored.task_id:
+        return Mrkdwn(
+            ":white_check_mark: " + sentence("card.status.scheduled", lang, task_id=code(stored.task_id), user=who)
+        )
+    if state is S.SCHEDULED:
+        return Mrkdwn(":calendar: " + sentence("card.status.waiting", lang, user=who))
+    if state is S.RUNNING and window is not None:
+        since, end = _clock(window.start, stored.timezone), _clock(window.end, stored.timezone)
+        key = f"card.status.running.{stored.request.kind}"
+        return Mrkdwn(":red_circle: " + sentence(key, lang, since=since, end=end))
+    if state is S.RUNNING:
+        return Mrkdwn(":red_circle: " + sentence("card.status.running_permanent", lang))
+    if state is S.DONE:
+        end = _clock(window.end, stored.timezone) if window else "-"
+        return Mrkdwn(":checkered_flag: " + sentence("card.status.finished", lang, end=end))
+    if state is S.FAILED:
+        return Mrkdwn(":x: " + sentence("card.status.failed", lang, code=code(stored.error_code or "-")))
+    if state is S.RETRIED:
+        return Mrkdwn(
+            ":repeat: " + sentence("card.status.retried", lang, request=code(stored.extra.get("retried_as", "-")))
+        )
+    if state is S.UNKNOWN and stored.error_code == CANCEL_UNCLEAR:
+        return Mrkdwn(":grey_question: " + sentence("card.status.cancel_unclear", lang))
+    if state is S.UNKNOWN:
+        return Mrkdwn(":grey_question: " + sentence("card.status.unknown", lang))
+    if state is S.MISSED:
+        return Mrkdwn(":warning: " + sentence("card.status.missed", lang))
+    if state is S.CANCELLING:
+        return Mrkdwn(":hourglass_flowing_sand: " + sentence("card.status.cancelling", lang, user=who))
+    if state is S.EXPIRED:
+        return Mrkdwn(":hourglass: " + (note_line or sentence("card.status.expired", lang)))
+    return Mrkdwn(":no_entry_sign: " + sentence("card.status.cancelled", lang, user=who))
+
+
+def card_buttons(stored: StoredRequest, *, retry_is_safe: bool) -> list[Block]:
+    """The buttons the current state allows: Cancel task (scheduled), Stop now (running), Retry (a safe failure)."""
+    lang = stored.lang
+    if stored.state is S.SCHEDULED:
+        cancel = button(text("card.button.stop", lang), STOP, stored.id, style="danger")
+        cancel["confirm"] = confirm_dialog("cancel", stored, lang)
+        return [cancel]
+    if stored.state is S.RUNNING:
+        stop = button(text("card.button.stop_now", lang), STOP, stored.id, style="danger")
+        stop["confirm"] = confirm_dialog("stop", stored, lang)
+        return [stop]
+    if stored.state is S.FAILED and retry_is_safe:
+        return [button(text("card.button.retry", lang), RETRY, stored.id, style="primary")]
+    return []
+
+
+def status_card(outcome: Outcome) -> Message:
+    """The card after a decision: the same facts, the buttons replaced by the state and what it allows."""
+    stored = outcome.request
+    note = _note_line(outcome) if outcome.event is Event.EXPIRED else None
+    line = status_line(stored, note)
+    blocks: list[Block] = [*facts(content_of(stored), stored), section(line)]
+    actions = card_buttons(stored, retry_is_safe=_retry_is_safe(outcome))
+    if actions:
+        blocks.append({"type": "actions", "block_id": f"status:{stored.id}", "elements": actions})
+    return {"text": Mrkdwn(f"{escape(content_of(stored).title)} {line}"), "blocks": blocks}
+
+
+def thread_reply(outcome: Outcome) -> Message | None:
+    """What goes into the card's thread for ``outcome`` (None when only the card changes)."""
+    stored, event = outcome.request, outcome.event
+    if event in CARD_ONLY:
+        return None
+    someone_else = outcome.actor is not None and outcome.actor != stored.requester
+    if event is Event.CANCELLED and not stored.task_id and not someone_else:
+        return None  # the requester cancelled a card or a bot-kept window before it began: the card says it
+    lang = stored.lang
+    line = _note_line(outcome) or _event_line(outcome)
+    already_said = isinstance(outcome.error, TaskNotCreated)  # its explanation says it is safe to try again
+    if event is Event.FAILED and _retry_is_safe(outcome) and outcome.note is None and not already_said:
+        line = Mrkdwn(f"{line}\n{escape(text('thread.failed_retry', lang))}")
+    mention = event in MENTIONED or (event is Event.CANCELLED and someone_else)
+    if mention:
+        line = Mrkdwn(f"{line} {mrkdwn.user(stored.requester)}")
+    blocks: list[Block] = [section(line)]
+    actions = card_buttons(stored, retry_is_safe=_retry_is_safe(outcome)) if event is not Event.STARTED else []
+    if actions:
+        blocks.append({"type": "actions", "elements": actions})
+    push = push_text(outcome)
+    return {"text": Mrkdwn(f"{push} {mrkdwn.user(stored.requester)}") if mention else push, "blocks": blocks}
+
+
+def push_text(outcome: Outcome) -> Mrkdwn:
+    """One line that says what and when, for the phone notification: "Scheduled: live/x on Volcengine, …"."""
+    return escape(headline(outcome, outcome.request.lang))
+
+
+def _event_line(outcome: Outcome) -> Mrkdwn:
+    stored, lang, event = outcome.request, outcome.request.lang, outcome.event
+    request = stored.request
+    provider = provider_name(request.provider, lang)
+    error = outcome.error.render(lang) if outcome.error else text("error.generic", lang)
+    task = outcome.result.task_id if outcome.result else stored.task_id
+    if event is Event.SCHEDULED and task:
+        request_id = outcome.result.request_id if outcome.result else stored.provider_request_id
+        return sentence("thread.scheduled", lang, provider=provider, task_id=task, request_id=request_id or "-")
+    if event is Event.SCHEDULED:
+        return sentence("thread.waiting", lang, provider=provider)
+    if event is Event.STARTED and outcome.result is not None:
+        return sentence("schedule.started", lang, provider=provider, task_id=outcome.result.task_id)
+    window = request.window
+    end = _clock(window.end, stored.timezone) if window else "-"
+    when = format_window(window, stored.timezone, lang)
+    if event is Event.STARTED:
+        return sentence(
+            f"thread.started.{request.kind}", lang, provider=provider, target=request.target.label(), end=end
+        )
+    if event is Event.FINISHED:
+        return sentence("thread.finished", lang, provider=provider, target=request.target.label(), when=when)
+    if event is Event.CANCELLED and stored.task_id:
+        request_id = outcome.result.request_id if outcome.result else None
+        who = mrkdwn.user(outcome.actor or stored.settled_by or stored.requester)
+        return sentence(
+            "thread.stopped", lang, user=who, task_id=stored.task_id, provider=provider, request_id=request_id or "-"
+        )
+    if event is Event.CANCELLED:
+        who = mrkdwn.user(outcome.actor or stored.settled_by or stored.requester)
+        return sentence("thread.cancelled", lang, user=who)
+    if event is Event.MISSED and window is not None:
+        start = _clock(window.start, stored.timezone)
+        return sentence("schedule.missed", lang, provider=provider, start=start, end=end)
+    if event is Event.CANCEL_FAILED:
+        return sentence("thread.stop_failed", lang, error=error)
+    if event is Event.CANCEL_UNCLEAR:
+        return sentence("thread.cancel_unclear", lang, provider=provider, target=request.target.label(), error=error)
+    key = {Event.UNKNOWN: "thread.unknown"}.get(event, "thread.failed")
+    return sentence(key, lang, error=error)
+
+
+def _note_line(outcome: Outcome) -> Mrkdwn | None:
+    """The outcome's note, with the request's facts available to it."""
+    if outcome.note is None:
+        return None
+    lang = outcome.request.lang
+    return sentence(outcome.note.key, lang, **note_params(outcome, lang))
+
+
+def _retry_is_safe(outcome: Outcome) -> bool:
+    return outcome.retry_is_safe
