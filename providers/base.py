@@ -6,11 +6,13 @@ A provider is "build request / parse response" plus an ``httpx.Auth`` signer. Th
 - :meth:`Provider.plan` — the exact signed HTTP request(s) Confirm would send, rendered for a dry run (secrets masked);
 - :meth:`Provider.create` / :meth:`Provider.cancel` — send, parse, return a :class:`TaskResult` or raise one
   :class:`~bot.errors.ProviderError`;
-- :meth:`Provider.find` — look a task up (to avoid duplicates after an unclear outcome), where the provider can.
+- :meth:`Provider.find` — look a task up (to avoid duplicates after an unclear outcome), where the provider can;
+- :meth:`Provider.status` — what the provider says of a task it holds (at the window's start and end), where it can.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +29,16 @@ class TaskResult:
     action: str
     task_id: str
     request_id: str | None
+
+
+class TaskStatus(enum.StrEnum):
+    """What a provider says of one of its tasks."""
+
+    WAITING = "waiting"  # created, not started yet
+    RUNNING = "running"  # recording or relaying now
+    ENDED = "ended"  # its window ended
+    STOPPED = "stopped"  # someone stopped it (the bot, or a person in the provider's console)
+    GONE = "gone"  # the provider has no such task (deleted, or never created)
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,8 @@ class Provider(Protocol):
     keeps_window: bool
     #: True when :meth:`find` can look a task up.
     can_look_up: bool
+    #: True when :meth:`status` can tell what the provider says of a task.
+    can_report_status: bool
 
     def validate(self, request: TaskRequest, now: datetime) -> None:
         """Raise :class:`~bot.errors.ValidationError` listing every problem, or return."""
@@ -72,4 +86,9 @@ class Provider(Protocol):
         """The TaskId of an existing task matching ``request``, or None when the provider certainly has none (the
         answer is trusted: the request then fails as safe to retry). Raises :class:`~bot.errors.ProviderError` when
         the look-up cannot tell. Only when :attr:`can_look_up`."""
+        ...
+
+    def status(self, request: TaskRequest, task_id: str) -> TaskStatus:
+        """What the provider says of task ``task_id`` of ``request``. Raises :class:`~bot.errors.ProviderError`
+        when the look-up cannot tell. Only when :attr:`can_report_status`."""
         ...

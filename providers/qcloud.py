@@ -17,7 +17,7 @@ import httpx
 
 from bot.core.model import ChannelTarget, TaskRequest
 from bot.errors import ProviderError, Retry
-from providers.base import PlannedCall, TaskResult
+from providers.base import PlannedCall, TaskResult, TaskStatus
 from providers.checks import Problems, starts_now
 from providers.config import QCLOUD_FORMATS, QcloudSettings
 from providers.ratelimit import RateLimits
@@ -27,6 +27,7 @@ from providers.transport import (
     ErrorPolicy,
     Reply,
     create_without_duplicates,
+    lookup_inconclusive,
     new_http_client,
     planned_call,
     read_json,
@@ -80,6 +81,7 @@ class QcloudProvider:
     key = "qcloud"
     keeps_window = True
     can_look_up = False
+    can_report_status = False
 
     def __init__(
         self,
@@ -171,6 +173,9 @@ class QcloudProvider:
 
     def find(self, request: TaskRequest) -> str | None:
         return None  # the legacy API has no look-up
+
+    def status(self, request: TaskRequest, task_id: str) -> TaskStatus:
+        raise lookup_inconclusive(self.key, "status", "this provider cannot report a task's status")
 
     def close(self) -> None:
         self.api.close()

@@ -16,7 +16,7 @@ import httpx
 
 from bot.core.model import StreamTarget, TaskRequest
 from bot.errors import ProviderError, Retry
-from providers.base import PlannedCall, TaskResult
+from providers.base import PlannedCall, TaskResult, TaskStatus
 from providers.checks import Problems, starts_now
 from providers.config import TENCENT_REGIONS, TencentSettings
 from providers.ratelimit import RateLimits
@@ -91,6 +91,7 @@ class TencentProvider:
     key = "tencent"
     keeps_window = True
     can_look_up = True
+    can_report_status = True
 
     def __init__(
         self,
@@ -211,6 +212,40 @@ class TencentProvider:
             token = reply.data.get("ScrollToken")
             if not token:
                 return None
+            query["ScrollToken"] = token
+        raise lookup_inconclusive(self.key, "DescribeRecordTask", f"more than {LOOKUP_PAGES} pages of tasks")
+
+    def status(self, request: TaskRequest, task_id: str) -> TaskStatus:
+        """From ``DescribeRecordTask``: ``Stopped`` = 1 → stopped; otherwise its window against now (Tencent gives no
+        status field, so "never started" cannot be told)."""
+        target, window = request.target, request.window
+        if not isinstance(target, StreamTarget) or window is None:
+            raise lookup_inconclusive(
+                self.key, "DescribeRecordTask", "only stream tasks with a window can be looked up"
+            )
+        end = int(window.end.timestamp()) + 600
+        start = max(int(min(window.start, self.clock()).timestamp()) - 600, end - int(MAX_AHEAD.total_seconds()) + 1)
+        query: dict[str, Any] = {
+            "StartTime": start,
+            "EndTime": end,
+            "StreamName": target.stream,
+            "DomainName": self.settings.domain,
+            "AppName": target.app,
+        }
+        for _ in range(LOOKUP_PAGES):
+            reply = self.api.call("DescribeRecordTask", self._request(request, "DescribeRecordTask", query))
+            tasks = reply.data.get("TaskList")
+            for task in tasks if isinstance(tasks, list) else []:
+                if isinstance(task, dict) and str(task.get("TaskId")) == task_id:
+                    if task.get("Stopped") == 1:
+                        return TaskStatus.STOPPED
+                    now = self.clock()
+                    if now < window.start:
+                        return TaskStatus.WAITING
+                    return TaskStatus.RUNNING if now < window.end else TaskStatus.ENDED
+            token = reply.data.get("ScrollToken")
+            if not token:
+                return TaskStatus.GONE
             query["ScrollToken"] = token
         raise lookup_inconclusive(self.key, "DescribeRecordTask", f"more than {LOOKUP_PAGES} pages of tasks")
 

@@ -17,7 +17,7 @@ import httpx
 
 from bot.core.model import DeviceTarget, TaskRequest
 from bot.secret import MASK
-from providers.base import PlannedCall, TaskResult
+from providers.base import PlannedCall, TaskResult, TaskStatus
 from providers.checks import Problems, minutes, starts_now
 from providers.config import TrroSettings
 from providers.ratelimit import RateLimits
@@ -26,6 +26,7 @@ from providers.tencent import POLICY, tc3_parser, tc3_request  # API 3.0: the sa
 from providers.transport import (
     ApiClient,
     create_without_duplicates,
+    lookup_inconclusive,
     new_http_client,
     planned_call,
     sign_for_plan,
@@ -45,6 +46,7 @@ class TrroProvider:
     key = "trro"
     keeps_window = False
     can_look_up = False
+    can_report_status = False
 
     def __init__(
         self,
@@ -165,6 +167,9 @@ class TrroProvider:
 
     def find(self, request: TaskRequest) -> str | None:
         return None  # TRRO has no look-up of cloud recordings
+
+    def status(self, request: TaskRequest, task_id: str) -> TaskStatus:
+        raise lookup_inconclusive(self.key, "status", "this provider cannot report a task's status")
 
     def close(self) -> None:
         self.api.close()

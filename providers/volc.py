@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from bot.core.model import StreamTarget, TaskRequest
-from providers.base import PlannedCall, TaskResult
+from providers.base import PlannedCall, TaskResult, TaskStatus
 from providers.checks import Problems, starts_now
 from providers.config import VolcSettings
 from providers.ratelimit import RateLimits
@@ -74,12 +74,22 @@ def rfc3339(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
+#: ``ListPullRecordTask``'s status literals.
+VOLC_STATUS = {
+    "未开始": TaskStatus.WAITING,
+    "生效中": TaskStatus.RUNNING,
+    "已结束": TaskStatus.ENDED,
+    "停用": TaskStatus.STOPPED,
+}
+
+
 class VolcProvider:
     """Volcengine Live record (kind ``record``) and relay (kind ``relay``)."""
 
     key = "volc"
     keeps_window = True
     can_look_up = True
+    can_report_status = True
 
     def __init__(
         self,
@@ -199,6 +209,25 @@ class VolcProvider:
             if same_stream and item.get("TaskId") and self._same_window(request, item):
                 return str(item["TaskId"])
         return None
+
+    def status(self, request: TaskRequest, task_id: str) -> TaskStatus:
+        """From ``ListPullRecordTask``'s ``Status`` (未开始, 生效中, 已结束, 停用); a relay is there or gone."""
+        target = request.target
+        for item in self._list_tasks(request):
+            if request.kind == "relay":
+                if isinstance(target, StreamTarget) and (item.get("App"), item.get("Stream")) == (
+                    target.app,
+                    target.stream,
+                ):
+                    return TaskStatus.RUNNING
+                continue
+            if str(item.get("TaskId")) != task_id:
+                continue
+            said = VOLC_STATUS.get(str(item.get("Status")))
+            if said is None:
+                raise lookup_inconclusive(self.key, "ListPullRecordTask", "a task status this bot does not know")
+            return said
+        return TaskStatus.GONE
 
     def _list_tasks(self, request: TaskRequest) -> list[dict[str, Any]]:
         if request.kind == "relay":

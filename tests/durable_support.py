@@ -146,7 +146,7 @@ def request_id_of(card: dict[str, Any]) -> str:
 
 
 def thread_texts(slack_api: FakeSlack, channel: str, ts: str) -> list[str]:
-    return [str(c.params.get("text")) for c in slack_api.calls_to("chat.postMessage", channel=channel, thread_ts=ts)]
+    return [c.shown for c in slack_api.calls_to("chat.postMessage", channel=channel, thread_ts=ts)]
 
 
 def wait_thread(slack_api: FakeSlack, channel: str, ts: str, needle: str, timeout: float = 30.0) -> str:

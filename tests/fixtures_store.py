@@ -33,7 +33,7 @@ from bot.flow.windows import WindowJobs
 from bot.lifecycle import StoredRequest
 from bot.slack.outcomes import thread_reply
 from bot.store import SqlRequestStore, normalize_url, open_store
-from providers.base import PlannedCall, Provider, TaskResult
+from providers.base import PlannedCall, Provider, TaskResult, TaskStatus
 
 DEFAULT_TEST_DATABASE_URL = "postgresql://bot:bot@127.0.0.1:5432/bot_test"
 
@@ -126,6 +126,7 @@ class RecordingProvider:
         self.key = key
         self.keeps_window = keeps_window
         self.can_look_up = can_look_up
+        self.can_report_status = False
         self.created: list[TaskRequest] = []
         self.cancelled: list[str] = []
         self.create_error: Exception | None = None
@@ -159,6 +160,9 @@ class RecordingProvider:
         if self.find_error is not None:
             raise self.find_error
         return self.found.get(request.target.label())
+
+    def status(self, request: TaskRequest, task_id: str) -> TaskStatus:
+        raise BotError("provider.unknown", provider=self.key, known="")
 
 
 class Providers:

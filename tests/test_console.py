@@ -56,7 +56,7 @@ def test_confirming_with_y_creates_the_task_and_prints_its_id(tmp_path: Path, pr
     assert "Confirm? [y/N]" in out
     task_ids = [t for t, task in providers.volc.tasks.items() if task.get("Stream") == "console1"]
     assert len(task_ids) == 1
-    assert f"TaskId `{task_ids[0]}`" in out
+    assert "Scheduled: live/console1 on Volcengine" in out and f"(TaskId {task_ids[0]})" in out
     assert volc_creates(providers, "console1") == 1
     assert all(secret not in out + result.stderr for secret in TEST_CREDENTIALS.values())
 
@@ -74,7 +74,7 @@ def test_a_provider_error_is_explained(tmp_path: Path, providers: FakeProviders)
     result = run_console(
         ["record live/console3 tomorrow 15:00 to 15:30 on volc", "yes"], tmp_path, configured(tmp_path, providers)
     )
-    assert "It did not work:" in result.stdout
+    assert "Failed: live/" in result.stdout
     assert "InvalidParam" in result.stdout
 
 

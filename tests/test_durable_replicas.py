@@ -27,7 +27,7 @@ from tests.durable_support import (
     wait_state,
     wait_thread,
 )
-from tests.fakes.providers import FakeProviders
+from tests.fakes.providers import FakeProviders, Fault
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_requests import BotServer, app_mention_body
 from tests.fixtures_slack import REQUESTER, unique
@@ -87,6 +87,42 @@ def test_confirm_clicks_racing_on_two_replicas_make_one_provider_call(
     assert len([t for t in thread_texts(slack_api, channel, ts) if "TaskId" in t]) == 1
 
 
+def test_retry_clicks_racing_on_two_replicas_and_a_replay_make_one_new_create(
+    replicas: Replicas, slack_api: FakeSlack, provider_fakes: FakeProviders
+) -> None:
+    channel, stream, ts = unique("CRETRY"), unique("retry"), "1820000003.000100"
+    provider_fakes.volc.inject(Fault.error("InvalidParam.StartTime", status=400), action="CreatePullRecordTask")
+    card = slash(replicas.a, slack_api, f"live/{stream} tomorrow 15:00 to 15:30 on volc", user=REQUESTER,
+                 channel=channel)  # fmt: skip
+    failed = request_id_of(card)
+    press(replicas.a, slack_api, "request_confirm", failed, user=REQUESTER, channel=channel, message_ts=ts)
+    wait_state(replicas.store, failed, S.FAILED)
+    tokens = [unique("retry") for _ in range(10)]
+
+    def click(pair: tuple[BotServer, str]) -> str:
+        server, token = pair
+        return press(server, slack_api, "request_retry", failed, user=REQUESTER, channel=channel, message_ts=ts,
+                     token=token)  # fmt: skip
+
+    with ThreadPoolExecutor(10) as pool:
+        list(pool.map(click, zip([replicas.a, replicas.b] * 5, tokens, strict=True)))
+    click((replicas.b, tokens[0]))  # a replay of the first click, on the other replica
+    retried = wait_state(replicas.store, failed, S.RETRIED)
+    fresh = str(retried.extra["retried_as"])
+    wait_state(replicas.store, fresh, S.SCHEDULED)
+    creates = [c for c in provider_fakes.volc.calls_to("CreatePullRecordTask") if c.params.get("Stream") == stream]
+    assert len(creates) == 2  # the failed attempt and exactly one retry
+
+    def refusals() -> list[str]:
+        return [
+            c.shown for t in tokens for c in slack_api.calls_to(f"response_url:{t}") if "retried already" in c.shown
+        ]
+
+    until(lambda: len(refusals()) >= 10, what="every other click (and the replay) to be told")
+    assert all(fresh in shown and "<https://fake.slack.test/archives/" in shown for shown in refusals()), refusals()[:2]
+    assert len(replicas.store.list_requests(channel=channel)) == 2
+
+
 def test_a_retried_mention_reaching_the_other_replica_gets_one_card(replicas: Replicas, slack_api: FakeSlack) -> None:
     channel = unique("CMENTION")
     body = app_mention_body(
@@ -118,7 +154,7 @@ def test_two_replicas_start_and_stop_every_trro_window_once(
         press(server, slack_api, "request_confirm", request_id_of(card), user=REQUESTER, channel=channel, message_ts=ts)
         cards.append((request_id_of(card), ts))
     for request_id, ts in cards:
-        wait_thread(slack_api, channel, ts, "Recording finished")
+        wait_thread(slack_api, channel, ts, "Finished:")
         wait_state(replicas.store, request_id, S.DONE)
     for (request_id, ts), device in zip(cards, devices, strict=True):
         task_id = replicas.store.get(request_id).task_id  # type: ignore[union-attr]
@@ -127,4 +163,4 @@ def test_two_replicas_start_and_stop_every_trro_window_once(
         deletes = [c for c in provider_fakes.trro.calls_to("DeleteCloudRecording") if task_id in json.dumps(c.params)]
         assert (len(creates), len(deletes)) == (1, 1), device
         texts = thread_texts(slack_api, channel, ts)
-        assert [sum("Recording started" in t for t in texts), sum("Recording finished" in t for t in texts)] == [1, 1]
+        assert [sum("Recording started" in t for t in texts), sum("Finished:" in t for t in texts)] == [1, 1]

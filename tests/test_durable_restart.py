@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -186,3 +187,98 @@ def test_after_downtime_a_missed_start_starts_late_and_a_missed_window_is_report
     assert f"cancelled TaskId `{running.task_id}`" in wait_thread(slack_api, channel, late_ts, "cancelled")
     deletes = [c for c in provider_fakes.trro.calls_to("DeleteCloudRecording") if str(running.task_id) in str(c.params)]
     assert len(deletes) == 1
+
+
+def test_kill_9_during_a_slow_stop_then_restart_finishes_the_cancel_and_says_so(
+    bot: Restartable, slack_api: FakeSlack, provider_fakes: FakeProviders
+) -> None:
+    channel, ts = unique("CSTOPKILL"), "1830000201.000100"
+    request_id, token = confirm_card(bot, slack_api, "live/stopkill tomorrow 15:00 to 15:30 on volc", channel, ts)
+    task_id = wait_state(bot.store, request_id, S.SCHEDULED).task_id
+    provider_fakes.volc.inject(Fault.delay(30), action="StopPullRecordTask")  # stops it, then takes its time
+    press(bot.server, slack_api, "task_cancel", request_id, user=REQUESTER, channel=channel, message_ts=ts)
+    wait_state(bot.store, request_id, S.CANCELLING)  # saved before the provider's stop call
+    until(
+        lambda: [c for c in provider_fakes.volc.calls_to("StopPullRecordTask") if c.params.get("TaskId") == task_id],
+        what="the stop call",
+    )
+    kill_hard(bot.server)
+    assert bot.store.get(request_id).state is S.CANCELLING  # type: ignore[union-attr]
+
+    bot.restart()
+    cancelled = wait_state(bot.store, request_id, S.CANCELLED)
+    assert cancelled.settled_by == REQUESTER
+    said = wait_thread(slack_api, channel, ts, "cancelled TaskId")
+    assert f"<@{REQUESTER}> cancelled TaskId `{task_id}`" in said
+    final = until(lambda: _latest_with(card_versions(slack_api, token, channel, ts), "Cancelled by"),
+                  what="the card to say cancelled")  # fmt: skip
+    assert f"Cancelled by <@{REQUESTER}>" in final
+    creates = [c for c in provider_fakes.volc.calls_to("CreatePullRecordTask") if c.params.get("Stream") == "stopkill"]
+    assert len(creates) == 1  # no second task
+
+
+def test_a_window_that_ends_is_finished_on_the_card_told_to_the_requester_and_gone_from_the_list(
+    bot: Restartable, slack_api: FakeSlack
+) -> None:
+    channel, ts = unique("CEND"), "1830000301.000100"
+    request_id, token = confirm_card(bot, slack_api, "live/ends tomorrow 15:00 to 15:30 on volc", channel, ts)
+    wait_state(bot.store, request_id, S.SCHEDULED)
+    listed = slash(bot.server, slack_api, "list", user=REQUESTER, channel=channel)
+    assert _list_buttons(listed) == [("list_cancel", request_id)], listed
+    now = datetime.now(UTC)
+    with bot.store.engine.begin() as connection:  # time passes: the window began and ended
+        connection.execute(sa.update(jobs).where(jobs.c.key == f"{request_id}:begin").values(due_at=now))
+        connection.execute(sa.update(jobs).where(jobs.c.key == f"{request_id}:end").values(due_at=now))
+    wait_state(bot.store, request_id, S.DONE)
+    finished = wait_thread(slack_api, channel, ts, "Finished:")
+    assert finished.rstrip().endswith(f"<@{REQUESTER}>") and "live/ends" in finished
+    final = until(lambda: _latest_with(card_versions(slack_api, token, channel, ts), "Finished"),
+                  what="the card to say finished")  # fmt: skip
+    assert "Finished 15:30" in final
+    after = slash(bot.server, slack_api, "list", user=REQUESTER, channel=channel)
+    assert _list_buttons(after) == []  # nothing to cancel: it is over
+    assert "Recent outcomes, last 24 h (1)" in json.dumps(after, ensure_ascii=False)
+    posted = [c.shown for c in slack_api.calls if c.params.get("channel") == channel]
+    assert posted and not any("&lt;@" in shown for shown in posted)  # mentions are real, never escaped
+
+
+def _latest_with(versions: list[str], needle: str) -> str | None:
+    """The card's latest version when it says ``needle``."""
+    return versions[-1] if versions and needle in versions[-1] else None
+
+
+def _list_buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (block["accessory"]["action_id"], block["accessory"]["value"])
+        for block in message.get("blocks", [])
+        if "accessory" in block
+    ]
+
+
+def _due_now(store: SqlRequestStore, *keys: str) -> None:
+    with store.engine.begin() as connection:  # time passes: these jobs fall due
+        for key in keys:
+            connection.execute(sa.update(jobs).where(jobs.c.key == key).values(due_at=datetime.now(UTC)))
+
+
+def test_when_the_provider_disagrees_the_thread_says_so(
+    bot: Restartable, slack_api: FakeSlack, provider_fakes: FakeProviders
+) -> None:
+    channel = unique("CDISAGREE")
+    never_ts, early_ts = "1830000401.000100", "1830000402.000100"
+    never = confirm(bot, slack_api, "live/never tomorrow 15:00 to 15:30 on volc", channel, never_ts)
+    early = confirm(bot, slack_api, "live/early tomorrow 16:00 to 16:30 on volc", channel, early_ts)
+    never_task = wait_state(bot.store, never, S.SCHEDULED).task_id
+    early_task = wait_state(bot.store, early, S.SCHEDULED).task_id
+    provider_fakes.volc.tasks[str(never_task)]["Status"] = "停用"  # stopped in the console before it began
+    _due_now(bot.store, f"{never}:begin")
+    said = wait_thread(slack_api, channel, never_ts, "was stopped before its window began")
+    assert said.rstrip().endswith(f"<@{REQUESTER}>")
+    assert wait_state(bot.store, never, S.FAILED).error_code == "ProviderStopped"
+
+    _due_now(bot.store, f"{early}:begin")
+    wait_state(bot.store, early, S.RUNNING)
+    provider_fakes.volc.tasks[str(early_task)]["Status"] = "停用"  # stopped in the console while it ran
+    _due_now(bot.store, f"{early}:end")
+    assert "stopped before its end" in wait_thread(slack_api, channel, early_ts, "stopped before its end")
+    wait_state(bot.store, early, S.DONE)

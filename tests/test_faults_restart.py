@@ -56,7 +56,7 @@ def test_kill_9_with_confirmed_requests_still_queued_then_restart_submits_each_e
         for submission in [busy, *queued]:
             replies = submission.thread(slack_api, timeout=30)
             assert len(replies) == 1, replies
-            assert "TaskId" in str(replies[0].params.get("text")), replies[0].params
+            assert "TaskId" in replies[0].shown, replies[0].params
             assert creates_for(provider_fakes, submission) == 1, submission
         for submission in [busy, *queued]:  # busy: settled by restart reconciliation, which redraws the card too
             stored = store.get(submission.request_id)

@@ -166,7 +166,10 @@ def test_a_whole_missed_window_is_marked_missed_with_a_message(
     assert "between 15:10 and 15:40" in posted.notes[1][2]
     statuses = {job.kind: job.status for job in clocked_store.jobs.list_jobs(request_id=stored.id)}
     assert statuses == {WindowJobs.START: JobStatus.MISSED, WindowJobs.STOP: JobStatus.DONE}
-    assert [e.action for e in clocked_store.audit.events(request_id=stored.id)] == [AuditAction.CREATE, AuditAction.MISSED]
+    assert [e.action for e in clocked_store.audit.events(request_id=stored.id)] == [
+        AuditAction.CREATE,
+        AuditAction.MISSED,
+    ]
 
 
 def test_cancelling_before_the_start_needs_no_provider_call(

@@ -11,12 +11,13 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.core.model import Note, Options, Schedule, StreamTarget, TaskRequest, Window
-from bot.errors import OutcomeUnknown, ProviderError, Retry, TaskNotCreated
+from bot.errors import AlreadyRetried, AlreadySettled, BotError, OutcomeUnknown, ProviderError, Retry, TaskNotCreated
 from bot.flow import Event, Outcome
 from bot.flow.card import describe, format_duration
 from bot.lifecycle import CardRef, RequestState, StoredRequest
 from bot.slack.app import retry_handlers
 from bot.slack.cards import CANCEL, CONFIRM, RETRY, STOP, proposal_card
+from bot.slack.mrkdwn import explain
 from bot.slack.outcomes import status_card, thread_reply
 from bot.slack.replies import SlackReplies
 from bot.slack.settings import choose_mode, slack_problems
@@ -301,3 +302,12 @@ def test_the_form_reads_as_the_same_command_text_in_the_persons_zone() -> None:
     assert relay.startswith("live/form1 from rtmp://a/live/x 2026-11-21 15:00 to")
     _, missing = command_from_form(values(end={"end": {"selected_date_time": None}}), "Asia/Shanghai")
     assert missing == {"end": "slack.modal.missing_time"}
+
+
+@pytest.mark.parametrize("error", [AlreadySettled("rabcdef", "expired"), AlreadyRetried("rabcdef", "rnew234")])
+def test_every_refusal_renders_for_slack_with_values_made_inert(error: BotError) -> None:
+    assert "rabcdef" in explain(error, "en") and "`" not in error.params["request"]
+    poisoned = ProviderError("volc", "X`<!channel>`", "see <https://evil.example|here> & `", "req`1")
+    shown = explain(poisoned, "en")
+    assert "<!channel>" not in shown and "<https://evil" not in shown and "&lt;!channel&gt;" in shown
+    assert "`<" not in shown and "X`" not in shown  # a backtick from outside never closes a code span

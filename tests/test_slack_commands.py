@@ -175,7 +175,7 @@ def test_list_and_cancel_by_task_id_from_the_command(
     assert answer["response_type"] == "ephemeral"
     assert request_id in answer["text"]
     stopped = thread_replies(slack_api, channel, ts, 2)[1]
-    assert f"cancelled TaskId `{task_id}`" in stopped.params["text"]
+    assert f"cancelled TaskId `{task_id}`" in stopped.shown
     assert [c.params.get("TaskId") for c in provider_fakes.volc.calls_to("StopPullRecordTask")].count(task_id) == 1
 
 

@@ -64,7 +64,7 @@ def test_confirm_calls_the_provider_once_and_puts_the_task_id_in_the_thread(
     assert datetime.fromisoformat(params["EndTime"]) - start == timedelta(minutes=30)
     assert start.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%H:%M") == "15:00"
     task_id = next(iter(t for t, v in provider_fakes.volc.tasks.items() if v.get("Stream") == stream))
-    assert f"TaskId `{task_id}`" in reply.params["text"]
+    assert f"TaskId `{task_id}`" in reply.shown
     updates = slack_api.wait_for(f"response_url:{token}", 2)
     assert "Submitting… (<@UALICE>)" in json.dumps(updates[0].params, ensure_ascii=False)
     final = json.dumps(updates[-1].params, ensure_ascii=False)
@@ -81,7 +81,7 @@ def test_a_provider_error_is_explained_in_the_thread_with_code_and_request_id(
         Fault.error("RequestForbidden.BillingStatus", "account in arrears", status=403), action="CreatePullRecordTask"
     )
     click(bot_server, slack_api, "request_confirm", request_id, channel=channel, card_ts=ts)
-    text = thread_replies(slack_api, channel, ts)[0].params["text"]
+    text = thread_replies(slack_api, channel, ts)[0].shown
     assert "RequestForbidden.BillingStatus" in text
     request_ids = re.findall(r"RequestId `?([^`)\s]+)", text)
     assert request_ids and request_ids[0] != "-"
@@ -162,7 +162,7 @@ def test_cancel_task_in_the_thread_stops_it_at_the_provider(
         bot_server, slack_api, "task_cancel", stop["value"], channel=channel, card_ts="1800000006.000200", thread_ts=ts
     )
     second = thread_replies(slack_api, channel, ts, 2)[1]
-    assert "cancelled TaskId" in second.params["text"]
+    assert "cancelled TaskId" in second.shown
     assert len(provider_fakes.volc.calls_to("StopPullRecordTask")) >= 1
 
 
@@ -209,7 +209,7 @@ def test_acks_stay_fast_while_twenty_slow_provider_calls_are_in_flight(
     assert during["response_type"] == "in_channel"
     assert finished < 20, "the slow calls should still be in flight"
     replies = slack_api.wait_for("chat.postMessage", 20, channel=channel, timeout=60)
-    assert all("TaskId" in r.params["text"] for r in replies)
+    assert all("TaskId" in r.shown for r in replies)
 
 
 def test_in_a_channel_the_bot_is_not_in_the_thread_reply_goes_through_the_response_url(
@@ -243,4 +243,4 @@ def test_stopping_the_server_finishes_provider_calls_in_flight(
             time.sleep(0.02)
     finally:
         second.stop()  # SIGTERM while the provider is still answering
-    assert "TaskId" in thread_replies(slack_api, channel, ts)[0].params["text"]
+    assert "TaskId" in thread_replies(slack_api, channel, ts)[0].shown

@@ -55,7 +55,7 @@ def test_socket_mode_answers_with_the_card_and_confirms(tmp_path: Path, socket_m
             reply = slack.wait_for("chat.postMessage", channel="CSOCKET", thread_ts="1800000100.000100")[0]
             created = providers.volc.calls_to("CreatePullRecordTask")
             assert [c.params["Stream"] for c in created] == ["sock1"]
-            assert f"TaskId `{next(iter(providers.volc.tasks))}`" in reply.params["text"]
+            assert f"TaskId `{next(iter(providers.volc.tasks))}`" in reply.shown
         finally:
             process.terminate()
             process.wait(timeout=30)

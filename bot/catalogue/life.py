@@ -44,6 +44,18 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Not sure the stop worked: {error}\nCheck the {provider} console for {target}.",
         "zh-CN": "不确定是否已停止：{error}\n请到{provider}控制台检查 {target}。",
     },
+    "life.provider_stopped": {
+        "en": "{provider} says {target} was stopped before its window began (in its console?), so nothing will be recorded. Check the {provider} console and schedule it again if you still need it.",
+        "zh-CN": "{provider}显示 {target} 在时间窗口开始前已被停止（在控制台操作过？），所以不会录到任何内容。请到{provider}控制台检查，如仍需要请重新预约。",
+    },
+    "life.provider_gone": {
+        "en": "{provider} no longer has the task for {target} (TaskId {task_id}): it was deleted or never created, so nothing will be recorded. Check the {provider} console.",
+        "zh-CN": "{provider}上已没有 {target} 的任务（TaskId {task_id}）：它被删除了或从未创建，所以不会录到任何内容。请到{provider}控制台检查。",
+    },
+    "life.stopped_early": {
+        "en": "Finished: {target} on {provider}, {when} — but {provider} says the task was stopped before its end (in its console?), so the recording may be shorter than planned.",
+        "zh-CN": "已结束：{provider}上的 {target}，{when}——但{provider}显示任务在结束前已被停止（在控制台操作过？），录制可能比计划短。",
+    },
     "life.not_saved": {
         "en": "{provider} answered, but the bot could not save the answer, so the outcome is unknown. Check the {provider} console for {target}.",
         "zh-CN": "{provider}已答复，但机器人没能保存答复，所以结果未知。请到{provider}控制台检查 {target}。",

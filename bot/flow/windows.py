@@ -22,6 +22,7 @@ from bot.flow.outcome import Event
 from bot.flow.ports import JobQueue, ProviderLookup
 from bot.lifecycle import AuditAction, AuditOutcome, NewTask, RequestState, RequestStore, StoredRequest, TaskState
 from bot.scheduler import Due, JobHandler
+from providers.base import TaskStatus
 
 log = logging.getLogger(__name__)
 S = RequestState
@@ -91,22 +92,48 @@ class WindowJobs:
     # --- provider-kept windows ------------------------------------------------------------------------------------
 
     def begin(self, due: Due) -> None:
-        """The window began: ``scheduled`` → ``running``. (Missed entirely: the end job settles it.)"""
+        """The window began: ``scheduled`` → ``running`` — unless the provider, asked, says the task was stopped
+        or is gone (then it failed, and the thread says so). Missed entirely: the end job settles it."""
         stored = self._request(due)
-        if stored is None or due.missed:
+        if stored is None or due.missed or stored.state is not S.SCHEDULED:
+            return
+        said = self._provider_says(stored)
+        if said in (TaskStatus.STOPPED, TaskStatus.GONE):
+            note = Note(f"life.provider_{said}", ())
+            why = Move(Event.FAILED, AuditAction.START, AuditOutcome.FAILED, actor=SCHEDULER, note=note)
+            self.life.move(
+                stored.id, from_states={S.SCHEDULED}, to=S.FAILED, why=why, error_code=f"Provider{said.title()}",
+                error_message=f"the provider says the task is {said}",
+            )  # fmt: skip
             return
         why = Move(Event.STARTED, AuditAction.START, actor=SCHEDULER)
         self.life.move(stored.id, from_states={S.SCHEDULED}, to=S.RUNNING, why=why)
 
     def end(self, due: Due) -> None:
-        """The window ended: ``running`` (or ``scheduled``, when the bot was down at the start) → ``done``."""
+        """The window ended: ``running`` (or ``scheduled``, when the bot was down at the start) → ``done``; when the
+        provider says the task was stopped or is gone, the thread says the recording may be short."""
         stored = self._request(due)
-        if stored is None:
+        if stored is None or stored.state not in (S.SCHEDULED, S.RUNNING):
             return
-        why = Move(Event.FINISHED, AuditAction.FINISH, actor=SCHEDULER)
+        said = self._provider_says(stored)
+        early = Note("life.stopped_early", ()) if said in (TaskStatus.STOPPED, TaskStatus.GONE) else None
+        why = Move(Event.FINISHED, AuditAction.FINISH, actor=SCHEDULER, note=early, detail=early.key if early else None)
         done = self.life.move(stored.id, from_states={S.SCHEDULED, S.RUNNING}, to=S.DONE, why=why)
         if done is not None:
             self._tasks_ended(done)
+
+    def _provider_says(self, stored: StoredRequest) -> TaskStatus | None:
+        """What the provider says of the request's task, where it can tell (None elsewhere, or when asking fails)."""
+        if not stored.task_id:
+            return None
+        try:
+            provider = self.providers.get(stored.request.provider)
+            if not provider.can_report_status:
+                return None
+            return provider.status(stored.request, stored.task_id)
+        except BotError as error:  # the code only: a provider's message is its own text
+            log.warning("request %s: asking the provider for its status failed: %s", stored.id, type(error).__name__)
+            return None
 
     # --- bot-kept windows -----------------------------------------------------------------------------------------
 

@@ -56,8 +56,8 @@ def register(app: App, bot: SlackBot) -> None:
             request_id = str(action.get("value", ""))
             try:
                 act(request_id, user, body)
-            except AlreadyRetried as error:
-                _refuse(bot, body, user, error, link=_card_link(bot, error.retried_as))
+            except AlreadyRetried as error:  # the retry shares the card: link to it, where its progress shows
+                _refuse(bot, body, user, error, link=_card_link(bot, request_id))
             except RequestStateError as error:
                 stored = bot.services.store.get(request_id)
                 if stored is not None and stored.settled_by == user:

@@ -16,7 +16,7 @@ from bot.flow import CardContent, describe
 from bot.flow.card import format_window, notes_of, provider_name, render_call
 from bot.lifecycle import ACTIVE_STATES, RequestState, StoredRequest
 from bot.slack import mrkdwn
-from bot.slack.mrkdwn import Mrkdwn, code, element, escape, section, sentence
+from bot.slack.mrkdwn import Mrkdwn, code, element, escape, escape_sentence, section, sentence
 from providers.base import PlannedCall
 
 Block = dict[str, Any]
@@ -165,8 +165,8 @@ def dry_run_message(provider: str, calls: Sequence[PlannedCall], lang: str) -> M
 
 
 def plain_message(line: str | Mrkdwn) -> Message:
-    """One sentence (escaped unless it is already :class:`Mrkdwn`)."""
-    safe = escape(line)
+    """One sentence the bot composed (``&``, ``<``, ``>`` escaped unless it is already :class:`Mrkdwn`)."""
+    safe = line if isinstance(line, Mrkdwn) else escape_sentence(line)
     return {"text": safe, "blocks": [section(safe)]}
 
 

@@ -8,7 +8,6 @@ are its own, made by :func:`user`, :func:`date` and :func:`link`, and they are p
 
 from __future__ import annotations
 
-import copy
 import re
 from datetime import datetime
 from typing import Any
@@ -36,6 +35,12 @@ def escape(value: object) -> Mrkdwn:
     raw = str(value)
     safe = raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", BACKTICK_STAND_IN)
     return Mrkdwn(safe)
+
+
+def escape_sentence(sentence_text: str) -> Mrkdwn:
+    """A sentence the bot composed (a catalogue template filled with values already made inert, help text): only
+    ``&``, ``<`` and ``>`` are escaped, so its own code spans and emphasis still work."""
+    return Mrkdwn(sentence_text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def code(value: object) -> Mrkdwn:
@@ -82,12 +87,17 @@ def explain(error: BotError, lang: str) -> Mrkdwn:
     """An error's explanation, inert — except the people, groups and channels it means to name (:class:`Mentions`
     parameters), which become real mentions."""
     named = {name: value for name, value in error.params.items() if isinstance(value, Mentions)}
-    if not named:
-        return escape(error.render(lang))
-    clone = copy.copy(error)
+    clone = type(error).__new__(type(error))  # every value it carries (a provider's code or message, what was
+    clone.__dict__.update(vars(error))  # typed) made inert; the error itself is left as it is
+    for attribute, value in vars(error).items():
+        if isinstance(value, str):
+            setattr(clone, attribute, value.replace("`", BACKTICK_STAND_IN))
     tokens = {name: f"\x00{index}\x00" for index, name in enumerate(named)}
-    clone.params = {**error.params, **tokens}
-    rendered = str(escape(clone.render(lang)))
+    clone.params = {
+        name: tokens.get(name, value.replace("`", BACKTICK_STAND_IN) if isinstance(value, str) else value)
+        for name, value in error.params.items()
+    }
+    rendered = str(escape_sentence(clone.render(lang)))
     for name, token in tokens.items():
         rendered = rendered.replace(token, ", ".join(reference(i) for i in named[name].ids()))
     return Mrkdwn(rendered)

@@ -33,6 +33,19 @@ class Call:
     ok: bool = True
     at: float = field(default_factory=time.monotonic)
 
+    @property
+    def shown(self) -> str:
+        """What a person sees of a message: its ``text`` (the notification) and every mrkdwn text in its blocks."""
+        blocks = self.params.get("blocks")
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        parts = [str(self.params.get("text") or "")]
+        for block in blocks or []:
+            if isinstance(block.get("text"), dict):
+                parts.append(str(block["text"].get("text", "")))
+            parts += [str(f.get("text", "")) for f in block.get("fields", []) + block.get("elements", [])]
+        return "\n".join(parts)
+
 
 @dataclass
 class User:
@@ -193,7 +206,7 @@ class FakeSlack:
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": f"D{params.get('users')}"}}
         if method == "chat.getPermalink":
-            channel, ts = params.get("channel"), str(params.get("message_ts", ""))
+            channel, ts = str(params.get("channel")), str(params.get("message_ts", ""))
             return {
                 "ok": True,
                 "channel": channel,

@@ -106,24 +106,23 @@ def _keep_tasks(connection: sa.Connection, requests: sa.TableClause, stamp: date
     rows = connection.execute(sa.select(requests).where(requests.c.task_id.is_not(None))).mappings().all()
     if not rows:
         return
-    if rows:
-        op.bulk_insert(
-            sa.table("request_tasks", *(sa.column(n) for n in _TASK_COLUMNS)),
-            [
-                {
-                    "request_id": row["id"],
-                    "provider": row["provider"],
-                    "task_id": row["task_id"],
-                    "provider_request_id": row["provider_request_id"],
-                    "state": task_states.get(row["state"], "ended"),
-                    "window_start": row["window_start"],
-                    "window_end": row["window_end"],
-                    "created_at": row["created_at"],
-                    "updated_at": stamp,
-                }
-                for row in rows
-            ],
-        )
+    op.bulk_insert(
+        sa.table("request_tasks", *(sa.column(n) for n in _TASK_COLUMNS)),
+        [
+            {
+                "request_id": row["id"],
+                "provider": row["provider"],
+                "task_id": row["task_id"],
+                "provider_request_id": row["provider_request_id"],
+                "state": task_states.get(row["state"], "ended"),
+                "window_start": row["window_start"],
+                "window_end": row["window_end"],
+                "created_at": row["created_at"],
+                "updated_at": stamp,
+            }
+            for row in rows
+        ],
+    )
 
 
 _TASK_COLUMNS = (
