@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from bot.core.clocks import ClockTime, hour_of_day
-from bot.core.days import CalendarDay, Weekday
+from bot.core.days import CalendarDay, DayMatch, Weekday
 from bot.core.model import Note, Window
 from bot.core.points import Point, day_date
 from bot.core.problem import Problem
@@ -86,14 +86,16 @@ def _end_minutes_same_day(start_clock: ClockTime | None, start_minutes: int, end
     return None
 
 
-def _resolve_end(end: Point, start: _Start, start_clock: ClockTime | None, zone: tzinfo, now: datetime) -> datetime:
+def _resolve_end(
+    end: Point, start: _Start, start_clock: ClockTime | None, zone: tzinfo, now: datetime, *, notes: list[Note]
+) -> datetime:
     if end.now:
         raise Problem("parse.end_before_start", quote=end.said)
     if end.after is not None:
         return (now.astimezone(UTC) + end.after).astimezone(zone)
     clock = _clock_of(end)
     if end.day is not None:
-        wall = _day_of(end, now.astimezone(zone).date())
+        wall = calendar_date(end.day, now.astimezone(zone).date(), notes, counted_from=start.wall_date)
         return localize(wall, _minutes(clock), zone, end.said)
     same_day = _end_minutes_same_day(start_clock, start.minutes, clock)
     if same_day is not None:
@@ -101,12 +103,24 @@ def _resolve_end(end: Point, start: _Start, start_clock: ClockTime | None, zone:
     return localize(start.wall_date + timedelta(days=1), _minutes(clock), zone, end.said)
 
 
-def _day_of(point: Point, today: date) -> date:
-    assert point.day is not None
-    wall = day_date(point.day.day, today)
-    check = point.day.weekday_check
+def calendar_date(match: DayMatch, today: date, notes: list[Note], counted_from: date | None = None) -> date:
+    """The date a day word names: a weekday counts from ``counted_from`` (a range's start date) when given, else
+    from ``today``; a month/day without a year that passed more than 60 days ago is next year's (noted); a weekday
+    written with a date is checked against the date after that roll."""
+    day = match.day
+    anchor = counted_from if isinstance(day, Weekday) and counted_from is not None else today
+    wall = day_date(day, anchor)
+    if isinstance(day, CalendarDay) and day.year is None and today - wall > _PAST_GRACE:
+        try:
+            wall = wall.replace(year=wall.year + 1)
+        except ValueError:
+            raise Problem("parse.bad_date", quote=match.said) from None
+        note = Note("note.next_year", (("date", wall.isoformat()),))
+        if note not in notes:
+            notes.append(note)
+    check = match.weekday_check
     if check is not None and wall.weekday() != check:
-        raise Problem("parse.weekday_mismatch", quote=point.day.said, date=wall.isoformat())
+        raise Problem("parse.weekday_mismatch", quote=match.said, date=wall.isoformat())
     return wall
 
 
@@ -123,13 +137,10 @@ def _resolve_start(point: Point, clock: ClockTime, zone: tzinfo, now: datetime, 
     today = local_now.date()
     minutes = _minutes(clock)
     day = point.day.day
-    wall = _day_of(point, today)
+    wall = calendar_date(point.day, today, notes)
     if _has_passed(wall, minutes, local_now):
         if isinstance(day, Weekday) and not day.next_week:
             wall += timedelta(days=7)
-        elif isinstance(day, CalendarDay) and day.year is None and today - wall > _PAST_GRACE:
-            wall = wall.replace(year=wall.year + 1)
-            notes.append(Note("note.next_year", (("date", wall.isoformat()),)))
         else:
             shown = (datetime.combine(wall, time()) + timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M")
             raise Problem("parse.past", quote=point.said, time=shown)
@@ -170,7 +181,7 @@ def resolve_window(expression: TimeExpression, *, now: datetime, zone: tzinfo) -
                 start_point, start_clock, end_point=end_point, duration=duration, zone=zone, now=now, notes=notes
             )
         start = _resolve_start(start_point, start_clock, zone, now, notes)
-    end = _end_of(start, start_clock, end_point=end_point, duration=duration, zone=zone, now=now)
+    end = _end_of(start, start_clock, end_point=end_point, duration=duration, zone=zone, now=now, notes=notes)
     return _finish(start, end, notes, today, in_progress=False)
 
 
@@ -191,13 +202,13 @@ def _resolve_dateless(
     minutes = _minutes(clock)
     if not _has_passed(today, minutes, local_now):
         start = _Start(localize(today, minutes, zone, point.said), today, minutes, dateless=True)
-        end = _end_of(start, clock, end_point=end_point, duration=duration, zone=zone, now=now)
+        end = _end_of(start, clock, end_point=end_point, duration=duration, zone=zone, now=now, notes=notes)
         return _finish(start, end, notes, today, in_progress=False)
     if end_point is None or end_point.day is None:
         end_today: datetime | None = None
         try:
             start = _Start(localize(today, minutes, zone, point.said), today, minutes, dateless=True)
-            end_today = _end_of(start, clock, end_point=end_point, duration=duration, zone=zone, now=now)
+            end_today = _end_of(start, clock, end_point=end_point, duration=duration, zone=zone, now=now, notes=notes)
         except Problem as problem:
             if problem.key not in ("parse.dst_gap", "parse.dst_fold"):
                 raise
@@ -207,7 +218,7 @@ def _resolve_dateless(
             return _finish(start, end_today, notes, today, in_progress=True)
     tomorrow = today + timedelta(days=1)
     start = _Start(localize(tomorrow, minutes, zone, point.said), tomorrow, minutes, dateless=True)
-    end = _end_of(start, clock, end_point=end_point, duration=duration, zone=zone, now=now)
+    end = _end_of(start, clock, end_point=end_point, duration=duration, zone=zone, now=now, notes=notes)
     return _finish(start, end, notes, today, in_progress=False)
 
 
@@ -219,11 +230,12 @@ def _end_of(
     duration: timedelta | None,
     zone: tzinfo,
     now: datetime,
+    notes: list[Note],
 ) -> datetime:
     if duration is not None:
         return (start.instant.astimezone(UTC) + duration).astimezone(zone)
     assert end_point is not None
-    return _resolve_end(end_point, start, start_clock, zone, now)
+    return _resolve_end(end_point, start, start_clock, zone, now, notes=notes)
 
 
 def _finish(
