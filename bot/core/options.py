@@ -24,6 +24,15 @@ _AUDIO = {"audio", "audio-only", "audio_only", "纯音频", "音频"}
 _T = TypeVar("_T")
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s,，]+")
 _REGION = re.compile(r"[a-z]{2,4}(?:-[a-z]+)+(?:-\d+)?")
+#: Sentence punctuation people end a word with ("on Volc.", "明天，"); never stripped from a URL.
+SENTENCE_PUNCTUATION = ".,。，!！"
+
+
+def without_sentence_punctuation(tokens: list[str]) -> list[str]:
+    """The words after the target with sentence punctuation stuck to their end removed (URLs keep theirs; a word
+    that was only punctuation is dropped)."""
+    cleaned = (token if "://" in token else token.rstrip(SENTENCE_PUNCTUATION) for token in tokens)
+    return [token for token in cleaned if token]
 
 
 @dataclass
@@ -63,6 +72,7 @@ def _value_after(tokens: list[str], i: int, option: str) -> str:
 def take_options(tokens: list[str]) -> Taken:
     """Split the words after the target into options and time words. Raises :class:`Problem` on a bad value."""
     taken = Taken()
+    tokens = without_sentence_punctuation(tokens)
     i = 0
     while i < len(tokens):
         word = tokens[i]

@@ -14,6 +14,8 @@ from bot.core.zones import Zone, ZoneConflict, take_zone
 
 _PERMANENT = re.compile(r"(?<![a-z])(?:permanently|permanent|forever)(?![a-z])|永久|长期")
 _FOR = re.compile(r"(?:(?<![a-z])for|持续|时长|录制?|共)\s*([^\s].*)$")
+# "开始录" / "录" before an end ("下午3点开始录到5点") or ending the text marks the start, not a duration.
+_RECORD_BEFORE_END = re.compile(r"(?:开始)?录制?\s*(?=到|至|直到)|(?:开始)?录制?\s*$")
 _LEAD = re.compile(r"^(?:(?:from|between|starting|start)(?![a-z])|从|自|由)\s*")
 _SEPARATOR = re.compile(r"\s+(?:to|until|till|til|thru|through|and)\s+|\s*(?:-|–|—|~|〜|～|到|至|直到)\s*")
 _LEAD_END = re.compile(r"^(?:(?:to|until|till|til|untill)(?![a-z])|到|至|直到)\s*")
@@ -49,6 +51,7 @@ def read_time_expression(text: str, base: datetime, date_order: str = "MD", cst_
     duration = parse_duration(rest)
     if duration is not None:
         return TimeExpression(duration=_positive(duration, rest), zone=zone)
+    rest = _RECORD_BEFORE_END.sub(" ", rest).strip() or rest
     match = _FOR.search(rest)
     if match:
         duration = parse_duration(match.group(1))
