@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from bot.core.durations import parse_duration
 from bot.core.points import Point, read_point
 from bot.core.problem import Problem
+from bot.core.repeat_words import RepeatWords, take_repeat
 from bot.core.zones import Zone, ZoneConflict, take_zone
 
 _PERMANENT = re.compile(r"(?<![a-z])(?:permanently|permanent|forever)(?![a-z])|永久|长期")
@@ -31,6 +32,7 @@ class TimeExpression:
     duration: timedelta | None = None
     permanent: bool = False
     zone: Zone | None = None
+    repeat: RepeatWords | None = None  # a repeating schedule: the window above is each occurrence's
 
 
 def read_time_expression(text: str, base: datetime, date_order: str = "MD", cst_means: str = "China") -> TimeExpression:
@@ -41,7 +43,16 @@ def read_time_expression(text: str, base: datetime, date_order: str = "MD", cst_
         raise Problem("parse.two_zones", quote=f"{conflict.first} / {conflict.second}") from None
     except ValueError as bad:
         raise Problem("parse.bad_zone", quote=str(bad)) from None
-    rest = rest.strip()
+    rest, repeat = take_repeat(rest.strip(), date_order)
+    if repeat is not None:
+        rest = rest.strip()
+        if not rest:
+            raise Problem("parse.series_needs_start", quote=repeat.said)
+        return replace(_read_window(rest, base, date_order, zone), repeat=repeat)
+    return _read_window(rest.strip(), base, date_order, zone)
+
+
+def _read_window(rest: str, base: datetime, date_order: str, zone: Zone | None) -> TimeExpression:
     if _PERMANENT.search(rest):
         if _PERMANENT.sub(" ", rest).strip():
             raise Problem("parse.permanent_with_times", quote=rest)

@@ -30,7 +30,7 @@ class _Start:
     dateless: bool = False
 
 
-def _minutes(clock: ClockTime) -> int:
+def wall_minutes(clock: ClockTime) -> int:
     hour = hour_of_day(clock)
     if hour is None:
         raise Problem("parse.bad_time", quote=clock.said)
@@ -51,7 +51,7 @@ def localize(day: date, minutes: int, zone: tzinfo, said: str) -> datetime:
     return aware
 
 
-def _clock_of(point: Point) -> ClockTime:
+def clock_of(point: Point) -> ClockTime:
     if point.clock is not None:
         return point.clock
     if point.period == "noon":  # 中午 alone is 12:00
@@ -62,24 +62,24 @@ def _clock_of(point: Point) -> ClockTime:
     raise Problem("parse.need_clock", quote=point.said)
 
 
-def _carry_to_start(start: ClockTime, end: ClockTime | None) -> ClockTime:
+def carry_to_start(start: ClockTime, end: ClockTime | None) -> ClockTime:
     """``3 to 4pm``: the end's meridiem carries to a bare start when that keeps the start before the end."""
     if end is None or not start.bare or end.bare or end.period is None:
         return start
     carried = start.with_period(end.period)
-    if _minutes(carried) < _minutes(end):
+    if wall_minutes(carried) < wall_minutes(end):
         return carried
     return start
 
 
-def _end_minutes_same_day(start_clock: ClockTime | None, start_minutes: int, end: ClockTime) -> int | None:
+def end_minutes_same_day(start_clock: ClockTime | None, start_minutes: int, end: ClockTime) -> int | None:
     """An end without a date on the start's day: carried meridiem, as written, or 12 h later (rules 3 and 4)."""
     candidates: list[int] = []
     if end.bare and start_clock is not None and start_clock.period is not None and not start_clock.bare:
-        candidates.append(_minutes(end.with_period(start_clock.period)))
-    candidates.append(_minutes(end))
+        candidates.append(wall_minutes(end.with_period(start_clock.period)))
+    candidates.append(wall_minutes(end))
     if end.bare:
-        candidates.append(_minutes(end) + 12 * 60)
+        candidates.append(wall_minutes(end) + 12 * 60)
     for value in candidates:
         if start_minutes < value <= DAY:
             return value
@@ -93,14 +93,14 @@ def _resolve_end(
         raise Problem("parse.end_before_start", quote=end.said)
     if end.after is not None:
         return (now.astimezone(UTC) + end.after).astimezone(zone)
-    clock = _clock_of(end)
+    clock = clock_of(end)
     if end.day is not None:
         wall = calendar_date(end.day, now.astimezone(zone).date(), notes, counted_from=start.wall_date)
-        return localize(wall, _minutes(clock), zone, end.said)
-    same_day = _end_minutes_same_day(start_clock, start.minutes, clock)
+        return localize(wall, wall_minutes(clock), zone, end.said)
+    same_day = end_minutes_same_day(start_clock, start.minutes, clock)
     if same_day is not None:
         return localize(start.wall_date, same_day, zone, end.said)
-    return localize(start.wall_date + timedelta(days=1), _minutes(clock), zone, end.said)
+    return localize(start.wall_date + timedelta(days=1), wall_minutes(clock), zone, end.said)
 
 
 def calendar_date(match: DayMatch, today: date, notes: list[Note], counted_from: date | None = None) -> date:
@@ -135,7 +135,7 @@ def _resolve_start(point: Point, clock: ClockTime, zone: tzinfo, now: datetime, 
     assert point.day is not None
     local_now = now.astimezone(zone)
     today = local_now.date()
-    minutes = _minutes(clock)
+    minutes = wall_minutes(clock)
     day = point.day.day
     wall = calendar_date(point.day, today, notes)
     if _has_passed(wall, minutes, local_now):
@@ -175,7 +175,7 @@ def resolve_window(expression: TimeExpression, *, now: datetime, zone: tzinfo) -
         start = _start_at((now.astimezone(UTC) + start_point.after).astimezone(zone))
     else:
         end_clock = end_point.clock if end_point is not None and end_point.day is None else None
-        start_clock = _carry_to_start(_clock_of(start_point), end_clock)
+        start_clock = carry_to_start(clock_of(start_point), end_clock)
         if start_point.day is None:
             return _resolve_dateless(
                 start_point, start_clock, end_point=end_point, duration=duration, zone=zone, now=now, notes=notes
@@ -199,7 +199,7 @@ def _resolve_dateless(
     without a date) is still ahead, the window is in progress and starts now; otherwise it is tomorrow."""
     local_now = now.astimezone(zone)
     today = local_now.date()
-    minutes = _minutes(clock)
+    minutes = wall_minutes(clock)
     if not _has_passed(today, minutes, local_now):
         start = _Start(localize(today, minutes, zone, point.said), today, minutes, dateless=True)
         end = _end_of(start, clock, end_point=end_point, duration=duration, zone=zone, now=now, notes=notes)
