@@ -25,6 +25,7 @@ from bot.core.ranges import TimeExpression, read_time_expression
 from bot.core.resolve import resolve_window
 from bot.core.series import Series
 from bot.core.series_resolve import resolve_series
+from bot.core.targets import EXAMPLES as TARGET_EXAMPLES
 from bot.core.targets import looks_like_target, parse_target
 from bot.core.zones import zone_for_name
 from bot.errors import ParseError
@@ -97,7 +98,7 @@ def parse_command(
     try:
         return _parse(text_, options, context)
     except Problem as problem:
-        raise _to_error(problem, context, lang, parses) from None
+        raise _to_error(problem, context, options, parses) from None
 
 
 @dataclass(frozen=True)
@@ -112,10 +113,10 @@ class _Reading:
     allow_series: bool
 
 
-def _to_error(problem: Problem, context: _Context, lang: str, parses: Callable[[str], bool]) -> ParseError:
+def _to_error(problem: Problem, context: _Context, reading: _Reading, parses: Callable[[str], bool]) -> ParseError:
     """The error for ``problem``; an example built from the person's own command is offered only if it parses
     (otherwise a "did you mean" loses its suggestion and the example is the standard one)."""
-    key = problem.key
+    key, lang = problem.key, reading.lang
     params = dict(problem.params)
     replacements: tuple[tuple[str, str], ...] = params.pop("replace", ())
     appended: str | None = params.pop("append", None)
@@ -139,16 +140,20 @@ def _to_error(problem: Problem, context: _Context, lang: str, parses: Callable[[
             elif candidate is not None and key in _WITHOUT_SUGGESTION:
                 key = _WITHOUT_SUGGESTION[key]
             if "example" not in params:
-                params["example"] = _standard_example(key, context, lang)
+                params["example"] = _standard_example(key, context, reading)
+                if context.target and not parses(params["example"]):  # the person's target is what is wrong
+                    params["example"] = _standard_example(key, replace(context, target=""), reading)
     return ParseError(key, lang=lang, **params)
 
 
-def _standard_example(key: str, context: _Context, lang: str) -> str:
+def _standard_example(key: str, context: _Context, reading: _Reading) -> str:
     if key == "parse.unknown_command":
         return "/record help"
-    series = "series" if key.startswith("parse.series_") and key != "parse.series_not_yet" else ""
-    name = f"example.{context.kind}{'_' + series if series else ''}"
-    return text(name, lang, target=context.target or "live/stream001", provider=context.provider or "volc")
+    series = reading.allow_series and key.startswith("parse.series_")
+    name = f"example.{context.kind}_series" if series else f"example.{context.kind}"
+    provider = context.provider or "volc"
+    target = context.target or TARGET_EXAMPLES.get(provider, "live/stream001")
+    return text(name, reading.lang, target=target, provider=provider)
 
 
 def _normalize(raw: str) -> str:
@@ -221,6 +226,7 @@ def _find_target(tokens: list[str]) -> int:
 
 def _schedule(tokens: list[str], kind: Kind, reading: _Reading, ctx: _Context) -> Schedule:
     now, tz, config, lang = reading.now, reading.tz, reading.config, reading.lang
+    as_written = " ".join(tokens)
     glued = _GLUED_TARGET.match(tokens[0])
     if glued:
         tokens = [glued.group(1), glued.group(2), *tokens[1:]]
@@ -236,7 +242,7 @@ def _schedule(tokens: list[str], kind: Kind, reading: _Reading, ctx: _Context) -
     if kind == "relay" and not taken.sources:
         raise Problem("parse.relay_needs_source")
     if kind == "record" and taken.sources:
-        raise Problem("parse.sources_on_record", quote=",".join(taken.sources), example=f"/relay {target_word} …")
+        raise Problem("parse.sources_on_record", quote=",".join(taken.sources), candidate=f"/relay {as_written}")
     try:
         zone = zone_for_name(tz)
     except ValueError:
