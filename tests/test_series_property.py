@@ -78,6 +78,7 @@ def test_every_accepted_series_keeps_its_wall_times_in_order_without_overlap(
             written_end = datetime.combine(local_start.date(), local_start.time()) + end
             assert local_end.replace(tzinfo=None) == written_end
         assert local_start.weekday() in REPEATS[repeat]
+        assert occurrence.start < occurrence.end
         assert occurrence.start >= now
     for earlier, later in itertools.pairwise(occurrences):
         assert earlier.start < later.start

@@ -41,12 +41,12 @@ def localize(day: date, minutes: int, zone: tzinfo, said: str) -> datetime:
     """The instant of wall time ``day`` + ``minutes`` in ``zone``; refuses DST gaps and folds."""
     naive = datetime.combine(day, time()) + timedelta(minutes=minutes)
     aware = naive.replace(tzinfo=zone)
-    shown = naive.strftime("%Y-%m-%d %H:%M")
     if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
-        raise Problem("parse.dst_gap", quote=said, time=shown)
+        raise Problem("parse.dst_gap", quote=said, time=naive.strftime("%Y-%m-%d %H:%M"))
     if aware.replace(fold=1).utcoffset() != aware.utcoffset():
         first = aware.replace(fold=0).isoformat(timespec="minutes")
         second = aware.replace(fold=1).isoformat(timespec="minutes")
+        shown = naive.strftime("%Y-%m-%d %H:%M")
         raise Problem("parse.dst_fold", quote=said, time=shown, first=first, second=second)
     return aware
 
