@@ -127,7 +127,8 @@ def test_a_series_alone_reproduces_its_occurrences_from_its_rule() -> None:
 @pytest.mark.parametrize(
     ("words", "weekdays"),
     [("every weekend", {5, 6}), ("每周末", {5, 6}), ("每周天", {6}), ("每周日", {6}), ("mondays and thursdays", {0, 3}),
-     ("每周一、三、五", {0, 2, 4}), ("每周二到周四", {1, 2, 3}), ("every sat/sun", {5, 6})],
+     ("每周一、三、五", {0, 2, 4}), ("每周二到周四", {1, 2, 3}), ("every sat/sun", {5, 6}),
+     ("on weekdays", {0, 1, 2, 3, 4}), ("on mondays", {0})],
 )  # fmt: skip
 def test_repeat_words_name_these_days(words: str, weekdays: set[int]) -> None:
     command = parse_command(f"/record live/s1 {words} 9:00 to 10:00 for 2 weeks", now=NOW, tz=SH, config=Config(),

@@ -78,6 +78,11 @@ class RepeatWords:
     first_said: str = ""  # the words that say when it begins ("from dec 1")
 
 
+def is_repeat_day_word(word: str) -> bool:
+    """``weekdays``, ``weekends``, ``mondays``: a word that names repeating days (so ``on weekdays`` is not a provider)."""
+    return bool(re.fullmatch(rf"{_PLURAL}|weekdays|workdays|weekends", word.lower()))
+
+
 def take_repeat(text: str, date_order: str = "MD") -> tuple[str, RepeatWords | None]:
     """Find the repeat words in lower-cased ``text``; return the daily window's words and what was found.
 
