@@ -12,6 +12,7 @@ from typing import TypeVar
 from bot.core.days import take_day
 from bot.core.durations import parse_duration
 from bot.core.problem import Problem
+from bot.core.repeat_words import is_repeat_day_word
 from bot.core.provider_names import PROVIDER_NAMES, closest, provider_key, suggest_provider
 
 FORMATS = ("flv", "hls", "mp4", "aac")
@@ -130,8 +131,8 @@ def _once(taken: Taken, option: str, value: _T) -> _T:
 
 
 def _is_day(word: str) -> bool:
-    """``on monday``, ``on 11/25``: a time word, not a provider."""
-    return word[:1].isdigit() or take_day(word.lower())[1] is not None
+    """``on monday``, ``on 11/25``, ``on weekdays``: a time word, not a provider."""
+    return word[:1].isdigit() or take_day(word.lower())[1] is not None or is_repeat_day_word(word)
 
 
 def _set_provider(taken: Taken, word: str) -> None:
