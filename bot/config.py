@@ -33,6 +33,7 @@ class BotSettings:
     card_lifetime_hours: float = 24.0  # a card nobody confirmed within this long expires
     scheduler_interval_seconds: float = 5.0  # how often the bot's scheduler looks for due work
     reconcile_after_seconds: float = 120.0  # a request in ``submitting`` this long has lost its process
+    max_series_weeks: float = 12.0  # a repeating schedule may span at most this many weeks
 
 
 #: ``[bot]`` settings that are positive numbers: (name, smallest allowed value, example).
@@ -40,6 +41,7 @@ _NUMBERS: tuple[tuple[str, float, str], ...] = (
     ("card_lifetime_hours", 0.01, "24"),
     ("scheduler_interval_seconds", 0.05, "5"),
     ("reconcile_after_seconds", 1.0, "120"),
+    ("max_series_weeks", 1.0, "12"),
 )
 
 

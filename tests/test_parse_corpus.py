@@ -11,6 +11,9 @@ from bot.core import parse_command
 from bot.core.model import Schedule
 from bot.errors import ParseError
 from tests.parse_corpus import CORPUS, Case
+from tests.parse_corpus_round_two import ROUND_TWO
+
+ALL = [*CORPUS, *ROUND_TWO]
 
 CONFIGS = {
     "default": Config(),
@@ -31,7 +34,7 @@ def _same_instant_and_offset(actual: datetime, expected: str) -> bool:
     return actual == wanted and actual.utcoffset() == wanted.utcoffset()
 
 
-@pytest.mark.parametrize("case", [c for c in CORPUS if c.error is None], ids=lambda c: f"{c.zone}|{c.text}")
+@pytest.mark.parametrize("case", [c for c in ALL if c.error is None], ids=lambda c: f"{c.zone}|{c.text}")
 def test_command_means_exactly_this_window(case: Case) -> None:
     command = _parse(case)
     window = command.request.window
@@ -43,7 +46,7 @@ def test_command_means_exactly_this_window(case: Case) -> None:
     assert _same_instant_and_offset(window.end, str(case.end)), (window.end.isoformat(), case.end)
 
 
-@pytest.mark.parametrize("case", [c for c in CORPUS if c.error is not None], ids=lambda c: f"{c.zone}|{c.text[:60]}")
+@pytest.mark.parametrize("case", [c for c in ALL if c.error is not None], ids=lambda c: f"{c.zone}|{c.text[:60]}")
 def test_command_is_refused_with_this_error(case: Case) -> None:
     with pytest.raises(ParseError) as caught:
         _parse(case)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 
-from bot.catalogue import faults, general, life, parse, provider_checks, provider_errors, slack, store
+from bot.catalogue import faults, general, life, parse, provider_checks, provider_errors, series, slack, store
 
 Lang = Literal["en", "zh-CN"]
 LANGS: Final[tuple[Lang, ...]] = ("en", "zh-CN")
@@ -18,6 +18,7 @@ LANGS: Final[tuple[Lang, ...]] = ("en", "zh-CN")
 SECTIONS: Final[tuple[Mapping[str, Mapping[str, str]], ...]] = (
     general.TEXT,
     parse.TEXT,
+    series.TEXT,
     slack.TEXT,
     life.TEXT,
     store.TEXT,

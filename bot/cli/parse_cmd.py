@@ -18,6 +18,8 @@ from bot.core import help_text, parse_command
 from bot.core.model import CancelTask, Command, Help, ListTasks, Schedule, options_to_dict, target_to_dict
 from bot.errors import ParseError
 
+OCCURRENCES_SHOWN = 5
+
 
 def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", nargs="*", metavar="TEXT", help="the command, e.g. '/record live/s1 now for 45m'")
@@ -46,6 +48,7 @@ def command_to_json(command: Command) -> dict[str, Any]:
             "options": options_to_dict(request.options),
             "notes": [note.render(command.lang) for note in command.notes],
             "lang": command.lang,
+            **_series_json(command),
         }
     if isinstance(command, Help):
         return {"ok": True, "command": "help", "kind": command.kind, "lang": command.lang}
@@ -53,6 +56,20 @@ def command_to_json(command: Command) -> dict[str, Any]:
         return {"ok": True, "command": "list", "kind": command.kind, "mine": command.mine, "lang": command.lang}
     assert isinstance(command, CancelTask)
     return {"ok": True, "command": "cancel", "kind": command.kind, "task": command.task, "lang": command.lang}
+
+
+def _series_json(command: Schedule) -> dict[str, Any]:
+    """For a repeating schedule: its rule and zone, and its first five occurrences (nothing for a single window)."""
+    series = command.series
+    if series is None:
+        return {}
+    return {
+        "repeat": {"rrule": series.rrule, "timezone": series.timezone},
+        "occurrences": [
+            {"start": occurrence.start.isoformat(), "end": occurrence.end.isoformat()}
+            for occurrence in series.occurrences(limit=OCCURRENCES_SHOWN)
+        ],
+    }
 
 
 def error_to_json(error: ParseError) -> dict[str, Any]:
@@ -73,7 +90,7 @@ def _human(command: Command) -> str:
 
 def _one(text: str, now: datetime, tz: str, config: Config) -> tuple[dict[str, Any], Command | None, ParseError | None]:
     try:
-        command = parse_command(text, now=now, tz=tz, config=config)
+        command = parse_command(text, now=now, tz=tz, config=config, allow_series=True)
     except ParseError as error:
         return error_to_json(error), None, error
     return command_to_json(command), command, None

@@ -103,42 +103,55 @@ def _calendar(month: int | None, day: int | None, year: int | None, said: str) -
     return DayMatch(CalendarDay(month, day, year), said)
 
 
-def _find(text: str, date_order: str) -> tuple[re.Match[str], DayMatch] | None:
-    match = _ZH_RELATIVE_RE.search(text)
+def _find(text: str, date_order: str, anchored: bool = False) -> tuple[re.Match[str], DayMatch] | None:
+    """The first day word by priority (anywhere, or only at the very start of ``text`` when ``anchored``)."""
+
+    def look(pattern: re.Pattern[str]) -> re.Match[str] | None:
+        return pattern.match(text) if anchored else pattern.search(text)
+
+    match = look(_ZH_RELATIVE_RE)
     if match:
         offset, period, default = _ZH_RELATIVE[match.group(1)]
         return match, DayMatch(RelativeDay(offset), match.group(0), period, default)
-    match = _EN_RELATIVE_RE.search(text)
+    match = look(_EN_RELATIVE_RE)
     if match:
         offset, period, default = _EN_RELATIVE[match.group(1)]
         return match, DayMatch(RelativeDay(offset), match.group(0), period, default)
-    match = _ZH_WEEKDAY_RE.search(text)
+    match = look(_ZH_WEEKDAY_RE)
     if match:
         return match, DayMatch(Weekday(_ZH_WEEKDAYS[match.group(2)], match.group(1) == "下"), match.group(0))
-    match = _EN_WEEKDAY_RE.search(text)
+    match = look(_EN_WEEKDAY_RE)
     if match:
         return match, DayMatch(Weekday(_EN_WEEKDAYS[match.group(2)], match.group(1) == "next"), match.group(0))
-    match = _ISO_RE.search(text)
+    match = look(_ISO_RE)
     if match:
         return match, _calendar(int(match.group(2)), int(match.group(3)), int(match.group(1)), match.group(0))
-    match = _ZH_DATE_RE.search(text)
+    match = look(_ZH_DATE_RE)
     if match:
         year = _year(match.group(1))
         return match, _calendar(cjk_to_int(match.group(2)), cjk_to_int(match.group(3)), year, match.group(0))
-    match = _MONTH_DAY_RE.search(text)
+    match = look(_MONTH_DAY_RE)
     if match:
         month = MONTHS[match.group(1)[:3]]
         return match, _calendar(month, int(match.group(2)), _year(match.group(3)), match.group(0))
-    match = _DAY_MONTH_RE.search(text)
+    match = look(_DAY_MONTH_RE)
     if match:
         month = MONTHS[match.group(2)[:3]]
         return match, _calendar(month, int(match.group(1)), _year(match.group(3)), match.group(0))
-    match = _NUMERIC_RE.search(text)
+    match = look(_NUMERIC_RE)
     if match:
         first, second = int(match.group(1)), int(match.group(2))
         month, day = (first, second) if date_order == "MD" else (second, first)
         return match, _calendar(month, day, _year(match.group(3)), match.group(0))
     return None
+
+
+def day_at_start(text: str, date_order: str = "MD") -> tuple[DayMatch, int] | None:
+    """A day word at the very start of lower-cased ``text`` (``dec 31 …``): the day and where it ends."""
+    found = _find(text, date_order, anchored=True)
+    if found is None:
+        return None
+    return found[1], found[0].end()
 
 
 def take_day(text: str, date_order: str = "MD") -> tuple[str, DayMatch | None]:

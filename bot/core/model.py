@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from bot.core.series import Series
+
 Kind = Literal["record", "relay"]
 KINDS: tuple[Kind, ...] = ("record", "relay")
 
@@ -113,6 +115,7 @@ class Schedule:
     timezone: str  # IANA zone the times were read in
     notes: tuple[Note, ...] = ()
     lang: str = "en"  # language the person wrote in
+    series: Series | None = None  # a repeating schedule; ``request.window`` is then its first occurrence
 
 
 @dataclass(frozen=True)

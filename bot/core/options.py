@@ -13,6 +13,7 @@ from bot.core.days import take_day
 from bot.core.durations import parse_duration
 from bot.core.problem import Problem
 from bot.core.provider_names import PROVIDER_NAMES, closest, provider_key, suggest_provider
+from bot.core.repeat_words import is_repeat_day_word
 
 FORMATS = ("flv", "hls", "mp4", "aac")
 OPTION_WORDS = ("on", "as", "audio", "template", "region", "split", "idle", "dry-run", "from")
@@ -24,6 +25,15 @@ _AUDIO = {"audio", "audio-only", "audio_only", "纯音频", "音频"}
 _T = TypeVar("_T")
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s,，]+")
 _REGION = re.compile(r"[a-z]{2,4}(?:-[a-z]+)+(?:-\d+)?")
+#: Sentence punctuation people end a word with ("on Volc.", "明天，"); never stripped from a URL.
+SENTENCE_PUNCTUATION = ".,。，!！"
+
+
+def without_sentence_punctuation(tokens: list[str]) -> list[str]:
+    """The words after the target with sentence punctuation stuck to their end removed (URLs keep theirs; a word
+    that was only punctuation is dropped)."""
+    cleaned = (token if "://" in token else token.rstrip(SENTENCE_PUNCTUATION) for token in tokens)
+    return [token for token in cleaned if token]
 
 
 @dataclass
@@ -63,6 +73,7 @@ def _value_after(tokens: list[str], i: int, option: str) -> str:
 def take_options(tokens: list[str]) -> Taken:
     """Split the words after the target into options and time words. Raises :class:`Problem` on a bad value."""
     taken = Taken()
+    tokens = without_sentence_punctuation(tokens)
     i = 0
     while i < len(tokens):
         word = tokens[i]
@@ -120,8 +131,8 @@ def _once(taken: Taken, option: str, value: _T) -> _T:
 
 
 def _is_day(word: str) -> bool:
-    """``on monday``, ``on 11/25``: a time word, not a provider."""
-    return word[:1].isdigit() or take_day(word.lower())[1] is not None
+    """``on monday``, ``on 11/25``, ``on weekdays``: a time word, not a provider."""
+    return word[:1].isdigit() or take_day(word.lower())[1] is not None or is_repeat_day_word(word)
 
 
 def _set_provider(taken: Taken, word: str) -> None:

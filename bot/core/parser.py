@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.catalogue import text
 from bot.core import commands
-from bot.core.model import CancelTask, Command, Help, Kind, ListTasks, Note, Options, Schedule, TaskRequest
-from bot.core.options import OPTION_PROVIDERS, OPTION_WORDS, Taken, take_options
+from bot.core.model import CancelTask, Command, Help, Kind, ListTasks, Note, Options, Schedule, TaskRequest, Window
+from bot.core.options import OPTION_PROVIDERS, OPTION_WORDS, SENTENCE_PUNCTUATION, Taken, take_options
 from bot.core.problem import Problem
 from bot.core.provider_names import PROVIDER_NAMES, RELAY_PROVIDERS, closest
 from bot.core.ranges import TimeExpression, read_time_expression
 from bot.core.resolve import resolve_window
+from bot.core.series import Series
+from bot.core.series_resolve import resolve_series
+from bot.core.targets import EXAMPLES as TARGET_EXAMPLES
 from bot.core.targets import looks_like_target, parse_target
 from bot.core.zones import zone_for_name
 from bot.errors import ParseError
@@ -43,6 +47,11 @@ _TIME_PROBLEMS = ("parse.time_not_understood", "parse.range_unclear", "parse.two
                   "parse.bad_time", "parse.no_end")  # fmt: skip
 _SUGGEST_KEYS = ("unknown_provider_suggest", "unknown_command_suggest", "unknown_subcommand", "bad_format",
                  "unknown_word_suggest")  # fmt: skip
+#: What a "did you mean" becomes when the suggested command would not parse either.
+_WITHOUT_SUGGESTION = {"parse.unknown_provider_suggest": "parse.unknown_provider",
+                       "parse.unknown_command_suggest": "parse.unknown_command",
+                       "parse.unknown_subcommand": "parse.not_understood", "parse.bad_format": "parse.bad_format_choices",
+                       "parse.unknown_word_suggest": "parse.not_understood"}  # fmt: skip
 
 
 def detect_lang(raw: str) -> str:
@@ -60,11 +69,15 @@ class _Context:
     provider: str = ""
 
 
-def parse_command(text_: str, *, now: datetime, tz: str, config: Config, kind: Kind | None = None) -> Command:
+def parse_command(
+    text_: str, *, now: datetime, tz: str, config: Config, kind: Kind | None = None, allow_series: bool = False
+) -> Command:
     """Read one command typed at ``now`` (aware) by a person in zone ``tz``.
 
     ``text_`` may start with ``/record``, ``/relay``, ``record`` or ``relay``; ``kind`` may be given instead by an
-    adapter that knows it. Raises only :class:`~bot.errors.ParseError` (``lang`` = the language written in).
+    adapter that knows it. A repeating schedule is only returned with ``allow_series`` (adapters that cannot
+    schedule one yet get a :class:`~bot.errors.ParseError` suggesting its first window instead). Raises only
+    :class:`~bot.errors.ParseError` (``lang`` = the language written in).
 
     Example: ``parse_command("/record live/s1 now for 45m", now=now, tz="Asia/Shanghai", config=config)`` gives a
     :class:`~bot.core.model.Schedule` whose window runs from ``now`` for 45 minutes on the default provider.
@@ -72,32 +85,83 @@ def parse_command(text_: str, *, now: datetime, tz: str, config: Config, kind: K
     if now.tzinfo is None:
         raise ValueError("parse_command needs an aware 'now'")
     lang = detect_lang(text_[: MAX_LENGTH + 1])
+    options = _Reading(now=now, tz=tz, config=config, kind=kind, lang=lang, allow_series=allow_series)
+
+    def parses(candidate: str) -> bool:
+        try:
+            _parse(candidate, options, _Context(kind=kind or "record", provider=config.bot.default_provider))
+        except Problem:
+            return False
+        return True
+
     context = _Context(kind=kind or "record", provider=config.bot.default_provider)
     try:
-        return _parse(text_, now=now, tz=tz, config=config, kind=kind, lang=lang, ctx=context)
+        return _parse(text_, options, context)
     except Problem as problem:
-        raise _to_error(problem, context, lang) from None
+        raise _to_error(problem, context, options, parses) from None
 
 
-def _to_error(problem: Problem, context: _Context, lang: str) -> ParseError:
+@dataclass(frozen=True)
+class _Reading:
+    """How to read: the clock, the zone, the configuration and what the caller can take."""
+
+    now: datetime
+    tz: str
+    config: Config
+    kind: Kind | None
+    lang: str
+    allow_series: bool
+
+
+def _to_error(problem: Problem, context: _Context, reading: _Reading, parses: Callable[[str], bool]) -> ParseError:
+    """The error for ``problem``; an example built from the person's own command is offered only if it parses
+    (otherwise a "did you mean" loses its suggestion and the example is the standard one)."""
+    key, lang = problem.key, reading.lang
     params = dict(problem.params)
+    replacements: tuple[tuple[str, str], ...] = params.pop("replace", ())
+    appended: str | None = params.pop("append", None)
+    candidate: str | None = params.pop("candidate", None)
+    fallback: Problem | None = params.pop("fallback", None)
     if "example" not in params:
-        suggestion = params.get("suggestion")
-        quote = params.get("quote")
-        if problem.key.removeprefix("parse.") in _SUGGEST_KEYS and suggestion and quote and context.normalized:
-            params["example"] = context.normalized.replace(str(quote), str(suggestion), 1)
+        suggestion, quote = params.get("suggestion"), params.get("quote")
+        if key.removeprefix("parse.") in _SUGGEST_KEYS and suggestion and quote and context.normalized:
+            candidate = context.normalized.replace(str(quote), str(suggestion), 1)
+        elif replacements and context.normalized:
+            candidate = context.normalized
+            for old, new in replacements:
+                candidate = re.sub(re.escape(old), new, candidate, count=1, flags=re.IGNORECASE).replace("  ", " ")
+        elif appended and context.normalized:
+            candidate = f"{context.normalized} {appended}"
+        if candidate is not None and parses(candidate):
+            params["example"] = candidate
         else:
-            key = "example.relay" if context.kind == "relay" else "example.record"
-            target = context.target or "live/stream001"
-            params["example"] = text(key, lang, target=target, provider=context.provider or "volc")
-    return ParseError(problem.key, lang=lang, **params)
+            if candidate is not None and fallback is not None:
+                key, params = fallback.key, dict(fallback.params)
+            elif candidate is not None and key in _WITHOUT_SUGGESTION:
+                key = _WITHOUT_SUGGESTION[key]
+            if "example" not in params:
+                params["example"] = _standard_example(key, context, reading)
+                if context.target and not parses(params["example"]):  # the person's target is what is wrong
+                    params["example"] = _standard_example(key, replace(context, target=""), reading)
+    return ParseError(key, lang=lang, **params)
+
+
+def _standard_example(key: str, context: _Context, reading: _Reading) -> str:
+    if key == "parse.unknown_command":
+        return "/record help"
+    series = reading.allow_series and key.startswith("parse.series_")
+    name = f"example.{context.kind}_series" if series else f"example.{context.kind}"
+    provider = context.provider or "volc"
+    target = context.target or TARGET_EXAMPLES.get(provider, "live/stream001")
+    return text(name, reading.lang, target=target, provider=provider)
 
 
 def _normalize(raw: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", raw)).strip()
 
 
-def _parse(raw: str, *, now: datetime, tz: str, config: Config, kind: Kind | None, lang: str, ctx: _Context) -> Command:
+def _parse(raw: str, reading: _Reading, ctx: _Context) -> Command:
+    kind, lang = reading.kind, reading.lang
     if len(raw) > MAX_LENGTH:
         raise Problem("parse.too_long", length=str(len(raw)), limit=str(MAX_LENGTH), example="/record help")
     normalized = _normalize(raw)
@@ -116,11 +180,11 @@ def _parse(raw: str, *, now: datetime, tz: str, config: Config, kind: Kind | Non
     ctx.kind = kind
     if not tokens:
         return Help(kind=kind, lang=lang)
-    action = commands.subcommand_action(tokens[0])
+    action = commands.subcommand_action(tokens[0].rstrip(SENTENCE_PUNCTUATION) or tokens[0])
     if action == "help":
         return Help(kind=kind, lang=lang)
     if action == "list":
-        extra = [t for t in tokens[1:] if t.lower() not in commands.MINE_WORDS]
+        extra = [t for t in tokens[1:] if t.lower().rstrip(SENTENCE_PUNCTUATION) not in commands.MINE_WORDS]
         if extra:
             raise Problem("parse.extra_words", quote=" ".join(extra), example=f"/{kind} list mine")
         return ListTasks(kind=kind, mine=len(tokens) > 1, lang=lang)
@@ -130,7 +194,7 @@ def _parse(raw: str, *, now: datetime, tz: str, config: Config, kind: Kind | Non
         if len(tokens) > 2 or not _TASK_ID.fullmatch(tokens[1]):
             raise Problem("parse.bad_task_id", quote=" ".join(tokens[1:]), example=f"/{kind} cancel rk4q2mz")
         return CancelTask(kind=kind, task=tokens[1], lang=lang)
-    return _schedule(tokens, kind, now=now, tz=tz, config=config, lang=lang, ctx=ctx)
+    return _schedule(tokens, kind, reading, ctx)
 
 
 def _expand_aliases(tokens: list[str], config: Config) -> tuple[list[str], bool]:
@@ -160,9 +224,9 @@ def _find_target(tokens: list[str]) -> int:
     raise Problem("parse.no_target")
 
 
-def _schedule(
-    tokens: list[str], kind: Kind, *, now: datetime, tz: str, config: Config, lang: str, ctx: _Context
-) -> Schedule:
+def _schedule(tokens: list[str], kind: Kind, reading: _Reading, ctx: _Context) -> Schedule:
+    now, tz, config, lang = reading.now, reading.tz, reading.config, reading.lang
+    as_written = " ".join(tokens)
     glued = _GLUED_TARGET.match(tokens[0])
     if glued:
         tokens = [glued.group(1), glued.group(2), *tokens[1:]]
@@ -178,19 +242,35 @@ def _schedule(
     if kind == "relay" and not taken.sources:
         raise Problem("parse.relay_needs_source")
     if kind == "record" and taken.sources:
-        raise Problem("parse.sources_on_record", quote=",".join(taken.sources), example=f"/relay {target_word} …")
+        raise Problem("parse.sources_on_record", quote=",".join(taken.sources), candidate=f"/relay {as_written}")
     try:
         zone = zone_for_name(tz)
     except ValueError:
         raise Problem("parse.bad_zone", quote=tz) from None
     expression = _read_time(taken, now, zone, config)
-    if expression.permanent and kind == "record":
+    if expression.permanent and kind == "record" and expression.repeat is None:
         raise Problem("parse.permanent_record")
     timezone = tz
+    zone_name = tz
     if expression.zone is not None:
         zone = expression.zone.tzinfo
         timezone = expression.zone.iana or tz
-    window, notes = resolve_window(expression, now=now, zone=zone)
+        zone_name = expression.zone.name
+    series: Series | None = None
+    window: Window | None
+    if expression.repeat is not None:
+        if not reading.allow_series:
+            raise Problem("parse.series_not_yet", candidate=_first_as_single(expression, reading, zone, zone_name,
+                                                                             ctx=ctx, sources=taken.sources))  # fmt: skip
+        window, series, notes = resolve_series(
+            expression, expression.repeat, now=now, zone=zone, zone_name=zone_name,
+            max_weeks=config.bot.max_series_weeks, lang=lang,
+        )  # fmt: skip
+        if expression.zone is not None:
+            notes.insert(0, Note("note.zone", (("zone", expression.zone.name), ("said", expression.zone.said))))
+        timezone = zone_name
+    else:
+        window, notes = resolve_window(expression, now=now, zone=zone)
     if taken.provider is None and not from_alias:
         notes.append(Note("note.default_provider", (("provider", provider),)))
     request = TaskRequest(
@@ -209,7 +289,33 @@ def _schedule(
             dry_run=taken.dry_run,
         ),
     )
-    return Schedule(request=request, timezone=timezone, notes=tuple(notes), lang=lang)
+    return Schedule(request=request, timezone=timezone, notes=tuple(notes), lang=lang, series=series)
+
+
+def _first_as_single(
+    expression: TimeExpression, reading: _Reading, zone: tzinfo, zone_name: str, *, ctx: _Context, sources: list[str]
+) -> str | None:
+    """The series' first window written as a single window (what chat can schedule today), or ``None``."""
+    assert expression.repeat is not None
+    first_only = replace(expression.repeat, count=1, weeks=None, until_day=None, end_said="")
+    try:
+        window, _, _ = resolve_series(
+            expression, first_only, now=reading.now, zone=zone, zone_name=zone_name, max_weeks=1, lang=reading.lang
+        )
+    except Problem:
+        return None
+    start, end = window.start.astimezone(zone), window.end.astimezone(zone)
+    return text(
+        "example.single_window",
+        reading.lang,
+        kind=ctx.kind,
+        target=ctx.target,
+        sources=" from " + ",".join(sources) if sources else "",
+        date=start.date().isoformat(),
+        start=start.strftime("%H:%M"),
+        end=end.strftime("%H:%M"),
+        provider=ctx.provider,
+    )
 
 
 def _provider(taken: Taken, kind: Kind, config: Config) -> str:
@@ -237,11 +343,11 @@ def _read_time(taken: Taken, now: datetime, zone: tzinfo, config: Config) -> Tim
         return read_time_expression(" ".join(words).lower(), base, config.bot.date_order, config.bot.cst_means)
     except Problem as problem:
         if problem.key in _TIME_PROBLEMS:
-            _suggest_word(words)
+            _suggest_word(words, problem)
         raise
 
 
-def _suggest_word(words: list[str]) -> None:
+def _suggest_word(words: list[str], problem: Problem) -> None:
     """A misspelt option, provider or time word inside the time part: say which word was probably meant."""
     choices = [*OPTION_WORDS, *(n for n in PROVIDER_NAMES if n.isascii()), *_TIME_VOCABULARY]
     for word in words:
@@ -249,4 +355,4 @@ def _suggest_word(words: list[str]) -> None:
         if low.isascii() and low.isalpha() and len(low) >= 3 and low not in choices:
             suggestion = closest(low, choices, cutoff=0.75)
             if suggestion:
-                raise Problem("parse.unknown_word_suggest", quote=word, suggestion=suggestion)
+                raise Problem("parse.unknown_word_suggest", quote=word, suggestion=suggestion, fallback=problem)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 
+from rapidfuzz.distance import OSA
+
 #: Every spelling → provider key. Keys are lower-case.
 PROVIDER_NAMES: dict[str, str] = {
     "volc": "volc", "volcengine": "volc", "ve": "volc", "火山": "volc", "火山引擎": "volc",
@@ -28,5 +30,17 @@ def closest(word: str, choices: list[str] | tuple[str, ...], cutoff: float = 0.6
 
 
 def suggest_provider(word: str) -> str | None:
-    """For a word that is not a provider name: the name it is closest to."""
-    return closest(word, list(PROVIDER_NAMES))
+    """For a word that is not a provider name: a name or alias one edit away (a letter or character added, dropped,
+    changed or two swapped: ``volcc``, ``腾迅``), else the closest ASCII name; ``None`` when nothing is near."""
+    low = word.strip().lower()
+    near = [name for name in PROVIDER_NAMES if _long_enough(name) and OSA.distance(low, name) <= 1]
+    if near:
+        return near[0]
+    if not low.isascii():
+        return None
+    return closest(low, [name for name in PROVIDER_NAMES if name.isascii()])
+
+
+def _long_enough(name: str) -> bool:
+    """One edit in a two-letter ASCII alias (``ve``, ``tx``) would match almost anything; Chinese names are words."""
+    return len(name) >= 3 or not name.isascii()

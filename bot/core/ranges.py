@@ -10,10 +10,13 @@ from datetime import datetime, timedelta
 from bot.core.durations import parse_duration
 from bot.core.points import Point, read_point
 from bot.core.problem import Problem
+from bot.core.repeat_words import RepeatWords, take_repeat
 from bot.core.zones import Zone, ZoneConflict, take_zone
 
 _PERMANENT = re.compile(r"(?<![a-z])(?:permanently|permanent|forever)(?![a-z])|永久|长期")
 _FOR = re.compile(r"(?:(?<![a-z])for|持续|时长|录制?|共)\s*([^\s].*)$")
+# "开始录" / "录" before an end ("下午3点开始录到5点") or ending the text marks the start, not a duration.
+_RECORD_BEFORE_END = re.compile(r"(?:开始)?录制?\s*(?=到|至|直到)|(?:开始)?录制?\s*$")
 _LEAD = re.compile(r"^(?:(?:from|between|starting|start)(?![a-z])|从|自|由)\s*")
 _SEPARATOR = re.compile(r"\s+(?:to|until|till|til|thru|through|and)\s+|\s*(?:-|–|—|~|〜|～|到|至|直到)\s*")
 _LEAD_END = re.compile(r"^(?:(?:to|until|till|til|untill)(?![a-z])|到|至|直到)\s*")
@@ -29,6 +32,7 @@ class TimeExpression:
     duration: timedelta | None = None
     permanent: bool = False
     zone: Zone | None = None
+    repeat: RepeatWords | None = None  # a repeating schedule: the window above is each occurrence's
 
 
 def read_time_expression(text: str, base: datetime, date_order: str = "MD", cst_means: str = "China") -> TimeExpression:
@@ -39,7 +43,16 @@ def read_time_expression(text: str, base: datetime, date_order: str = "MD", cst_
         raise Problem("parse.two_zones", quote=f"{conflict.first} / {conflict.second}") from None
     except ValueError as bad:
         raise Problem("parse.bad_zone", quote=str(bad)) from None
-    rest = rest.strip()
+    rest, repeat = take_repeat(rest.strip(), date_order)
+    if repeat is not None:
+        rest = rest.strip()
+        if not rest:
+            raise Problem("parse.series_needs_start", quote=repeat.said)
+        return replace(_read_window(rest, base, date_order, zone), repeat=repeat)
+    return _read_window(rest.strip(), base, date_order, zone)
+
+
+def _read_window(rest: str, base: datetime, date_order: str, zone: Zone | None) -> TimeExpression:
     if _PERMANENT.search(rest):
         if _PERMANENT.sub(" ", rest).strip():
             raise Problem("parse.permanent_with_times", quote=rest)
@@ -49,6 +62,7 @@ def read_time_expression(text: str, base: datetime, date_order: str = "MD", cst_
     duration = parse_duration(rest)
     if duration is not None:
         return TimeExpression(duration=_positive(duration, rest), zone=zone)
+    rest = _RECORD_BEFORE_END.sub(" ", rest).strip() or rest
     match = _FOR.search(rest)
     if match:
         duration = parse_duration(match.group(1))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from bot.core.clocks import ClockTime, hour_of_day
-from bot.core.days import CalendarDay, Weekday
+from bot.core.days import CalendarDay, DayMatch, Weekday
 from bot.core.model import Note, Window
 from bot.core.points import Point, day_date
 from bot.core.problem import Problem
@@ -30,7 +30,7 @@ class _Start:
     dateless: bool = False
 
 
-def _minutes(clock: ClockTime) -> int:
+def wall_minutes(clock: ClockTime) -> int:
     hour = hour_of_day(clock)
     if hour is None:
         raise Problem("parse.bad_time", quote=clock.said)
@@ -41,17 +41,17 @@ def localize(day: date, minutes: int, zone: tzinfo, said: str) -> datetime:
     """The instant of wall time ``day`` + ``minutes`` in ``zone``; refuses DST gaps and folds."""
     naive = datetime.combine(day, time()) + timedelta(minutes=minutes)
     aware = naive.replace(tzinfo=zone)
-    shown = naive.strftime("%Y-%m-%d %H:%M")
     if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
-        raise Problem("parse.dst_gap", quote=said, time=shown)
+        raise Problem("parse.dst_gap", quote=said, time=naive.strftime("%Y-%m-%d %H:%M"))
     if aware.replace(fold=1).utcoffset() != aware.utcoffset():
         first = aware.replace(fold=0).isoformat(timespec="minutes")
         second = aware.replace(fold=1).isoformat(timespec="minutes")
+        shown = naive.strftime("%Y-%m-%d %H:%M")
         raise Problem("parse.dst_fold", quote=said, time=shown, first=first, second=second)
     return aware
 
 
-def _clock_of(point: Point) -> ClockTime:
+def clock_of(point: Point) -> ClockTime:
     if point.clock is not None:
         return point.clock
     if point.period == "noon":  # 中午 alone is 12:00
@@ -62,51 +62,65 @@ def _clock_of(point: Point) -> ClockTime:
     raise Problem("parse.need_clock", quote=point.said)
 
 
-def _carry_to_start(start: ClockTime, end: ClockTime | None) -> ClockTime:
+def carry_to_start(start: ClockTime, end: ClockTime | None) -> ClockTime:
     """``3 to 4pm``: the end's meridiem carries to a bare start when that keeps the start before the end."""
     if end is None or not start.bare or end.bare or end.period is None:
         return start
     carried = start.with_period(end.period)
-    if _minutes(carried) < _minutes(end):
+    if wall_minutes(carried) < wall_minutes(end):
         return carried
     return start
 
 
-def _end_minutes_same_day(start_clock: ClockTime | None, start_minutes: int, end: ClockTime) -> int | None:
+def end_minutes_same_day(start_clock: ClockTime | None, start_minutes: int, end: ClockTime) -> int | None:
     """An end without a date on the start's day: carried meridiem, as written, or 12 h later (rules 3 and 4)."""
     candidates: list[int] = []
     if end.bare and start_clock is not None and start_clock.period is not None and not start_clock.bare:
-        candidates.append(_minutes(end.with_period(start_clock.period)))
-    candidates.append(_minutes(end))
+        candidates.append(wall_minutes(end.with_period(start_clock.period)))
+    candidates.append(wall_minutes(end))
     if end.bare:
-        candidates.append(_minutes(end) + 12 * 60)
+        candidates.append(wall_minutes(end) + 12 * 60)
     for value in candidates:
         if start_minutes < value <= DAY:
             return value
     return None
 
 
-def _resolve_end(end: Point, start: _Start, start_clock: ClockTime | None, zone: tzinfo, now: datetime) -> datetime:
+def _resolve_end(
+    end: Point, start: _Start, start_clock: ClockTime | None, zone: tzinfo, now: datetime, *, notes: list[Note]
+) -> datetime:
     if end.now:
         raise Problem("parse.end_before_start", quote=end.said)
     if end.after is not None:
         return (now.astimezone(UTC) + end.after).astimezone(zone)
-    clock = _clock_of(end)
+    clock = clock_of(end)
     if end.day is not None:
-        wall = _day_of(end, now.astimezone(zone).date())
-        return localize(wall, _minutes(clock), zone, end.said)
-    same_day = _end_minutes_same_day(start_clock, start.minutes, clock)
+        wall = calendar_date(end.day, now.astimezone(zone).date(), notes, counted_from=start.wall_date)
+        return localize(wall, wall_minutes(clock), zone, end.said)
+    same_day = end_minutes_same_day(start_clock, start.minutes, clock)
     if same_day is not None:
         return localize(start.wall_date, same_day, zone, end.said)
-    return localize(start.wall_date + timedelta(days=1), _minutes(clock), zone, end.said)
+    return localize(start.wall_date + timedelta(days=1), wall_minutes(clock), zone, end.said)
 
 
-def _day_of(point: Point, today: date) -> date:
-    assert point.day is not None
-    wall = day_date(point.day.day, today)
-    check = point.day.weekday_check
+def calendar_date(match: DayMatch, today: date, notes: list[Note], counted_from: date | None = None) -> date:
+    """The date a day word names: a weekday counts from ``counted_from`` (a range's start date) when given, else
+    from ``today``; a month/day without a year that passed more than 60 days ago is next year's (noted); a weekday
+    written with a date is checked against the date after that roll."""
+    day = match.day
+    anchor = counted_from if isinstance(day, Weekday) and counted_from is not None else today
+    wall = day_date(day, anchor)
+    if isinstance(day, CalendarDay) and day.year is None and today - wall > _PAST_GRACE:
+        try:
+            wall = wall.replace(year=wall.year + 1)
+        except ValueError:
+            raise Problem("parse.bad_date", quote=match.said) from None
+        note = Note("note.next_year", (("date", wall.isoformat()),))
+        if note not in notes:
+            notes.append(note)
+    check = match.weekday_check
     if check is not None and wall.weekday() != check:
-        raise Problem("parse.weekday_mismatch", quote=point.day.said, date=wall.isoformat())
+        raise Problem("parse.weekday_mismatch", quote=match.said, date=wall.isoformat())
     return wall
 
 
@@ -121,15 +135,12 @@ def _resolve_start(point: Point, clock: ClockTime, zone: tzinfo, now: datetime, 
     assert point.day is not None
     local_now = now.astimezone(zone)
     today = local_now.date()
-    minutes = _minutes(clock)
+    minutes = wall_minutes(clock)
     day = point.day.day
-    wall = _day_of(point, today)
+    wall = calendar_date(point.day, today, notes)
     if _has_passed(wall, minutes, local_now):
         if isinstance(day, Weekday) and not day.next_week:
             wall += timedelta(days=7)
-        elif isinstance(day, CalendarDay) and day.year is None and today - wall > _PAST_GRACE:
-            wall = wall.replace(year=wall.year + 1)
-            notes.append(Note("note.next_year", (("date", wall.isoformat()),)))
         else:
             shown = (datetime.combine(wall, time()) + timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M")
             raise Problem("parse.past", quote=point.said, time=shown)
@@ -164,13 +175,13 @@ def resolve_window(expression: TimeExpression, *, now: datetime, zone: tzinfo) -
         start = _start_at((now.astimezone(UTC) + start_point.after).astimezone(zone))
     else:
         end_clock = end_point.clock if end_point is not None and end_point.day is None else None
-        start_clock = _carry_to_start(_clock_of(start_point), end_clock)
+        start_clock = carry_to_start(clock_of(start_point), end_clock)
         if start_point.day is None:
             return _resolve_dateless(
                 start_point, start_clock, end_point=end_point, duration=duration, zone=zone, now=now, notes=notes
             )
         start = _resolve_start(start_point, start_clock, zone, now, notes)
-    end = _end_of(start, start_clock, end_point=end_point, duration=duration, zone=zone, now=now)
+    end = _end_of(start, start_clock, end_point=end_point, duration=duration, zone=zone, now=now, notes=notes)
     return _finish(start, end, notes, today, in_progress=False)
 
 
@@ -188,16 +199,16 @@ def _resolve_dateless(
     without a date) is still ahead, the window is in progress and starts now; otherwise it is tomorrow."""
     local_now = now.astimezone(zone)
     today = local_now.date()
-    minutes = _minutes(clock)
+    minutes = wall_minutes(clock)
     if not _has_passed(today, minutes, local_now):
         start = _Start(localize(today, minutes, zone, point.said), today, minutes, dateless=True)
-        end = _end_of(start, clock, end_point=end_point, duration=duration, zone=zone, now=now)
+        end = _end_of(start, clock, end_point=end_point, duration=duration, zone=zone, now=now, notes=notes)
         return _finish(start, end, notes, today, in_progress=False)
     if end_point is None or end_point.day is None:
         end_today: datetime | None = None
         try:
             start = _Start(localize(today, minutes, zone, point.said), today, minutes, dateless=True)
-            end_today = _end_of(start, clock, end_point=end_point, duration=duration, zone=zone, now=now)
+            end_today = _end_of(start, clock, end_point=end_point, duration=duration, zone=zone, now=now, notes=notes)
         except Problem as problem:
             if problem.key not in ("parse.dst_gap", "parse.dst_fold"):
                 raise
@@ -207,7 +218,7 @@ def _resolve_dateless(
             return _finish(start, end_today, notes, today, in_progress=True)
     tomorrow = today + timedelta(days=1)
     start = _Start(localize(tomorrow, minutes, zone, point.said), tomorrow, minutes, dateless=True)
-    end = _end_of(start, clock, end_point=end_point, duration=duration, zone=zone, now=now)
+    end = _end_of(start, clock, end_point=end_point, duration=duration, zone=zone, now=now, notes=notes)
     return _finish(start, end, notes, today, in_progress=False)
 
 
@@ -219,11 +230,12 @@ def _end_of(
     duration: timedelta | None,
     zone: tzinfo,
     now: datetime,
+    notes: list[Note],
 ) -> datetime:
     if duration is not None:
         return (start.instant.astimezone(UTC) + duration).astimezone(zone)
     assert end_point is not None
-    return _resolve_end(end_point, start, start_clock, zone, now)
+    return _resolve_end(end_point, start, start_clock, zone, now, notes=notes)
 
 
 def _finish(
