@@ -12,8 +12,8 @@ import threading
 from typing import TextIO
 
 from bot.catalogue import text
-from bot.config import PROVIDER_KEYS
 from bot.core.model import CancelTask, Help, ListTasks, Schedule, request_to_dict
+from bot.core.provider_info import PROVIDER_KEYS
 from bot.errors import BotError, ConfigError, ParseError
 from bot.flow import Event, Outcome, describe
 from bot.flow.background import Background

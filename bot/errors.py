@@ -2,6 +2,7 @@
 
     BotError                      anything the bot can explain to a person
     ├── ConfigError               configuration missing or wrong; lists every problem at once
+    │   └── ProviderNotConfigured a provider was asked for that is not configured (names what to set)
     ├── ParseError                the command text was not understood (quotes the part, shows an example)
     ├── ValidationError           understood, but a provider would refuse it (lists every problem)
     ├── PermissionDenied          the person may not do this here (says who can help)
@@ -73,6 +74,18 @@ class ConfigError(BotError):
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
         super().__init__(self.default_key, problems="\n".join(f"  - {p}" for p in self.problems))
+
+
+class ProviderNotConfigured(ConfigError):
+    """A provider was asked for that is not configured; ``missing`` names the settings and environment variables."""
+
+    default_key = "provider.not_configured"
+
+    def __init__(self, provider: str, missing: tuple[str, ...]) -> None:
+        self.provider = provider
+        self.missing = missing
+        super().__init__([f"{provider}: set {name}" for name in missing])
+        self.params.update(provider=provider, missing=", ".join(missing))
 
 
 class ParseError(BotError):

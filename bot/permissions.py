@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from bot.core.model import TaskRequest
+from bot.core.provider_info import PROVIDER_KEYS
 from bot.errors import Mentions, PermissionDenied
 
 log = logging.getLogger(__name__)
 
 EVERYONE = "*"
-PROVIDER_KEYS = ("volc", "tencent", "qcloud", "trro")
 _ID = re.compile(r"^[UWCGS][A-Z0-9]{2,}$")
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from bot.core.model import ChannelTarget, TaskRequest
+from bot.core.provider_info import BY_KEY
 from bot.errors import ProviderError, Retry
 from providers.base import PlannedCall, TaskResult, TaskStatus
 from providers.checks import Problems, starts_now
@@ -79,8 +80,8 @@ class QcloudProvider:
     """Tencent legacy LVB recording of a channel."""
 
     key = "qcloud"
-    keeps_window = True
-    can_look_up = False
+    keeps_window = BY_KEY["qcloud"].keeps_window
+    can_look_up = BY_KEY["qcloud"].can_look_up
     can_report_status = False
 
     def __init__(

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from bot.errors import BotError, ConfigError
+from bot.errors import BotError, ProviderNotConfigured
 from providers.base import Provider
 from providers.config import ProviderSettings, requirements
 from providers.qcloud import QcloudProvider
@@ -29,18 +29,6 @@ from providers.volc import VolcProvider
 #: Every provider family, in the order they are listed to people.
 PROVIDER_CLASSES: tuple[type[Any], ...] = (VolcProvider, TencentProvider, QcloudProvider, TrroProvider)
 PROVIDER_KEYS: tuple[str, ...] = tuple(cls.key for cls in PROVIDER_CLASSES)
-
-
-class ProviderNotConfigured(ConfigError):
-    """A provider was asked for that is not configured; ``missing`` names the settings and environment variables."""
-
-    default_key = "provider.not_configured"
-
-    def __init__(self, provider: str, missing: tuple[str, ...]) -> None:
-        self.provider = provider
-        self.missing = missing
-        super().__init__([f"{provider}: set {name}" for name in missing])
-        self.params.update(provider=provider, missing=", ".join(missing))
 
 
 class ProviderRegistry:

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from bot.core.model import StreamTarget, TaskRequest
+from bot.core.provider_info import BY_KEY
 from bot.errors import ProviderError, Retry
 from providers.base import PlannedCall, TaskResult, TaskStatus
 from providers.checks import Problems, starts_now
@@ -89,8 +90,8 @@ class TencentProvider:
     """Tencent Cloud Live scheduled recording."""
 
     key = "tencent"
-    keeps_window = True
-    can_look_up = True
+    keeps_window = BY_KEY["tencent"].keeps_window
+    can_look_up = BY_KEY["tencent"].can_look_up
     can_report_status = True
 
     def __init__(

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from bot.core.model import DeviceTarget, TaskRequest
+from bot.core.provider_info import BY_KEY
 from bot.secret import MASK
 from providers.base import PlannedCall, TaskResult, TaskStatus
 from providers.checks import Problems, minutes, starts_now
@@ -44,8 +45,8 @@ class TrroProvider:
     """Tencent TRRO device recording to object storage."""
 
     key = "trro"
-    keeps_window = False
-    can_look_up = False
+    keeps_window = BY_KEY["trro"].keeps_window
+    can_look_up = BY_KEY["trro"].can_look_up
     can_report_status = False
 
     def __init__(

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from bot.core.model import StreamTarget, TaskRequest
+from bot.core.provider_info import BY_KEY
 from providers.base import PlannedCall, TaskResult, TaskStatus
 from providers.checks import Problems, starts_now
 from providers.config import VolcSettings
@@ -87,8 +88,8 @@ class VolcProvider:
     """Volcengine Live record (kind ``record``) and relay (kind ``relay``)."""
 
     key = "volc"
-    keeps_window = True
-    can_look_up = True
+    keeps_window = BY_KEY["volc"].keeps_window
+    can_look_up = BY_KEY["volc"].can_look_up
     can_report_status = True
 
     def __init__(

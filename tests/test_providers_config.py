@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from bot.config import load_config
-from bot.errors import BotError, ConfigError
+from bot.errors import BotError, ConfigError, ProviderNotConfigured
 from providers.config import ProviderSettings, load_provider_settings
-from providers.registry import PROVIDER_KEYS, ProviderNotConfigured, build_registry
+from providers.registry import PROVIDER_KEYS, build_registry
 from tests.fakes.providers import TEST_CREDENTIALS, FakeProviders
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,3 +141,14 @@ def test_an_unknown_provider_key_is_explained() -> None:
     with pytest.raises(BotError) as info:
         registry.get("aws")
     assert "volc, tencent, qcloud, trro" in info.value.render("en")
+
+
+def test_the_provider_classes_and_the_registry_of_provider_facts_agree() -> None:
+    from bot.core.provider_info import BY_KEY
+    from bot.core.provider_info import PROVIDER_KEYS as REGISTERED
+    from providers.registry import PROVIDER_CLASSES
+
+    assert PROVIDER_KEYS == REGISTERED
+    for cls in PROVIDER_CLASSES:
+        info = BY_KEY[cls.key]
+        assert (cls.keeps_window, cls.can_look_up) == (info.keeps_window, info.can_look_up)

@@ -2,10 +2,6 @@
 
 TEXT: dict[str, dict[str, str]] = {
     # --- names -------------------------------------------------------------------------------------------------------
-    "provider.name.volc": {"en": "Volcengine Live", "zh-CN": "火山引擎视频直播"},
-    "provider.name.tencent": {"en": "Tencent Cloud Live", "zh-CN": "腾讯云直播"},
-    "provider.name.qcloud": {"en": "Tencent LVB (legacy API)", "zh-CN": "腾讯云直播（旧版接口）"},
-    "provider.name.trro": {"en": "Tencent TRRO", "zh-CN": "腾讯云 TRRO"},
     # --- explained errors --------------------------------------------------------------------------------------------
     "provider.explained": {
         "en": "{explanation}\n{provider_name} error {code} · RequestId {request_id}{said}",

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.core.provider_info import display_name, provider_info
+
 if TYPE_CHECKING:
     from bot.errors import ProviderError
 
@@ -369,13 +371,6 @@ _ANY: dict[str, tuple[str, str]] = {
 }
 
 _FAMILIES = {"volc": _VOLC, "tencent": _TENCENT, "qcloud": _QCLOUD, "any": _ANY}
-#: Which table explains each provider key's codes.
-FAMILY_OF = {"volc": "volc", "tencent": "tencent", "trro": "tencent", "qcloud": "qcloud"}
-_CONSOLE = {
-    "volc": ("Volcengine", "火山引擎"),
-    "tencent": ("Tencent Cloud", "腾讯云"),
-    "qcloud": ("Tencent Cloud", "腾讯云"),
-}
 
 
 def _build() -> dict[str, dict[str, str]]:
@@ -393,7 +388,8 @@ def explanation_key(provider: str, code: str) -> str | None:
     """The catalogue key explaining ``code`` from ``provider``: exact, then its parent code, then transport codes."""
     from bot.catalogue import has
 
-    family = FAMILY_OF.get(provider, provider)
+    info = provider_info(provider)
+    family = info.family if info is not None else provider
     candidates = [f"provider.code.{family}.{code}"]
     if "." in code:
         candidates.append(f"provider.code.{family}.{code.split('.', 1)[0]}")
@@ -402,11 +398,8 @@ def explanation_key(provider: str, code: str) -> str | None:
 
 
 def provider_name(provider: str, lang: str) -> str:
-    """The provider's name for people (``provider.name.trro`` → "Tencent TRRO"), or its key when unknown."""
-    from bot.catalogue import has, text
-
-    key = f"provider.name.{provider}"
-    return text(key, lang) if has(key) else provider
+    """The provider's name for people ("Tencent TRRO"), or its key when unknown."""
+    return display_name(provider, lang)
 
 
 def render_unclear_create(error: ProviderError, lang: str = "en") -> str:
@@ -434,7 +427,8 @@ def render_provider_error(error: ProviderError, lang: str = "en") -> str:
         return text(
             "provider.unexplained", lang, provider_name=name, code=error.code, request_id=request_id, message=message
         )
-    console = _CONSOLE.get(FAMILY_OF.get(error.provider, ""), (name, name))[0 if lang == "en" else 1]
+    info = provider_info(error.provider)
+    console = info.console(lang) if info is not None else name
     explanation = text(key, lang, p=console)
     said_key = "provider.detail" if key.startswith("provider.code.any.") else "provider.said"
     said = text(said_key, lang, provider_name=name, message=error.message) if error.message else ""

@@ -1,11 +1,10 @@
 """Sentences of the confirmation card, its thread, the request flow, the Slack app and the console."""
 
+from bot.core.provider_info import PROVIDERS
+
 TEXT: dict[str, dict[str, str]] = {
     # --- providers by name --------------------------------------------------------------------------------------
-    "card.provider.volc": {"en": "Volcengine", "zh-CN": "火山引擎"},
-    "card.provider.tencent": {"en": "Tencent Cloud Live", "zh-CN": "腾讯云直播"},
-    "card.provider.qcloud": {"en": "Tencent LVB (legacy)", "zh-CN": "腾讯云 LVB（旧版）"},
-    "card.provider.trro": {"en": "Tencent TRRO", "zh-CN": "腾讯云 TRRO"},
+    **{f"card.provider.{info.key}": {"en": info.name_en, "zh-CN": info.name_zh} for info in PROVIDERS},
     # --- the card -----------------------------------------------------------------------------------------------
     "card.title.record": {"en": "Record {target} on {provider}?", "zh-CN": "在{provider}录制 {target}？"},
     "card.title.relay": {"en": "Relay into {target} on {provider}?", "zh-CN": "在{provider}转推到 {target}？"},

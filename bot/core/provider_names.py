@@ -6,16 +6,13 @@ import difflib
 
 from rapidfuzz.distance import OSA
 
-#: Every spelling → provider key. Keys are lower-case.
-PROVIDER_NAMES: dict[str, str] = {
-    "volc": "volc", "volcengine": "volc", "ve": "volc", "火山": "volc", "火山引擎": "volc",
-    "tencent": "tencent", "tx": "tencent", "css": "tencent", "腾讯": "tencent", "腾讯云": "tencent",
-    "qcloud": "qcloud", "lvb": "qcloud", "tencent-legacy": "qcloud",
-    "trro": "trro",
-}  # fmt: skip
+from bot.core.provider_info import PROVIDERS
+
+#: Every spelling → provider key (from the registry). Keys are lower-case.
+PROVIDER_NAMES: dict[str, str] = {spelling: info.key for info in PROVIDERS for spelling in (info.key, *info.aliases)}
 
 #: Providers that can relay (pull a source into a stream).
-RELAY_PROVIDERS = ("volc",)
+RELAY_PROVIDERS = tuple(info.key for info in PROVIDERS if info.relays)
 
 
 def provider_key(word: str) -> str | None:

@@ -7,13 +7,14 @@ import re
 
 from bot.core.model import ChannelTarget, DeviceTarget, StreamTarget, Target
 from bot.core.problem import Problem
+from bot.core.provider_info import PROVIDERS
 
 NAME = re.compile(r"[A-Za-z0-9_.\-]+")
 APP_MAX = 30
 STREAM_MAX = 100
 DEVICE_MAX = 100
 CHANNEL = re.compile(r"\d+_[A-Za-z0-9_.\-]+")
-EXAMPLES = {"volc": "live/stream001", "tencent": "live/stream001", "trro": "device01/0", "qcloud": "8888_test123"}
+EXAMPLES = {info.key: info.target_example for info in PROVIDERS}
 
 
 def looks_like_target(word: str) -> bool:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.catalogue import normalize_lang, text
 from bot.core.model import Note, TaskRequest, Window, options_to_dict
+from bot.core.provider_info import display_name
 from bot.flow.outcome import Event, Outcome
 from bot.lifecycle import StoredRequest
 from providers.base import PlannedCall, TaskResult
@@ -44,11 +45,7 @@ class CardContent:
 
 def provider_name(key: str, lang: str) -> str:
     """The provider's display name ("Volcengine"), or its key when unknown."""
-    name_key = f"card.provider.{key}"
-    try:
-        return text(name_key, lang)
-    except KeyError:
-        return key
+    return display_name(key, normalize_lang(lang))
 
 
 def format_day(moment: datetime, lang: str) -> str:

@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.config import PROVIDER_KEYS, Config, load_config
+from bot.config import Config, load_config
 from bot.core.model import Command, Kind
+from bot.core.provider_info import PROVIDER_KEYS
 from bot.errors import ConfigError
 from bot.flow.outcome import Notifier
 from bot.flow.ports import AuditTrail, ProviderLookup

@@ -16,8 +16,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.catalogue import text
-from bot.config import PROVIDER_KEYS
 from bot.core.model import Kind
+from bot.core.provider_info import PROVIDER_KEYS
 from bot.flow.card import provider_name
 from bot.lifecycle import CardRef
 from bot.slack.commands import answer_command
