@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core.provider_info import PROVIDER_KEYS
 from bot.errors import ConfigError
 from bot.permissions import PermissionSettings, load_permission_settings
+from bot.provider_info import PROVIDER_KEYS
 from providers.config import ProviderSettings, load_provider_settings
 
 DEFAULT_CONFIG_PATH = "bot.toml"

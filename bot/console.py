@@ -13,12 +13,12 @@ from typing import TextIO
 
 from bot.catalogue import text
 from bot.core.model import CancelTask, Help, ListTasks, Schedule, request_to_dict
-from bot.core.provider_info import PROVIDER_KEYS
 from bot.errors import BotError, ConfigError, ParseError
 from bot.flow import Event, Outcome, describe
 from bot.flow.background import Background
 from bot.flow.card import headline, note_params, render_call
 from bot.flow.services import Services
+from bot.provider_info import PROVIDER_KEYS
 
 USER = "console"
 QUIT = {"quit", "exit", "q", ":q", "退出"}

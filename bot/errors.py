@@ -19,7 +19,8 @@
 A ``BotError`` carries a catalogue key and parameters rather than finished text, so every adapter can render it in
 the reader's language with :meth:`BotError.render`. Nothing secret is ever put in the parameters.
 
-This module imports nothing from the rest of the project, so every layer (core, providers, adapters) may use it.
+This module imports only the catalogue (sentences, no code of ours), so every layer (core, providers, adapters) may
+use it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from bot.catalogue import text
+from bot.catalogue.explain import render_provider_error, render_unclear_create
 
 
 class Mentions(str):
@@ -54,12 +58,12 @@ class BotError(Exception):
     def __init__(self, key: str | None = None, /, **params: Any) -> None:
         self.key = key or self.default_key
         self.params: dict[str, Any] = params
+        #: A short code for logs, the audit log and the card: the provider's error code, else this class's name.
+        self.code: str = getattr(self, "code", type(self).__name__)
         super().__init__(self.key)
 
     def render(self, lang: str = "en") -> str:
         """The explanation for a person, in ``lang`` (``en`` or ``zh-CN``)."""
-        from bot.catalogue import text
-
         return text(self.key, lang, **self.params)
 
     def __str__(self) -> str:
@@ -110,8 +114,6 @@ class ParseError(BotError):
         example = self.params.get("example")
         if not example:
             return None
-        from bot.catalogue import text
-
         return text("parse.example", lang, example=example)
 
     def render(self, lang: str = "en") -> str:
@@ -130,8 +132,6 @@ class ValidationError(BotError):
         super().__init__(self.default_key, provider=provider)
 
     def render(self, lang: str = "en") -> str:
-        from bot.catalogue import text
-
         head = text(self.key, lang, provider=self.provider)
         return head + "\n" + "\n".join(f"• {p.render(lang)}" for p in self.problems)
 
@@ -156,8 +156,6 @@ class AlreadySettled(RequestStateError):
         super().__init__("flow.already_settled", request=request_id, state=state)
 
     def render(self, lang: str = "en") -> str:
-        from bot.catalogue import text
-
         return text(self.key, lang, request=self.params["request"], state=text(f"flow.state.{self.state}", lang))
 
 
@@ -236,8 +234,6 @@ class ProviderError(BotError):
         """The code explained in plain words with the next step, plus provider, code and RequestId."""
         if self.key != ProviderError.default_key:
             return super().render(lang)
-        from bot.catalogue.provider_errors import render_provider_error
-
         return render_provider_error(self, lang)
 
     def __repr__(self) -> str:
@@ -254,8 +250,6 @@ class OutcomeUnknown(ProviderError):
 
     def render(self, lang: str = "en") -> str:
         """What happened, that the task may exist, and what to check — with the RequestId when there is one."""
-        from bot.catalogue.provider_errors import render_unclear_create
-
         return render_unclear_create(self, lang)
 
 
@@ -289,6 +283,4 @@ class TaskNotCreated(ProviderError):
 
     def render(self, lang: str = "en") -> str:
         """What was unclear, that the look-up found no task, and that trying again is safe — with the RequestId."""
-        from bot.catalogue.provider_errors import render_unclear_create
-
         return render_unclear_create(self, lang)

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from bot.core.model import TaskRequest
-from bot.core.provider_info import PROVIDER_KEYS
 from bot.errors import Mentions, PermissionDenied
+from bot.provider_info import PROVIDER_KEYS
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from bot.core.model import ChannelTarget, TaskRequest
-from bot.core.provider_info import BY_KEY
 from bot.errors import ProviderError, Retry
+from bot.provider_info import BY_KEY
 from providers.base import PlannedCall, TaskResult, TaskStatus
 from providers.checks import Problems, starts_now
 from providers.config import QCLOUD_FORMATS, QcloudSettings

@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 
 from bot.core.model import StreamTarget, TaskRequest
-from bot.core.provider_info import BY_KEY
 from bot.errors import ProviderError, Retry
+from bot.provider_info import BY_KEY
 from providers.base import PlannedCall, TaskResult, TaskStatus
 from providers.checks import Problems, starts_now
 from providers.config import TENCENT_REGIONS, TencentSettings

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from bot.core.model import DeviceTarget, TaskRequest
-from bot.core.provider_info import BY_KEY
+from bot.provider_info import BY_KEY
 from bot.secret import MASK
 from providers.base import PlannedCall, TaskResult, TaskStatus
 from providers.checks import Problems, minutes, starts_now

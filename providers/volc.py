@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from bot.core.model import StreamTarget, TaskRequest
-from bot.core.provider_info import BY_KEY
+from bot.provider_info import BY_KEY
 from providers.base import PlannedCall, TaskResult, TaskStatus
 from providers.checks import Problems, starts_now
 from providers.config import VolcSettings

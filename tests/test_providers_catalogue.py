@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.catalogue import text
-from bot.catalogue.provider_errors import explanation_key
+from bot.catalogue.explain import explanation_key
 from bot.errors import OutcomeUnknown, ProviderError
 
 VOLC_CODES = [

@@ -144,8 +144,8 @@ def test_an_unknown_provider_key_is_explained() -> None:
 
 
 def test_the_provider_classes_and_the_registry_of_provider_facts_agree() -> None:
-    from bot.core.provider_info import BY_KEY
-    from bot.core.provider_info import PROVIDER_KEYS as REGISTERED
+    from bot.provider_info import BY_KEY
+    from bot.provider_info import PROVIDER_KEYS as REGISTERED
     from providers.registry import PROVIDER_CLASSES
 
     assert PROVIDER_KEYS == REGISTERED

@@ -19,7 +19,7 @@ from bot.slack.app import retry_handlers
 from bot.slack.cards import CANCEL, CONFIRM, RETRY, STOP, proposal_card
 from bot.slack.mrkdwn import explain
 from bot.slack.outcomes import status_card, thread_reply
-from bot.slack.replies import SlackReplies
+from bot.slack.replies import SlackNotifier, SlackReplies
 from bot.slack.settings import choose_mode, slack_problems
 from bot.slack.users import UserDirectory
 from providers.base import TaskResult
@@ -311,3 +311,18 @@ def test_every_refusal_renders_for_slack_with_values_made_inert(error: BotError)
     shown = explain(poisoned, "en")
     assert "<!channel>" not in shown and "<https://evil" not in shown and "&lt;!channel&gt;" in shown
     assert "`<" not in shown and "X`" not in shown  # a backtick from outside never closes a code span
+
+
+def test_outcomes_reach_the_requester_by_dm_where_the_channel_cannot_be_reached(fake: FakeSlack) -> None:
+    fake.not_in_channel.add("CGONE")
+    token = "expired-url"
+    fake.fail_next(f"response_url:{token}", status=404, times=2)  # past its 30 minutes / 5 uses
+    notifier = SlackNotifier(SlackReplies(WebClient(token="xoxb-test", base_url=fake.api_url)))
+    card = CardRef(channel="CGONE", ts="7.7", response_url=fake.response_url(token))
+    result = TaskResult("volc", "CreatePullRecordTask", "T-DM", "req-dm")
+    request = stored(RequestState.SCHEDULED, task_id="T-DM", requester="UDM", card=card)
+    notifier.notify(Outcome(Event.SCHEDULED, request, result=result))
+    (opened,) = fake.calls_to("conversations.open")
+    assert opened.params["users"] == "UDM"
+    dms = fake.calls_to("chat.postMessage", channel="DUDM")
+    assert len(dms) == 1 and "TaskId `T-DM`" in dms[0].shown and "<@UDM>" in dms[0].shown

@@ -1,6 +1,6 @@
 """Sentences of the confirmation card, its thread, the request flow, the Slack app and the console."""
 
-from bot.core.provider_info import PROVIDERS
+from bot.provider_info import PROVIDERS
 
 TEXT: dict[str, dict[str, str]] = {
     # --- providers by name --------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from bot.catalogue import text
 from bot.core.series import Series
 
 Kind = Literal["record", "relay"]
@@ -102,8 +103,6 @@ class Note:
     params: tuple[tuple[str, str], ...] = ()
 
     def render(self, lang: str = "en") -> str:
-        from bot.catalogue import text
-
         return text(self.key, lang, **dict(self.params))
 
 

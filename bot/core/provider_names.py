@@ -6,7 +6,7 @@ import difflib
 
 from rapidfuzz.distance import OSA
 
-from bot.core.provider_info import PROVIDERS
+from bot.provider_info import PROVIDERS
 
 #: Every spelling → provider key (from the registry). Keys are lower-case.
 PROVIDER_NAMES: dict[str, str] = {spelling: info.key for info in PROVIDERS for spelling in (info.key, *info.aliases)}

@@ -7,7 +7,7 @@ import re
 
 from bot.core.model import ChannelTarget, DeviceTarget, StreamTarget, Target
 from bot.core.problem import Problem
-from bot.core.provider_info import PROVIDERS
+from bot.provider_info import PROVIDERS
 
 NAME = re.compile(r"[A-Za-z0-9_.\-]+")
 APP_MAX = 30

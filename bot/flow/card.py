@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from bot.catalogue import normalize_lang, text
 from bot.core.model import Note, TaskRequest, Window, options_to_dict
-from bot.core.provider_info import display_name
 from bot.flow.outcome import Event, Outcome
 from bot.lifecycle import StoredRequest
+from bot.provider_info import display_name
 from providers.base import PlannedCall, TaskResult
 
 _WEEKDAYS = {

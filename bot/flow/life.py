@@ -52,7 +52,7 @@ def error_changes(error: BotError | None) -> dict[str, Any]:
     if isinstance(error, ProviderError):
         return {"error_code": error.code, "error_message": error.message, "provider_request_id": error.request_id}
     if error is not None:
-        return {"error_code": type(error).__name__, "error_message": error.render("en")}
+        return {"error_code": error.code, "error_message": error.render("en")}
     return {}
 
 

@@ -11,15 +11,19 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.config import Config, load_config
+from bot.core.commands import help_text
 from bot.core.model import Command, Kind
-from bot.core.provider_info import PROVIDER_KEYS
+from bot.core.parser import parse_command
 from bot.errors import ConfigError
 from bot.flow.outcome import Notifier
 from bot.flow.ports import AuditTrail, ProviderLookup
 from bot.flow.requests import RequestFlow
 from bot.permissions import Action, GroupMembers, Permissions
-from bot.store import SqlRequestStore
+from bot.provider_info import PROVIDER_KEYS
+from bot.store import SqlRequestStore, open_store
 from bot.timekeeping import Clock, utc_now
+from providers.ratelimit import RateLimits
+from providers.registry import build_registry
 
 
 @dataclass
@@ -38,15 +42,11 @@ class Services:
 
     def parse(self, text: str, *, timezone: str, kind: Kind | None = None) -> Command:
         """Read a command typed by a person in ``timezone`` (raises :class:`~bot.errors.ParseError`)."""
-        from bot.core.parser import parse_command
-
         return parse_command(text, now=self.clock(), tz=timezone, config=self.config, kind=kind)
 
     def help(self, kind: Kind, lang: str, *, user: str | None = None, channel: str | None = None) -> str:
         """Help with examples, generated from the same command table the parser uses; with ``user``, only what
         that person may do here (on at least one provider)."""
-        from bot.core.commands import help_text
-
         if user is None:
             return help_text(kind, lang)
         permissions = self.permissions()
@@ -83,9 +83,6 @@ def open_services(
     ``problems`` are the adapter's own configuration problems; they are reported in the same
     :class:`~bot.errors.ConfigError` as everything found here.
     """
-    from bot.store import open_store
-    from providers.ratelimit import RateLimits
-    from providers.registry import build_registry
 
     env = os.environ if env is None else env
     found = list(problems)

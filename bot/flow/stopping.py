@@ -92,7 +92,7 @@ class TaskStopper:
         return tasks
 
     def _refused(self, stored: StoredRequest, error: BotError, *, user: str, repeated: bool) -> None:
-        code = error.code if isinstance(error, ProviderError) else type(error).__name__
+        code = error.code
         if repeated or isinstance(error, OutcomeUnknown):
             why = Move(
                 Event.CANCEL_UNCLEAR, AuditAction.CANCEL, AuditOutcome.UNKNOWN, actor=user, detail=code, error=error

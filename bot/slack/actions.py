@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
@@ -20,10 +20,8 @@ from bot.lifecycle import CardRef
 from bot.slack import mrkdwn
 from bot.slack.cards import CANCEL, CONFIRM, LIST_CANCEL, RETRY, STOP, Message, plain_message
 from bot.slack.commands import cancel_answer
+from bot.slack.context import SlackBot
 from bot.slack.mrkdwn import Mrkdwn
-
-if TYPE_CHECKING:
-    from bot.slack.app import SlackBot
 
 log = logging.getLogger(__name__)
 

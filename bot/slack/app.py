@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, RetryHandler
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 
-from bot.flow import RequestFlow
 from bot.flow.background import Background
 from bot.flow.services import Services
 from bot.slack import actions, mentions, modal, slash
+from bot.slack.context import SlackBot
 from bot.slack.replies import SlackNotifier, SlackReplies
 from bot.slack.settings import SlackSettings
 from bot.slack.users import GroupDirectory, UserDirectory
@@ -27,17 +26,6 @@ log = logging.getLogger(__name__)
 
 LISTENER_THREADS = 32  # Bolt's default of 5 starves under load: acks wait behind listeners still running
 USERS_INFO_TIMEOUT = 1  # seconds; users.info runs before the ack, which Slack wants within 3 s
-
-
-@dataclass
-class SlackBot:
-    """What the listeners share."""
-
-    services: Services
-    flow: RequestFlow
-    users: UserDirectory
-    replies: SlackReplies
-    background: Background  # the scheduler thread: start it in the serving process (after gunicorn forks)
 
 
 def retry_handlers() -> list[RetryHandler]:

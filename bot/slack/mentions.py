@@ -7,7 +7,7 @@ handled once, remembered in the store (:class:`bot.store.events.SeenEvents`).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt import App
 
@@ -16,9 +16,7 @@ from bot.core.model import Kind
 from bot.lifecycle import CardRef
 from bot.slack.cards import plain_message
 from bot.slack.commands import answer_command
-
-if TYPE_CHECKING:
-    from bot.slack.app import SlackBot
+from bot.slack.context import SlackBot
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 

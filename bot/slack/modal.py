@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App
@@ -17,14 +17,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.catalogue import text
 from bot.core.model import Kind
-from bot.core.provider_info import PROVIDER_KEYS
 from bot.flow.card import provider_name
 from bot.lifecycle import CardRef
+from bot.provider_info import PROVIDER_KEYS
 from bot.slack.commands import answer_command
+from bot.slack.context import SlackBot
 from bot.slack.users import Person
-
-if TYPE_CHECKING:
-    from bot.slack.app import SlackBot
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -13,10 +13,8 @@ from slack_sdk import WebClient
 from bot.core.model import Kind
 from bot.lifecycle import CardRef
 from bot.slack.commands import answer_command
+from bot.slack.context import SlackBot
 from bot.slack.modal import open_modal
-
-if TYPE_CHECKING:
-    from bot.slack.app import SlackBot
 
 COMMANDS: dict[str, Kind] = {"/record": "record", "/relay": "relay"}
 

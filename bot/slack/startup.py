@@ -13,7 +13,8 @@ from bot.core import warm
 from bot.errors import ConfigError
 from bot.flow.services import Services, open_services
 from bot.logs import configure_logging
-from bot.slack.app import SlackBot, build_app
+from bot.slack.app import build_app
+from bot.slack.context import SlackBot
 from bot.slack.settings import Mode, SlackSettings, slack_problems
 
 
