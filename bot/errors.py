@@ -16,6 +16,12 @@
         ├── OutcomeUnknown        the provider may or may not have acted (timeout or 5xx on a create)
         └── TaskNotCreated        an unclear create answer, but the look-up says no task exists: safe to retry
 
+Internal signals, never shown to a person as they are (each is turned into one of the above, or retried):
+
+    Problem                       the core did not understand part of a command (→ ParseError, with an example)
+    ZoneConflict                  the text names two different time zones (→ ParseError)
+    StartInProgress               a window's stop came while its start was still talking to the provider (retried)
+
 A ``BotError`` carries a catalogue key and parameters rather than finished text, so every adapter can render it in
 the reader's language with :meth:`BotError.render`. Nothing secret is ever put in the parameters.
 
@@ -45,6 +51,29 @@ class Mentions(str):
 
     def ids(self) -> list[str]:
         return [part for part in self.split(", ") if part]
+
+
+class Problem(Exception):
+    """Something in the command was not understood: a catalogue ``key`` and its parameters (``quote`` usually).
+    :func:`bot.core.parse_command` turns it into a :class:`ParseError` in the person's language, with an example."""
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+class ZoneConflict(ValueError):
+    """The text names two different zones."""
+
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__(f"{first} / {second}")
+        self.first = first
+        self.second = second
+
+
+class StartInProgress(Exception):
+    """The stop came while the start was still talking to the provider: the scheduler retries the stop shortly."""
 
 
 class BotError(Exception):

@@ -138,3 +138,21 @@ def test_outcome_unknown_names_the_provider_and_shows_a_request_id_only_when_kno
     with_id = OutcomeUnknown("volc", "InternalError", "boom", "REQ-77").render("zh-CN")
     assert "火山引擎" in with_id
     assert "REQ-77" in with_id
+
+
+def test_the_error_tree_in_the_docstring_draws_every_error_class_under_its_parent() -> None:
+    import inspect
+
+    from bot import errors
+
+    drawn = errors.__doc__ or ""
+    classes = [c for _, c in inspect.getmembers(errors, inspect.isclass) if issubclass(c, errors.BotError)]
+    for cls in classes:
+        line = next((ln for ln in drawn.splitlines() if ln.strip(" │├└─").split(" ", 1)[0] == cls.__name__), None)
+        assert line is not None, f"{cls.__name__} is not drawn in bot/errors.py's docstring"
+        if cls is not errors.BotError:
+            parent = cls.__mro__[1].__name__
+            above = drawn[: drawn.index(line)].splitlines()
+            depth = len(line) - len(line.lstrip(" │├└─"))
+            owner = next(ln for ln in reversed(above) if len(ln) - len(ln.lstrip(" │├└─")) < depth)
+            assert owner.strip(" │├└─").split(" ", 1)[0] == parent, cls.__name__

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.cjk_numbers import NUMBER, cjk_to_int
-from bot.core.problem import Problem
+from bot.errors import Problem
 
 #: Chinese parts of the day → the period they set (am, pm, noon, night, small hours).
 ZH_PERIODS = {

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.cjk_numbers import cjk_to_int
-from bot.core.problem import Problem
+from bot.errors import Problem
 
 
 @dataclass(frozen=True)

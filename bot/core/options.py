@@ -11,9 +11,9 @@ from typing import TypeVar
 
 from bot.core.days import take_day
 from bot.core.durations import parse_duration
-from bot.core.problem import Problem
 from bot.core.provider_names import PROVIDER_NAMES, closest, provider_key, suggest_provider
 from bot.core.repeat_words import is_repeat_day_word
+from bot.errors import Problem
 
 FORMATS = ("flv", "hls", "mp4", "aac")
 OPTION_WORDS = ("on", "as", "audio", "template", "region", "split", "idle", "dry-run", "from")

@@ -19,7 +19,6 @@ from bot.catalogue import text
 from bot.core import commands
 from bot.core.model import CancelTask, Command, Help, Kind, ListTasks, Note, Options, Schedule, TaskRequest, Window
 from bot.core.options import OPTION_PROVIDERS, OPTION_WORDS, SENTENCE_PUNCTUATION, Taken, take_options
-from bot.core.problem import Problem
 from bot.core.provider_names import PROVIDER_NAMES, RELAY_PROVIDERS, closest
 from bot.core.ranges import TimeExpression, read_time_expression
 from bot.core.resolve import resolve_window
@@ -28,7 +27,7 @@ from bot.core.series_resolve import resolve_series
 from bot.core.targets import EXAMPLES as TARGET_EXAMPLES
 from bot.core.targets import looks_like_target, parse_target
 from bot.core.zones import zone_for_name
-from bot.errors import ParseError
+from bot.errors import ParseError, Problem
 
 if TYPE_CHECKING:
     from bot.config import Config

@@ -15,7 +15,7 @@ from bot.core import fallback
 from bot.core.clocks import ClockTime, take_clock, take_period
 from bot.core.days import MONTHS, CalendarDay, Day, DayMatch, RelativeDay, Weekday, take_day
 from bot.core.durations import parse_duration
-from bot.core.problem import Problem
+from bot.errors import Problem
 
 NOW_WORDS = frozenset({"now", "right now", "immediately", "asap", "现在", "马上", "立即", "立刻", "即刻", "now now"})
 _FILLER = re.compile(

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 
 from bot.core.durations import parse_duration
 from bot.core.points import Point, read_point
-from bot.core.problem import Problem
 from bot.core.repeat_words import RepeatWords, take_repeat
-from bot.core.zones import Zone, ZoneConflict, take_zone
+from bot.core.zones import Zone, take_zone
+from bot.errors import Problem, ZoneConflict
 
 _PERMANENT = re.compile(r"(?<![a-z])(?:permanently|permanent|forever)(?![a-z])|永久|长期")
 _FOR = re.compile(r"(?:(?<![a-z])for|持续|时长|录制?|共)\s*([^\s].*)$")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.core.cjk_numbers import NUMBER, cjk_to_int
 from bot.core.days import DayMatch, day_at_start
-from bot.core.problem import Problem
+from bot.errors import Problem
 
 WEEKDAYS = (0, 1, 2, 3, 4)
 WEEKEND = (5, 6)

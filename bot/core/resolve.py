@@ -14,8 +14,8 @@ from bot.core.clocks import ClockTime, hour_of_day
 from bot.core.days import CalendarDay, DayMatch, Weekday
 from bot.core.model import Note, Window
 from bot.core.points import Point, day_date
-from bot.core.problem import Problem
 from bot.core.ranges import TimeExpression
+from bot.errors import Problem
 
 DAY = 24 * 60
 _PAST_GRACE = timedelta(days=60)  # a month/day without a year this far back means next year

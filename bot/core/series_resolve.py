@@ -14,11 +14,11 @@ from dateutil.rrule import DAILY, WEEKLY, rrule
 
 from bot.catalogue import text
 from bot.core.model import Note, Window
-from bot.core.problem import Problem
 from bot.core.ranges import TimeExpression
 from bot.core.repeat_words import WEEKDAYS, RepeatWords
 from bot.core.resolve import calendar_date, carry_to_start, clock_of, end_minutes_same_day, localize, wall_minutes
 from bot.core.series import Series
+from bot.errors import Problem
 
 DAY_SECONDS = 24 * 3600
 _LAST_SECOND = time(23, 59, 59)  # "until <date>" includes that date

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.core.model import ChannelTarget, DeviceTarget, StreamTarget, Target
-from bot.core.problem import Problem
+from bot.errors import Problem
 from bot.provider_info import PROVIDERS
 
 NAME = re.compile(r"[A-Za-z0-9_.\-]+")

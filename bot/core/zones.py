@@ -12,6 +12,8 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import timedelta, timezone, tzinfo
 
+from bot.errors import ZoneConflict
+
 #: Abbreviations that name a fixed offset (hours). ``CST`` is decided by configuration.
 FIXED_ABBREVIATIONS: dict[str, float] = {
     "est": -5, "edt": -4, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
@@ -56,15 +58,6 @@ class Zone:
             return None
         hours = int(match.group(2))
         return f"Etc/GMT{'-' if match.group(1) == '+' else '+'}{hours}"
-
-
-class ZoneConflict(ValueError):
-    """The text names two different zones."""
-
-    def __init__(self, first: str, second: str) -> None:
-        super().__init__(f"{first} / {second}")
-        self.first = first
-        self.second = second
 
 
 def offset_name(minutes: int) -> str:

@@ -16,7 +16,7 @@ import logging
 from datetime import timedelta
 
 from bot.core.model import Note
-from bot.errors import BotError, OutcomeUnknown, ProviderError, Retry
+from bot.errors import BotError, OutcomeUnknown, ProviderError, Retry, StartInProgress
 from bot.flow.life import Move, RequestLife, error_changes
 from bot.flow.outcome import Event
 from bot.flow.ports import JobQueue, ProviderLookup
@@ -27,10 +27,6 @@ from providers.base import TaskStatus
 log = logging.getLogger(__name__)
 S = RequestState
 SCHEDULER = "scheduler"
-
-
-class StartInProgress(Exception):
-    """The stop came while the start was still talking to the provider: retry the stop shortly."""
 
 
 class WindowJobs:
