@@ -8,7 +8,7 @@ Errors sit in ``Response.Error`` (normally with HTTP 200). Times are UNIX second
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -184,6 +184,34 @@ class TencentProvider:
 
     def find(self, request: TaskRequest) -> str | None:
         target, window = request.target, request.window
+        for task in self._described_tasks(request):
+            if (
+                isinstance(target, StreamTarget)
+                and window is not None
+                and (task.get("StreamName"), task.get("AppName")) == (target.stream, target.app)
+                and task.get("EndTime") == int(window.end.timestamp())
+                and task.get("TaskId")
+            ):
+                return str(task["TaskId"])
+        return None
+
+    def status(self, request: TaskRequest, task_id: str) -> TaskStatus:
+        """From ``DescribeRecordTask``: ``Stopped`` = 1 → stopped; otherwise its window against now (Tencent gives no
+        status field, so "never started" cannot be told)."""
+        for task in self._described_tasks(request):
+            if str(task.get("TaskId")) != task_id:
+                continue
+            window, now = request.window, self.clock()
+            if task.get("Stopped") == 1:
+                return TaskStatus.STOPPED
+            if window is not None and now < window.start:
+                return TaskStatus.WAITING
+            return TaskStatus.RUNNING if window is not None and now < window.end else TaskStatus.ENDED
+        return TaskStatus.GONE
+
+    def _described_tasks(self, request: TaskRequest) -> Iterator[dict[str, Any]]:
+        """Every task ``DescribeRecordTask`` lists for the request's stream around its window (all pages)."""
+        target, window = request.target, request.window
         if not isinstance(target, StreamTarget) or window is None:
             raise lookup_inconclusive(
                 self.key, "DescribeRecordTask", "only stream tasks with a window can be looked up"
@@ -201,52 +229,10 @@ class TencentProvider:
         for _ in range(LOOKUP_PAGES):
             reply = self.api.call("DescribeRecordTask", self._request(request, "DescribeRecordTask", query))
             tasks = reply.data.get("TaskList")
-            for task in tasks if isinstance(tasks, list) else []:
-                if (
-                    isinstance(task, dict)
-                    and task.get("StreamName") == target.stream
-                    and task.get("AppName") == target.app
-                    and task.get("EndTime") == int(window.end.timestamp())
-                    and task.get("TaskId")
-                ):
-                    return str(task["TaskId"])
+            yield from (task for task in (tasks if isinstance(tasks, list) else []) if isinstance(task, dict))
             token = reply.data.get("ScrollToken")
             if not token:
-                return None
-            query["ScrollToken"] = token
-        raise lookup_inconclusive(self.key, "DescribeRecordTask", f"more than {LOOKUP_PAGES} pages of tasks")
-
-    def status(self, request: TaskRequest, task_id: str) -> TaskStatus:
-        """From ``DescribeRecordTask``: ``Stopped`` = 1 → stopped; otherwise its window against now (Tencent gives no
-        status field, so "never started" cannot be told)."""
-        target, window = request.target, request.window
-        if not isinstance(target, StreamTarget) or window is None:
-            raise lookup_inconclusive(
-                self.key, "DescribeRecordTask", "only stream tasks with a window can be looked up"
-            )
-        end = int(window.end.timestamp()) + 600
-        start = max(int(min(window.start, self.clock()).timestamp()) - 600, end - int(MAX_AHEAD.total_seconds()) + 1)
-        query: dict[str, Any] = {
-            "StartTime": start,
-            "EndTime": end,
-            "StreamName": target.stream,
-            "DomainName": self.settings.domain,
-            "AppName": target.app,
-        }
-        for _ in range(LOOKUP_PAGES):
-            reply = self.api.call("DescribeRecordTask", self._request(request, "DescribeRecordTask", query))
-            tasks = reply.data.get("TaskList")
-            for task in tasks if isinstance(tasks, list) else []:
-                if isinstance(task, dict) and str(task.get("TaskId")) == task_id:
-                    if task.get("Stopped") == 1:
-                        return TaskStatus.STOPPED
-                    now = self.clock()
-                    if now < window.start:
-                        return TaskStatus.WAITING
-                    return TaskStatus.RUNNING if now < window.end else TaskStatus.ENDED
-            token = reply.data.get("ScrollToken")
-            if not token:
-                return TaskStatus.GONE
+                return
             query["ScrollToken"] = token
         raise lookup_inconclusive(self.key, "DescribeRecordTask", f"more than {LOOKUP_PAGES} pages of tasks")
 

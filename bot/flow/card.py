@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from bot.catalogue import normalize_lang, text
 from bot.core.model import Note, TaskRequest, Window, options_to_dict
-from bot.flow.outcome import Event, Outcome
+from bot.flow.outcome import Outcome
 from bot.lifecycle import StoredRequest
 from bot.provider_info import display_name
-from providers.base import PlannedCall, TaskResult
+from providers.base import PlannedCall
 
 _WEEKDAYS = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
@@ -111,20 +111,6 @@ def describe(
         start=request.window.start if request.window else None,
         end=request.window.end if request.window else None,
     )
-
-
-def scheduled_line(stored: StoredRequest, result: TaskResult, lang: str) -> str:
-    """The thread sentence for a task the provider accepted: its TaskId and the provider's RequestId."""
-    provider = provider_name(stored.request.provider, lang)
-    return text(
-        "thread.scheduled", lang, provider=provider, task_id=result.task_id, request_id=result.request_id or "-"
-    )
-
-
-def trouble_line(event: Event, error: str, lang: str) -> str:
-    """The thread sentence for a failed or unknown request, or a stop the provider refused; ``error`` explains."""
-    key = {Event.UNKNOWN: "thread.unknown", Event.CANCEL_FAILED: "thread.stop_failed"}.get(event, "thread.failed")
-    return text(key, lang, error=error)
 
 
 def render_call(call: PlannedCall) -> str:

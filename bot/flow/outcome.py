@@ -57,8 +57,3 @@ class Notifier(Protocol):
     """Where outcomes go: the Slack card and its thread, or the console. Must not raise."""
 
     def notify(self, outcome: Outcome) -> None: ...
-
-
-def mention(user: str) -> str:
-    """A Slack mention for a user id; plain names (``console``) stay as they are."""
-    return f"<@{user}>" if user[:1] in {"U", "W"} and user.isalnum() else user
