@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 
-from bot.catalogue import faults, general, parse, provider_checks, provider_errors, slack, store
+from bot.catalogue import faults, general, operations, parse, provider_checks, provider_errors, slack, store
 
 Lang = Literal["en", "zh-CN"]
 LANGS: Final[tuple[Lang, ...]] = ("en", "zh-CN")
@@ -23,6 +23,7 @@ SECTIONS: Final[tuple[Mapping[str, Mapping[str, str]], ...]] = (
     provider_checks.TEXT,
     provider_errors.TEXT,
     faults.TEXT,
+    operations.TEXT,
 )
 
 
