@@ -1,0 +1,44 @@
+"""Growth indexes: every hot query reads an index in its own order, so it stays flat as the tables grow.
+
+- ``/record list`` in a channel and ``list mine``: (channel | requester, state, created_at) — only the rows in the
+  listed states are read, newest first, however many old ones the channel has;
+- ``/record cancel <TaskId>``: ``task_id`` alone (the look-up does not know the provider);
+- the scheduler and the background sweeps: (state, created_at) for stuck or unanswered requests; jobs due and seen
+  events by age already had theirs (``ix_jobs_status_due_at``, ``ix_seen_events_seen_at``).
+
+The single-column indexes on state, channel and requester are prefixes of the new ones and are dropped.
+
+Revision ID: 0006_growth_indexes
+Revises: 0004_provider_departures
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0006_growth_indexes"
+down_revision: str | None = "0004_provider_departures"
+branch_labels = None
+depends_on = None
+
+NEW = {
+    "ix_requests_channel_state_created_at": ["channel", "state", "created_at"],
+    "ix_requests_requester_state_created_at": ["requester", "state", "created_at"],
+    "ix_requests_state_created_at": ["state", "created_at"],
+    "ix_requests_task_id": ["task_id"],
+}
+REPLACED = {"ix_requests_state": ["state"], "ix_requests_channel": ["channel"], "ix_requests_requester": ["requester"]}
+
+
+def upgrade() -> None:
+    for name, columns in NEW.items():
+        op.create_index(name, "requests", columns)
+    for name in REPLACED:
+        op.drop_index(name, table_name="requests")
+
+
+def downgrade() -> None:
+    for name, columns in REPLACED.items():
+        op.create_index(name, "requests", columns)
+    for name in NEW:
+        op.drop_index(name, table_name="requests")

@@ -1,0 +1,131 @@
+"""Many stored requests and audit events, fast: for the index tests and ``bench/growth_bench.py``.
+
+Rows look like a year of use: 50 channels, 500 people, nine in ten requests finished long ago, the rest scheduled,
+failed or waiting; one in ten audit events per request. Inserted in batches with ``executemany`` (SQLite) or
+``COPY`` (PostgreSQL), not through the store's one-row path.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.core.model import StreamTarget, TaskRequest, Window, request_to_dict
+from bot.store.tables import audit_events, requests
+
+CHANNELS = [f"C{n:04d}" for n in range(50)]
+PEOPLE = [f"U{n:05d}" for n in range(500)]
+BATCH = 20_000
+_REQUEST = request_to_dict(
+    TaskRequest(
+        "record",
+        "volc",
+        StreamTarget("live", "s1"),
+        Window(datetime(2026, 1, 1, 7, tzinfo=UTC), datetime(2026, 1, 1, 7, 30, tzinfo=UTC)),
+    )
+)
+_STATES = ["done"] * 90 + ["scheduled"] * 3 + ["failed"] * 3 + ["cancelled"] * 2 + ["expired", "unknown"]
+
+
+def request_rows(count: int, *, now: datetime, seed: int = 7) -> Iterator[dict[str, Any]]:
+    """``count`` request rows, created over the year before ``now``; ids ``g0000001`` …, TaskIds ``task-1`` …"""
+    rng = random.Random(seed)
+    year = timedelta(days=365).total_seconds()
+    for n in range(1, count + 1):
+        created = now - timedelta(seconds=year * (1 - n / (count + 1)))
+        state = rng.choice(_STATES)
+        yield {
+            "id": f"g{n:07d}",
+            "state": state,
+            "kind": "record",
+            "provider": "volc",
+            "request": _REQUEST,
+            "window_start": created + timedelta(hours=1),
+            "window_end": created + timedelta(hours=2),
+            "requester": rng.choice(PEOPLE),
+            "text": "/record live/s1 from 15:00 to 15:30 on volc",
+            "timezone": "Asia/Shanghai",
+            "lang": "en",
+            "channel": rng.choice(CHANNELS),
+            "card_channel": None,
+            "card_ts": None,
+            "card_response_url": None,
+            "card_thread_ts": None,
+            "task_id": f"task-{n}" if state in ("done", "scheduled", "cancelled") else None,
+            "provider_request_id": None,
+            "error_code": None,
+            "error_message": None,
+            "settled_by": None,
+            "extra": {},
+            "created_at": created,
+            "updated_at": created,
+        }
+
+
+def audit_rows(count: int, *, now: datetime, seed: int = 11) -> Iterator[dict[str, Any]]:
+    """``count`` audit events spread over the year before ``now``, oldest first."""
+    rng = random.Random(seed)
+    year = timedelta(days=365).total_seconds()
+    for n in range(1, count + 1):
+        yield {
+            "at": now - timedelta(seconds=year * (1 - n / (count + 1))),
+            "actor": rng.choice(PEOPLE),
+            "action": "create",
+            "outcome": "ok",
+            "channel": rng.choice(CHANNELS),
+            "provider": "volc",
+            "request_id": f"g{rng.randint(1, max(count // 2, 1)):07d}",
+            "task_id": None,
+            "provider_request_id": "20261121-req",
+            "raw_text": "/record live/s1 from 15:00 to 15:30 on volc",
+            "request": _REQUEST,
+            "detail": None,
+        }
+
+
+def fill(engine: sa.Engine, *, request_count: int, audit_count: int = 0, now: datetime | None = None) -> None:
+    """Insert generated requests and audit events, then refresh the planner's statistics."""
+    now = now or datetime.now(UTC)
+    _insert(engine, requests, request_rows(request_count, now=now))
+    _insert(engine, audit_events, audit_rows(audit_count, now=now))
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
+
+
+def _insert(engine: sa.Engine, table: sa.Table, rows: Iterator[dict[str, Any]]) -> None:
+    columns = [c.name for c in table.columns if not (c.primary_key and c.autoincrement is True)]
+    if table is audit_events:
+        columns = [c for c in columns if c != "id"]
+    if engine.dialect.name == "postgresql":
+        _copy(engine, table, columns, rows)
+        return
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            _executemany(engine, table, batch)
+            batch = []
+    if batch:
+        _executemany(engine, table, batch)
+
+
+def _executemany(engine: sa.Engine, table: sa.Table, batch: list[dict[str, Any]]) -> None:
+    with engine.begin() as connection:
+        connection.execute(table.insert(), batch)
+
+
+def _copy(engine: sa.Engine, table: sa.Table, columns: list[str], rows: Iterator[dict[str, Any]]) -> None:
+    json_columns = {c.name for c in table.columns if isinstance(c.type, sa.JSON)}
+    raw = engine.raw_connection()
+    try:
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for row in rows:
+                copy.write_row([json.dumps(row[c]) if c in json_columns else row[c] for c in columns])
+        raw.commit()
+    finally:
+        raw.close()
