@@ -200,6 +200,12 @@ class SqlRequestStore:
 
     # --- beyond the protocol ------------------------------------------------------------------------------------
 
+    def count_by_state(self) -> dict[str, int]:
+        """How many stored requests are in each state (states with none are left out)."""
+        query = sa.select(requests.c.state, sa.func.count()).group_by(requests.c.state)
+        with self.engine.connect() as connection:
+            return {state: int(count) for state, count in connection.execute(query)}
+
     def expire_proposed(self, *, older_than: datetime) -> list[StoredRequest]:
         """Move every card proposed before ``older_than`` that nobody answered to ``expired``; returns them so
         their cards can be updated. Each is settled by its own conditional update."""
