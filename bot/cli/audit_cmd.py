@@ -103,7 +103,7 @@ def counted(
 
 def _run(args: argparse.Namespace) -> int:
     since = parse_since(args.since, datetime.now(UTC)) if args.since else None
-    store = open_store(args.database_url, migrate=False)
+    store = open_store(args.database_url)  # a fresh SQLite file is created and migrated; PostgreSQL must be current
     seen = 0
 
     def progress(count: int) -> None:

@@ -39,7 +39,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     before = parse_before(args.before, datetime.now(UTC))
-    store = open_store(args.database_url, migrate=False)
+    store = open_store(args.database_url)  # a fresh SQLite file is created and migrated; PostgreSQL must be current
     moment = before.isoformat(timespec="seconds")
     try:
         if not args.yes:
