@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.core.model import StreamTarget, TaskRequest, Window, request_to_dict
-from bot.store.tables import audit_events, requests
+from bot.store.tables import audit_events, jobs, requests
 
 CHANNELS = [f"C{n:04d}" for n in range(50)]
 PEOPLE = [f"U{n:05d}" for n in range(500)]
@@ -88,19 +89,42 @@ def audit_rows(count: int, *, now: datetime, seed: int = 11) -> Iterator[dict[st
         }
 
 
-def fill(engine: sa.Engine, *, request_count: int, audit_count: int = 0, now: datetime | None = None) -> None:
-    """Insert generated requests and audit events, then refresh the planner's statistics."""
+def job_rows(count: int, *, now: datetime) -> Iterator[dict[str, Any]]:
+    """``count`` finished scheduler jobs (trro starts and stops) over the year before ``now``."""
+    year = timedelta(days=365).total_seconds()
+    for n in range(1, count + 1):
+        due = now - timedelta(seconds=year * (1 - n / (count + 1)))
+        yield {
+            "key": f"g{n:07d}:{'start' if n % 2 else 'stop'}",
+            "kind": "window.start" if n % 2 else "window.stop",
+            "request_id": f"g{n:07d}",
+            "due_at": due,
+            "deadline_at": due + timedelta(hours=1),
+            "payload": {},
+            "status": "done",
+            "claimed_by": "bench",
+            "lease_until": None,
+            "attempts": 1,
+            "last_error": None,
+            "created_at": due,
+            "finished_at": due,
+        }
+
+
+def fill(
+    engine: sa.Engine, *, request_count: int, audit_count: int = 0, job_count: int = 0, now: datetime | None = None
+) -> None:
+    """Insert generated requests, audit events and finished jobs, then refresh the planner's statistics."""
     now = now or datetime.now(UTC)
     _insert(engine, requests, request_rows(request_count, now=now))
     _insert(engine, audit_events, audit_rows(audit_count, now=now))
+    _insert(engine, jobs, job_rows(job_count, now=now))
     with engine.begin() as connection:
         connection.exec_driver_sql("ANALYZE")
 
 
 def _insert(engine: sa.Engine, table: sa.Table, rows: Iterator[dict[str, Any]]) -> None:
-    columns = [c.name for c in table.columns if not (c.primary_key and c.autoincrement is True)]
-    if table is audit_events:
-        columns = [c for c in columns if c != "id"]
+    columns = [c.name for c in table.columns if not (table is not requests and c.name == "id")]
     if engine.dialect.name == "postgresql":
         _copy(engine, table, columns, rows)
         return
@@ -129,3 +153,19 @@ def _copy(engine: sa.Engine, table: sa.Table, columns: list[str], rows: Iterator
         raw.commit()
     finally:
         raw.close()
+
+
+def measured_bot(args: list[str], report: str) -> list[str]:
+    """A ``python -m bot ARGS`` command line that writes its own peak memory (``VmHWM``, KiB) to ``report`` as it
+    exits. Read from ``/proc/self/status`` of the new program, not ``ru_maxrss``, which on Linux keeps the high-water
+    mark of the parent process it was forked from."""
+    code = (
+        "import atexit, runpy, sys\n"
+        "def report():\n"
+        "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0].split()[1]\n"
+        f"    open({report!r}, 'w').write(hwm)\n"
+        "atexit.register(report)\n"
+        f"sys.argv = ['bot', *{args!r}]\n"
+        "runpy.run_module('bot', run_name='__main__', alter_sys=True)\n"
+    )
+    return [sys.executable, "-c", code]
