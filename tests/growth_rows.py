@@ -1,7 +1,7 @@
 """Many stored requests and audit events, fast: for the index tests and ``bench/growth_bench.py``.
 
-Rows look like a year of use: 50 channels, 500 people, nine in ten requests finished long ago, the rest scheduled,
-failed or waiting; one in ten audit events per request. Inserted in batches with ``executemany`` (SQLite) or
+Rows look like a year of use: 50 channels, 500 people; requests older than two days have settled (nine in ten
+done), newer ones are mostly scheduled or running; audit events and finished jobs spread over the same year. Inserted in batches with ``executemany`` (SQLite) or
 ``COPY`` (PostgreSQL), not through the store's one-row path.
 """
 
@@ -30,7 +30,10 @@ _REQUEST = request_to_dict(
         Window(datetime(2026, 1, 1, 7, tzinfo=UTC), datetime(2026, 1, 1, 7, 30, tzinfo=UTC)),
     )
 )
-_STATES = ["done"] * 90 + ["scheduled"] * 3 + ["failed"] * 3 + ["cancelled"] * 2 + ["expired", "unknown"]
+#: Old requests have settled; only the last two days' are still waiting, scheduled or running.
+_SETTLED = ["done"] * 90 + ["failed"] * 4 + ["cancelled"] * 3 + ["expired"] * 2 + ["unknown"]
+_RECENT = ["scheduled"] * 6 + ["running"] * 2 + ["proposed", "confirmed", "done", "failed"]
+_RECENT_DAYS = 2
 
 
 def request_rows(count: int, *, now: datetime, seed: int = 7) -> Iterator[dict[str, Any]]:
@@ -39,7 +42,7 @@ def request_rows(count: int, *, now: datetime, seed: int = 7) -> Iterator[dict[s
     year = timedelta(days=365).total_seconds()
     for n in range(1, count + 1):
         created = now - timedelta(seconds=year * (1 - n / (count + 1)))
-        state = rng.choice(_STATES)
+        state = rng.choice(_RECENT if now - created < timedelta(days=_RECENT_DAYS) else _SETTLED)
         yield {
             "id": f"g{n:07d}",
             "state": state,
