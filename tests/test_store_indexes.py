@@ -22,7 +22,7 @@ FAILED = {RequestState.FAILED, RequestState.UNKNOWN, RequestState.MISSED}
 
 @pytest.fixture
 def grown(store: SqlRequestStore) -> SqlRequestStore:
-    fill(store.engine, request_count=3000, audit_count=3000, now=NOW)
+    fill(store.engine, request_count=1500, audit_count=1500, job_count=1500, now=NOW)
     return store
 
 
@@ -56,9 +56,9 @@ def plan(engine: sa.Engine, statement: str, parameters: Any) -> str:
 
 
 def full_scans(engine: sa.Engine, text: str) -> list[str]:
-    """Plan lines that read a whole table."""
+    """Plan lines that read a whole table or a whole index (SQLite's SCAN, with or without an index)."""
     if engine.dialect.name == "sqlite":
-        return [line for line in text.splitlines() if line.startswith("SCAN") and " USING " not in line]
+        return [line for line in text.splitlines() if line.startswith("SCAN")]
     return [line for line in text.splitlines() if "Seq Scan" in line]
 
 
@@ -91,7 +91,7 @@ HOT: dict[str, tuple[Callable[[SqlRequestStore], object], set[str]]] = {
     ),
     "jobs due": (
         lambda s: s.jobs.claim_due("w1", now=NOW - timedelta(days=400), lease=timedelta(minutes=5)),
-        {"ix_jobs_status_due_at"},
+        {"ix_jobs_status_due_at"},  # and ix_jobs_status_lease_until for expired leases
     ),
     "seen events by age": (lambda s: s.seen.forget_older_than(NOW - timedelta(days=1)), {"ix_seen_events_seen_at"}),
     "audit export since": (lambda s: s.audit.events(since=NOW - timedelta(days=30)), {"ix_audit_events_at"}),
@@ -104,7 +104,7 @@ def test_each_hot_query_reads_its_index(grown: SqlRequestStore, query: str) -> N
     with captured(grown.engine) as sent:
         run(grown)
     assert sent, "the store sent nothing"
-    statement, parameters = sent[-1]
+    statement, parameters = sent[0]  # the look-up (expire_proposed then updates each card it found by id)
     text = plan(grown.engine, statement, parameters)
     assert any(index in text for index in indexes), f"{query}: {statement}\n{text}"
     assert full_scans(grown.engine, text) == [], f"{query}: {statement}\n{text}"

@@ -106,6 +106,7 @@ jobs = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("finished_at", UtcDateTime, nullable=True),
     sa.Index("ix_jobs_status_due_at", "status", "due_at"),
+    sa.Index("ix_jobs_status_lease_until", "status", "lease_until"),  # expired leases (migration 0006)
 )
 
 seen_events = sa.Table(

@@ -3,8 +3,9 @@
 - ``/record list`` in a channel and ``list mine``: (channel | requester, state, created_at) — only the rows in the
   listed states are read, newest first, however many old ones the channel has;
 - ``/record cancel <TaskId>``: ``task_id`` alone (the look-up does not know the provider);
-- the scheduler and the background sweeps: (state, created_at) for stuck or unanswered requests; jobs due and seen
-  events by age already had theirs (``ix_jobs_status_due_at``, ``ix_seen_events_seen_at``).
+- the scheduler and the background sweeps: (state, created_at) for stuck or unanswered requests; (status,
+  lease_until) on jobs beside the existing (status, due_at), one for each side of the claim's OR; seen events by age
+  already had theirs (``ix_seen_events_seen_at``).
 
 The single-column indexes on state, channel and requester are prefixes of the new ones and are dropped.
 
@@ -30,14 +31,23 @@ NEW = {
 REPLACED = {"ix_requests_state": ["state"], "ix_requests_channel": ["channel"], "ix_requests_requester": ["requester"]}
 
 
+#: Jobs due: a claim takes pending jobs that are due *or* running ones whose lease ran out; with an index for each
+#: side of that OR the database reads only those, not every finished job.
+JOBS = {"ix_jobs_status_lease_until": ["status", "lease_until"]}
+
+
 def upgrade() -> None:
     for name, columns in NEW.items():
         op.create_index(name, "requests", columns)
     for name in REPLACED:
         op.drop_index(name, table_name="requests")
+    for name, columns in JOBS.items():
+        op.create_index(name, "jobs", columns)
 
 
 def downgrade() -> None:
+    for name in JOBS:
+        op.drop_index(name, table_name="jobs")
     for name, columns in REPLACED.items():
         op.create_index(name, "requests", columns)
     for name in NEW:
