@@ -1,8 +1,8 @@
 """Many stored requests and audit events, fast: for the index tests and ``bench/growth_bench.py``.
 
-Rows look like steady use: 50 channels, 500 people, the same traffic every day, so more rows mean a longer history
-(at least a year); requests older than two days have settled (nine in ten done), newer ones are mostly scheduled or
-running; audit events and finished jobs spread over the same time. Inserted in batches with ``executemany`` (SQLite) or
+Rows look like steady use: 50 channels, 500 people, the same traffic every day (``spacing`` apart: 1,000 a day by
+default), so more rows mean a longer history, not more at once; requests older than a day have settled (nine in ten
+done), newer ones are mostly scheduled or running; audit events and finished jobs spread over the same time. Inserted in batches with ``executemany`` (SQLite) or
 ``COPY`` (PostgreSQL), not through the store's one-row path.
 """
 
@@ -34,23 +34,21 @@ _REQUEST = request_to_dict(
 #: Old requests have settled; only the last two days' are still waiting, scheduled or running.
 _SETTLED = ["done"] * 90 + ["failed"] * 4 + ["cancelled"] * 3 + ["expired"] * 2 + ["unknown"]
 _RECENT = ["scheduled"] * 6 + ["running"] * 2 + ["proposed", "confirmed", "done", "failed"]
-_RECENT_DAYS = 2
+_RECENT_DAYS = 1
 #: A busy team's traffic: 1,000 requests a day (1M rows are about three years).
 PER_ROW = timedelta(days=1) / 1000
 
 
-def created_at(n: int, count: int, now: datetime) -> datetime:
-    """Row ``n`` of ``count``: the same traffic every day whatever the size (more rows = a longer history), and
-    never less than a year of history."""
-    spacing = max(timedelta(days=365) / count, PER_ROW)
+def created_at(n: int, count: int, now: datetime, spacing: timedelta = PER_ROW) -> datetime:
+    """Row ``n`` of ``count``, ``spacing`` apart and ending at ``now``."""
     return now - spacing * (count + 1 - n)
 
 
-def request_rows(count: int, *, now: datetime, seed: int = 7) -> Iterator[dict[str, Any]]:
+def request_rows(count: int, *, now: datetime, spacing: timedelta = PER_ROW, seed: int = 7) -> Iterator[dict[str, Any]]:
     """``count`` request rows ending at ``now``; ids ``g0000001`` …, TaskIds ``task-1`` …"""
     rng = random.Random(seed)
     for n in range(1, count + 1):
-        created = created_at(n, count, now)
+        created = created_at(n, count, now, spacing)
         state = rng.choice(_RECENT if now - created < timedelta(days=_RECENT_DAYS) else _SETTLED)
         yield {
             "id": f"g{n:07d}",
@@ -80,12 +78,12 @@ def request_rows(count: int, *, now: datetime, seed: int = 7) -> Iterator[dict[s
         }
 
 
-def audit_rows(count: int, *, now: datetime, seed: int = 11) -> Iterator[dict[str, Any]]:
+def audit_rows(count: int, *, now: datetime, spacing: timedelta = PER_ROW, seed: int = 11) -> Iterator[dict[str, Any]]:
     """``count`` audit events ending at ``now``, oldest first."""
     rng = random.Random(seed)
     for n in range(1, count + 1):
         yield {
-            "at": created_at(n, count, now),
+            "at": created_at(n, count, now, spacing),
             "actor": rng.choice(PEOPLE),
             "action": "create",
             "outcome": "ok",
@@ -100,10 +98,10 @@ def audit_rows(count: int, *, now: datetime, seed: int = 11) -> Iterator[dict[st
         }
 
 
-def job_rows(count: int, *, now: datetime) -> Iterator[dict[str, Any]]:
+def job_rows(count: int, *, now: datetime, spacing: timedelta = PER_ROW) -> Iterator[dict[str, Any]]:
     """``count`` finished scheduler jobs (trro starts and stops) ending at ``now``."""
     for n in range(1, count + 1):
-        due = created_at(n, count, now)
+        due = created_at(n, count, now, spacing)
         yield {
             "key": f"g{n:07d}:{'start' if n % 2 else 'stop'}",
             "kind": "window.start" if n % 2 else "window.stop",
@@ -122,13 +120,26 @@ def job_rows(count: int, *, now: datetime) -> Iterator[dict[str, Any]]:
 
 
 def fill(
-    engine: sa.Engine, *, request_count: int, audit_count: int = 0, job_count: int = 0, now: datetime | None = None
+    engine: sa.Engine,
+    *,
+    request_count: int,
+    audit_count: int = 0,
+    job_count: int = 0,
+    now: datetime | None = None,
+    days: float | None = None,
 ) -> None:
-    """Insert generated requests, audit events and finished jobs, then refresh the planner's statistics."""
+    """Insert generated requests, audit events and finished jobs (each spread over ``days`` when given, else at
+    1,000 requests a day), then refresh the planner's statistics."""
     now = now or datetime.now(UTC)
-    _insert(engine, requests, request_rows(request_count, now=now))
-    _insert(engine, audit_events, audit_rows(audit_count, now=now))
-    _insert(engine, jobs, job_rows(job_count, now=now))
+
+    def spacing(count: int, per_request: timedelta) -> timedelta:
+        return timedelta(days=days) / max(count, 1) if days else per_request
+
+    _insert(engine, requests, request_rows(request_count, now=now, spacing=spacing(request_count, PER_ROW)))
+    per_event = PER_ROW * request_count / max(audit_count, 1)
+    _insert(engine, audit_events, audit_rows(audit_count, now=now, spacing=spacing(audit_count, per_event)))
+    per_job = PER_ROW * request_count / max(job_count, 1)
+    _insert(engine, jobs, job_rows(job_count, now=now, spacing=spacing(job_count, per_job)))
     with engine.begin() as connection:
         for table in (requests, audit_events, jobs):  # these tables only: PostgreSQL would visit every schema
             connection.exec_driver_sql(f"ANALYZE {table.name}")

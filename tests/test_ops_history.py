@@ -57,7 +57,7 @@ def test_audit_on_an_empty_log_says_so(store_url: str) -> None:
 def test_a_long_export_streams_in_flat_memory_and_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
     store = open_store(url, migrate=True)
-    fill(store.engine, request_count=0, audit_count=60_000, now=NOW)
+    fill(store.engine, request_count=0, audit_count=60_000, now=NOW, days=365)
     store.engine.dispose()
     out_path, report = tmp_path / "audit.csv", tmp_path / "peak"
     leader, follower = pty.openpty()
@@ -94,7 +94,7 @@ def _read_some(fd: int) -> bytes:
 def test_no_progress_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
     store = open_store(url, migrate=True)
-    fill(store.engine, request_count=0, audit_count=10_500, now=NOW)
+    fill(store.engine, request_count=0, audit_count=10_500, now=NOW, days=365)
     store.engine.dispose()
     result = run_bot(url, "audit", "--json")
     assert result.returncode == 0 and len(result.stdout.splitlines()) == 10_500
@@ -114,7 +114,7 @@ def _counts(url: str) -> tuple[int, int, int]:
 
 def test_prune_is_a_dry_run_until_yes_keeps_live_requests_and_audits_itself(store_url: str) -> None:
     store = open_store(store_url, migrate=True)
-    fill(store.engine, request_count=1000, audit_count=1000, now=NOW)  # spread over the last 365 days
+    fill(store.engine, request_count=1000, audit_count=1000, now=NOW, days=365)
     with store.engine.begin() as connection:
         oldest = sa.select(requests.c.id).where(requests.c.state == "done").order_by(requests.c.created_at).limit(2)
         old_live, old_done = connection.execute(oldest).scalars().all()

@@ -22,7 +22,7 @@ FAILED = {RequestState.FAILED, RequestState.UNKNOWN, RequestState.MISSED}
 
 @pytest.fixture
 def grown(store: SqlRequestStore) -> SqlRequestStore:
-    fill(store.engine, request_count=1500, audit_count=1500, job_count=1500, now=NOW)
+    fill(store.engine, request_count=1500, audit_count=1500, job_count=1500, now=NOW, days=30)
     return store
 
 
