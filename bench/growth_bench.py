@@ -2,7 +2,7 @@
 many audit events, a tenth as many finished jobs), on SQLite and PostgreSQL, plus the memory of ``audit --csv``.
 
 Run from the project root:  .venv/bin/python bench/growth_bench.py [--sizes 1000,100000,1000000] [--rounds 50]
-(PostgreSQL from TEST_DATABASE_URL, default postgresql://bot:bot@127.0.0.1:5432/bot_test; --no-postgres to skip.)
+(PostgreSQL from TEST_DATABASE_URL, default postgresql://bot:bot@127.0.0.1:5432/bot_test; --databases sqlite for one.)
 
 Each operation is what the bot does for it, through the real store: ``list`` = the channel's upcoming requests and
 its last day's failures (two queries, as ``/record list``), ``list mine`` = the same by requester, ``cancel <id>`` and
@@ -102,11 +102,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,100000,1000000", help="stored requests, comma-separated")
     parser.add_argument("--rounds", type=int, default=50, help="timed runs per operation")
-    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--databases", default="sqlite,postgresql", help="which: sqlite, postgresql or both")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     now = datetime.now(UTC)
-    engines = ["sqlite"] if args.no_postgres else ["sqlite", "postgresql"]
+    engines = [name.strip() for name in args.databases.split(",")]
     print("| database | requests / audit events | operation | median | p95 | × at the smallest size |")
     print("|---|---|---|---|---|---|")
     for engine_name in engines:
