@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import threading
+from pathlib import Path
 from typing import TextIO
 
 from bot.catalogue import text
+from bot.config import DEFAULT_CONFIG_PATH
 from bot.core.model import CancelTask, Help, ListTasks, Schedule, request_to_dict
 from bot.errors import BotError, ConfigError, ParseError
 from bot.flow import Event, Outcome, describe
@@ -19,6 +21,8 @@ from bot.flow.background import Background
 from bot.flow.card import headline, note_params, render_call
 from bot.flow.services import Services
 from bot.provider_info import PROVIDER_KEYS
+from bot.store.engine import describe as describe_database
+from bot.store.engine import is_sqlite
 
 USER = "console"
 QUIT = {"quit", "exit", "q", ":q", "退出"}
@@ -68,8 +72,17 @@ class ConsoleNotifier:
 class Console:
     """A read–answer loop over ``stdin``/``stdout``."""
 
-    def __init__(self, services: Services, *, stdin: TextIO, stdout: TextIO, timezone: str | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        stdin: TextIO,
+        stdout: TextIO,
+        timezone: str | None = None,
+        data_created: bool = False,
+    ) -> None:
         self.services = services
+        self.data_created = data_created
         self.stdin = stdin
         self.out = stdout
         self.timezone = timezone or services.config.bot.timezone
@@ -94,10 +107,32 @@ class Console:
             usable.append(key)
         return usable
 
+    def first_lines(self) -> list[str]:
+        """What a person needs to know before typing: the config file, the zone, the providers (live or dry run)
+        and where the data lives."""
+        config = self.services.config
+        if config.path:
+            lines = [text("ops.start.config_read", "en", path=config.path)]
+        else:
+            lines = [text("ops.start.config_none", "en", path=DEFAULT_CONFIG_PATH)]
+        lines.append(text("ops.start.timezone", "en", zone=self.timezone))
+        live = self.configured_providers()
+        dry = [key for key in PROVIDER_KEYS if key not in live]
+        if not live:
+            lines.append(text("ops.start.providers_none", "en", dry=", ".join(dry)))
+        elif dry:
+            lines.append(text("ops.start.providers_mixed", "en", live=", ".join(live), dry=", ".join(dry)))
+        else:
+            lines.append(text("ops.start.providers_live", "en", live=", ".join(live)))
+        engine = self.services.store.engine
+        where = str(Path(engine.url.database or "").resolve()) if is_sqlite(engine) else describe_database(engine)
+        lines.append(text("ops.start.data_created" if self.data_created else "ops.start.data", "en", where=where))
+        return lines
+
     def run(self) -> int:
         self.say(text("console.welcome", "en"))
-        if not self.configured_providers():
-            self.say(text("console.dry_run_mode", "en"))
+        for first in self.first_lines():
+            self.say(first)
         self.background.start()
         try:
             while (line := self.ask("> ")) is not None:

@@ -160,6 +160,7 @@ class AuditAction(enum.StrEnum):
     RETRY = "retry"  # a failed request was retried (once)
     DENIED = "denied"  # a permission check refused
     DRY_RUN = "dry_run"  # the calls a Confirm would send were shown
+    PRUNE = "prune"  # an operator deleted history (``python -m bot prune --yes``)
 
 
 class AuditOutcome(enum.StrEnum):

@@ -3,14 +3,20 @@
 Redaction happens once, on the formatted line (message *and* traceback), so no log call anywhere has to remember it:
 configured secret values, Slack ``response_url``s (anyone holding one can post as the bot for 30 minutes), the
 legacy API's ``sign=`` query values, and passwords inside database URLs all become ``****``.
+
+``BOT_LOG_FORMAT=json`` writes one JSON object per line instead (``at``, ``level``, ``logger``, ``message``, and
+``request_id`` when the record carries one: ``log.info("...", extra={"request_id": stored.id})``), scrubbed the same
+way before it is encoded.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Final
 
 from providers.config import SECRET_ENV_VARS
@@ -47,21 +53,54 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record), self.secrets)
 
 
+class JsonLinesFormatter(RedactingFormatter):
+    """One JSON object per record; every text field scrubbed by :func:`redact` before encoding."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, str] = {
+            "at": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage(), self.secrets),
+        }
+        request_id = getattr(record, "request_id", None)
+        if request_id:
+            line["request_id"] = redact(str(request_id), self.secrets)
+        if record.exc_info:
+            line["error"] = redact(self.formatException(record.exc_info), self.secrets)
+        return json.dumps(line, ensure_ascii=False)
+
+
+class KnownNoticeFilter(logging.Filter):
+    """Drops third-party notices about choices the bot makes on purpose (no one can act on them)."""
+
+    #: Bolt reads SLACK_BOT_TOKEN itself and says it is unused because the bot hands it a configured client.
+    NOTICES: Final = ("As you gave `client` as well, `token` will be unused.",)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name.startswith("slack_bolt") and record.getMessage() in self.NOTICES)
+
+
 def secrets_from(env: Mapping[str, str]) -> list[str]:
     """The secret values configured in ``env`` (provider and Slack credentials)."""
     return [env[name] for name in (*SECRET_ENV_VARS, *SLACK_SECRET_ENV_VARS) if env.get(name)]
 
 
 def configure_logging(env: Mapping[str, str] | None = None, *, level: int = logging.INFO) -> None:
-    """Log to stderr through a :class:`RedactingFormatter`, and quiet the libraries that log full URLs at INFO
-    (httpx: the legacy API signs in the query string; slack_sdk/slack_bolt: response_urls)."""
+    """Log to stderr through a :class:`RedactingFormatter` (:class:`JsonLinesFormatter` with
+    ``BOT_LOG_FORMAT=json``), and quiet the libraries that log full URLs at INFO (httpx: the legacy API signs in the
+    query string; slack_sdk/slack_bolt: response_urls) or chatter at start-up (alembic)."""
     env = os.environ if env is None else env
     root = logging.getLogger()
     if not root.handlers:
         root.addHandler(logging.StreamHandler())
     root.setLevel(level)
-    formatter = RedactingFormatter(secrets_from(env))
+    json_lines = env.get("BOT_LOG_FORMAT", "").strip().lower() == "json"
+    formatter = (JsonLinesFormatter if json_lines else RedactingFormatter)(secrets_from(env))
     for handler in root.handlers:
         handler.setFormatter(formatter)
-    for name in ("httpx", "slack_sdk", "slack_bolt"):
+        if not any(isinstance(f, KnownNoticeFilter) for f in handler.filters):
+            handler.addFilter(KnownNoticeFilter())
+    # alembic: its INFO lines ("Context impl", "Will assume transactional DDL", each revision) are noise at start-up
+    for name in ("httpx", "slack_sdk", "slack_bolt", "alembic"):
         logging.getLogger(name).setLevel(logging.WARNING)

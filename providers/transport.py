@@ -60,6 +60,37 @@ def _matches(code: str, codes: Iterable[str]) -> bool:
 
 Parser = Callable[[httpx.Response, str], Reply]
 
+#: The outcome of a call that got a usable answer; a failed one is told by its error code.
+OK = "ok"
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """One provider HTTP call as an observer hears of it: each attempt, retries included."""
+
+    provider: str
+    action: str
+    outcome: str  # OK, or the error code (``Timeout``, ``RequestLimitExceeded``, ...)
+    seconds: float
+
+
+CallObserver = Callable[[CallRecord], None]
+_observers: list[CallObserver] = []
+
+
+def observe_calls(observer: CallObserver | None) -> None:
+    """Tell ``observer`` about every provider call from now on (the bot's metrics set it); None stops telling.
+    Kept here so that ``providers`` needs nothing from the bot to be observed."""
+    _observers[:] = [] if observer is None else [observer]
+
+
+def _tell(record: CallRecord) -> None:
+    for observer in _observers:
+        try:
+            observer(record)
+        except Exception:  # an observer must never fail a provider call
+            log.exception("provider call observer failed")
+
 
 #: Backoff for rate-limited calls: ``RETRY_BASE_DELAY * 2**n`` seconds (or the server's Retry-After), capped.
 RATE_LIMIT_RETRIES = 3
@@ -104,9 +135,11 @@ class ApiClient:
             except ProviderError as error:
                 error.message = self.redact(error.message)
                 error.params["message"] = error.message
+                seconds = time.monotonic() - started
+                _tell(CallRecord(self.provider, action, error.code, seconds))
                 log.warning(
                     "%s %s failed: %s (RequestId %s, %.2f s)",
-                    self.provider, action, error.code, error.request_id, time.monotonic() - started,
+                    self.provider, action, error.code, error.request_id, seconds,
                 )  # fmt: skip
                 if error.retry is Retry.SAFE and _matches(error.code, self.policy.expired_signature) and not resigned:
                     resigned = True
@@ -122,9 +155,9 @@ class ApiClient:
                     rate_limited += 1
                     continue
                 raise
-            log.info(
-                "%s %s ok (RequestId %s, %.2f s)", self.provider, action, reply.request_id, time.monotonic() - started
-            )
+            seconds = time.monotonic() - started
+            _tell(CallRecord(self.provider, action, OK, seconds))
+            log.info("%s %s ok (RequestId %s, %.2f s)", self.provider, action, reply.request_id, seconds)
             return reply
 
     def _send(self, action: str, request: httpx.Request) -> httpx.Response:

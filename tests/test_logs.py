@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 from collections.abc import Iterator
 
@@ -66,3 +67,33 @@ def test_libraries_that_log_urls_are_quieted(root_stream: io.StringIO) -> None:
     configure_logging(ENV)
     for name in ("httpx", "slack_sdk", "slack_bolt"):
         assert logging.getLogger(name).getEffectiveLevel() >= logging.WARNING
+
+
+def test_json_lines_carry_the_request_id_and_are_scrubbed_before_encoding(root_stream: io.StringIO) -> None:
+    quoted = 'SK"quoted\\secret-0005'  # JSON would escape it: scrubbing the encoded line would miss it
+    configure_logging({**ENV, "VOLCENGINE_SECRET_KEY": quoted, "BOT_LOG_FORMAT": "json"})
+    log = logging.getLogger("bot.test")
+    log.warning("create failed for %s with %s", "rk4q2mz", quoted, extra={"request_id": "rk4q2mz"})
+    log.info("scheduler pass done")
+    try:
+        raise RuntimeError(f"provider said {ENV['TENCENTCLOUD_SECRET_KEY']} at {RESPONSE_URL}")
+    except RuntimeError:
+        log.exception("confirm failed", extra={"request_id": "rk4q2mz"})
+    lines = [json.loads(line) for line in root_stream.getvalue().splitlines()]
+    assert [line["level"] for line in lines] == ["WARNING", "INFO", "ERROR"]
+    assert lines[0]["request_id"] == "rk4q2mz" and "request_id" not in lines[1]
+    assert lines[0]["message"] == "create failed for rk4q2mz with ****" and lines[0]["logger"] == "bot.test"
+    assert "RuntimeError" in lines[2]["error"] and "<response_url>" in lines[2]["error"]
+    output = root_stream.getvalue()
+    for leaked in ("quoted", ENV["TENCENTCLOUD_SECRET_KEY"], "AbCdEfToken"):
+        assert leaked not in output
+
+
+def test_alembic_and_bolts_unused_token_notice_are_quiet(root_stream: io.StringIO) -> None:
+    configure_logging(ENV)
+    logging.getLogger("alembic.runtime.migration").info("Context impl SQLiteImpl.")
+    logging.getLogger("slack_bolt").warning("As you gave `client` as well, `token` will be unused.")
+    logging.getLogger("slack_bolt").warning("a Bolt warning someone can act on")
+    output = root_stream.getvalue()
+    assert "Context impl" not in output and "will be unused" not in output
+    assert "a Bolt warning someone can act on" in output

@@ -23,7 +23,8 @@ from bot.store.tables import metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST, SECOND, THIRD, FOURTH = "0001_requests", "0002_audit_jobs", "0003_seen_events", "0004_provider_departures"
-HEAD = "0005_request_life"
+FIFTH = "0005_request_life"
+HEAD = "0006_growth_indexes"
 ALL_TABLES = {"requests", "audit_events", "jobs", "seen_events", "provider_departures", "request_tasks"}
 
 
@@ -36,7 +37,7 @@ def a_request() -> TaskRequest:
     return TaskRequest("record", "volc", StreamTarget("live", "s1"), Window(start, start + timedelta(minutes=30)))
 
 
-def test_the_newest_revision_is_the_fifth(store_url: str) -> None:
+def test_the_newest_revision_is_the_head(store_url: str) -> None:
     assert head_revision() == HEAD
 
 
@@ -110,6 +111,9 @@ def test_downgrade_to_the_previous_revision_and_back(store_url: str) -> None:
     assert tables(engine) == {"requests"}
     assert upgrade(engine) == HEAD
     assert tables(engine) == ALL_TABLES
+    assert downgrade(engine, FOURTH) == FOURTH
+    assert "ix_requests_task_id" not in {i["name"] for i in sa.inspect(engine).get_indexes("requests")}
+    assert upgrade(engine) == HEAD
     engine.dispose()
 
 

@@ -10,7 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 
-from bot.catalogue import faults, general, life, parse, provider_checks, provider_errors, series, slack, store
+from bot.catalogue import (
+    faults,
+    general,
+    life,
+    operations,
+    parse,
+    provider_checks,
+    provider_errors,
+    series,
+    slack,
+    store,
+)
 
 Lang = Literal["en", "zh-CN"]
 LANGS: Final[tuple[Lang, ...]] = ("en", "zh-CN")
@@ -25,6 +36,7 @@ SECTIONS: Final[tuple[Mapping[str, Mapping[str, str]], ...]] = (
     provider_checks.TEXT,
     provider_errors.TEXT,
     faults.TEXT,
+    operations.TEXT,
 )
 
 

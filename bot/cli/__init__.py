@@ -11,7 +11,17 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.cli import audit_cmd, config_cmd, console_cmd, migrate_cmd, parse_cmd, request_cmd, serve_cmd, socket_cmd
+from bot.cli import (
+    audit_cmd,
+    config_cmd,
+    console_cmd,
+    migrate_cmd,
+    parse_cmd,
+    prune_cmd,
+    request_cmd,
+    serve_cmd,
+    socket_cmd,
+)
 from bot.cli.base import Subcommand
 from bot.errors import BotError
 
@@ -21,6 +31,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     request_cmd.COMMAND,
     migrate_cmd.COMMAND,
     audit_cmd.COMMAND,
+    prune_cmd.COMMAND,
     serve_cmd.COMMAND,
     socket_cmd.COMMAND,
     console_cmd.COMMAND,

@@ -7,10 +7,11 @@ import csv
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
+from bot.catalogue import text
 from bot.cli.base import Subcommand
 from bot.errors import ConfigError
 from bot.store import AuditEvent, open_store
@@ -31,6 +32,8 @@ CSV_COLUMNS = (
     "request",
     "detail",
 )
+#: On a terminal, the export says how far it got every this many events.
+PROGRESS_EVERY = 10_000
 _AGO = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -50,13 +53,13 @@ def parse_since(text: str, now: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def write_json(events: Sequence[AuditEvent], out: TextIO) -> None:
+def write_json(events: Iterable[AuditEvent], out: TextIO) -> None:
     """One JSON object per line (JSON Lines)."""
     for event in events:
         out.write(json.dumps(event.as_dict(), ensure_ascii=False) + "\n")
 
 
-def write_csv(events: Sequence[AuditEvent], out: TextIO) -> None:
+def write_csv(events: Iterable[AuditEvent], out: TextIO) -> None:
     """A header row, then one row per event; the understood request as compact JSON."""
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -66,7 +69,7 @@ def write_csv(events: Sequence[AuditEvent], out: TextIO) -> None:
         writer.writerow(["" if row[column] is None else row[column] for column in CSV_COLUMNS])
 
 
-def write_table(events: Sequence[AuditEvent], out: TextIO) -> None:
+def write_table(events: Iterable[AuditEvent], out: TextIO) -> None:
     """Readable lines for a terminal."""
     for event in events:
         task = f" task {event.task_id}" if event.task_id else ""
@@ -88,19 +91,42 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     form.add_argument("--csv", action="store_true", help="CSV with a header row")
 
 
+def counted(
+    events: Iterable[AuditEvent], report: Callable[[int], None], every: int = PROGRESS_EVERY
+) -> Iterator[AuditEvent]:
+    """``events`` unchanged, calling ``report(n)`` after every ``every``-th one."""
+    for count, event in enumerate(events, start=1):
+        yield event
+        if count % every == 0:
+            report(count)
+
+
 def _run(args: argparse.Namespace) -> int:
     since = parse_since(args.since, datetime.now(UTC)) if args.since else None
-    store = open_store(args.database_url, migrate=False)
+    store = open_store(args.database_url)  # a fresh SQLite file is created and migrated; PostgreSQL must be current
+    seen = 0
+
+    def progress(count: int) -> None:
+        sys.stderr.write("\r" + text("ops.audit.progress", "en", count=f"{count:,}"))
+        sys.stderr.flush()
+
+    def tally(count: int) -> None:
+        nonlocal seen
+        seen = count
+
+    write = write_json if args.json else write_csv if args.csv else write_table
     try:
-        events = store.audit.events(since=since)
+        events = counted(store.audit.stream(since=since), tally, every=1)
+        if sys.stderr.isatty():
+            events = counted(events, progress)
+        write(events, sys.stdout)
     finally:
         store.engine.dispose()
-    if args.json:
-        write_json(events, sys.stdout)
-    elif args.csv:
-        write_csv(events, sys.stdout)
-    else:
-        write_table(events, sys.stdout)
+    if sys.stderr.isatty() and seen >= PROGRESS_EVERY:
+        sys.stderr.write("\n")
+    if seen == 0:
+        when = text("ops.audit.empty_since", "en", moment=since.isoformat(timespec="seconds")) if since else ""
+        print(text("ops.audit.empty", "en", since=when), file=sys.stderr)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from bot.cli.base import Subcommand
@@ -18,10 +19,14 @@ def _run(args: argparse.Namespace) -> int:
     from bot.console import Console
     from bot.flow.services import open_services
     from bot.logs import configure_logging
+    from bot.store.engine import sqlite_path
 
     configure_logging(level=logging.WARNING)  # only problems, scrubbed like the server's
+    sqlite_file = None if os.environ.get("DATABASE_URL", "").strip() else sqlite_path(os.environ)
+    existed = sqlite_file is not None and sqlite_file.exists()
     services = open_services()
-    return Console(services, stdin=sys.stdin, stdout=sys.stdout, timezone=args.tz).run()
+    created = sqlite_file is not None and not existed
+    return Console(services, stdin=sys.stdin, stdout=sys.stdout, timezone=args.tz, data_created=created).run()
 
 
 COMMAND = Subcommand(

@@ -1,10 +1,12 @@
 """The audit log: who asked for what, where, when, and what came of it — for every create, cancel and failure.
 
-Rows are only ever added. ``python -m bot audit`` exports them (:mod:`bot.cli.audit_cmd`).
+Rows are only ever added, except by an operator's ``python -m bot prune --yes`` (itself audited). ``python -m bot
+audit`` exports them (:mod:`bot.cli.audit_cmd`), streamed: memory stays flat whatever the range.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +19,9 @@ from bot.store.tables import audit_events
 from bot.timekeeping import Clock, utc_now
 
 __all__ = ["AuditAction", "AuditEvent", "AuditLog", "AuditOutcome"]
+
+#: Rows fetched at a time by :meth:`AuditLog.stream`.
+STREAM_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,32 @@ class AuditLog:
             query = query.limit(limit)
         with self.engine.connect() as connection:
             return [_from_row(row) for row in connection.execute(query).mappings()]
+
+    def stream(
+        self, *, since: datetime | None = None, until: datetime | None = None, batch: int = STREAM_BATCH
+    ) -> Iterator[AuditEvent]:
+        """Events oldest first, like :meth:`events`, without holding them all: a server-side cursor on PostgreSQL
+        (one snapshot), pages of ``batch`` rows on SQLite (each page a short read, so writers are never held up)."""
+        query = sa.select(audit_events).order_by(audit_events.c.at, audit_events.c.id)
+        if since is not None:
+            query = query.where(audit_events.c.at >= since)
+        if until is not None:
+            query = query.where(audit_events.c.at < until)
+        if self.engine.dialect.name != "sqlite":
+            with self.engine.connect() as connection:
+                for row in connection.execution_options(yield_per=batch).execute(query).mappings():
+                    yield _from_row(row)
+            return
+        after: tuple[datetime, int] | None = None
+        while True:
+            page = query if after is None else query.where(sa.tuple_(audit_events.c.at, audit_events.c.id) > after)
+            with self.engine.connect() as connection:
+                rows = connection.execute(page.limit(batch)).mappings().all()
+            for row in rows:
+                yield _from_row(row)
+            if len(rows) < batch:
+                return
+            after = (rows[-1]["at"], rows[-1]["id"])
 
 
 def _from_row(row: sa.RowMapping) -> AuditEvent:

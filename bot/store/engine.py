@@ -2,7 +2,8 @@
 
 ``DATABASE_URL`` (the Heroku convention; ``postgres://`` is accepted) selects PostgreSQL through psycopg 3. Without
 it the bot keeps an SQLite file in ``BOT_DATA_DIR`` (default ``./data``), in WAL mode with a busy timeout so several
-threads and processes can share it.
+threads and processes can share it. On a platform dyno (``DYNO`` set), whose disk is wiped on every restart, there
+must be a ``DATABASE_URL`` unless ``BOT_ALLOW_EPHEMERAL_SQLITE=1``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.pool import StaticPool
 
+from bot.catalogue import text
 from bot.errors import ConfigError
 
 DEFAULT_DATA_DIR = "data"
@@ -29,12 +31,21 @@ def database_url(url: str | None = None, env: Mapping[str, str] = os.environ) ->
     chosen = url or env.get("DATABASE_URL", "").strip()
     if chosen:
         return normalize_url(chosen)
-    directory = Path(env.get("BOT_DATA_DIR", "").strip() or DEFAULT_DATA_DIR)
+    if env.get("DYNO", "").strip() and env.get("BOT_ALLOW_EPHEMERAL_SQLITE", "").strip() != "1":
+        raise ConfigError([text("ops.ephemeral_sqlite", "en")])
+    directory = sqlite_path(env).parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError([f"BOT_DATA_DIR: cannot create {str(directory)!r} ({exc.strerror})"]) from exc
+        raise ConfigError(
+            [text("ops.data_dir_unusable", "en", path=repr(str(directory)), reason=exc.strerror)]
+        ) from exc
     return f"sqlite:///{directory / SQLITE_FILE_NAME}"
+
+
+def sqlite_path(env: Mapping[str, str] = os.environ) -> Path:
+    """Where the SQLite file lives when there is no ``DATABASE_URL``: ``bot.sqlite3`` in ``BOT_DATA_DIR``."""
+    return Path(env.get("BOT_DATA_DIR", "").strip() or DEFAULT_DATA_DIR) / SQLITE_FILE_NAME
 
 
 def normalize_url(url: str) -> str:

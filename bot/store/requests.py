@@ -247,6 +247,12 @@ class SqlRequestStore:
         with self.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
+    def count_by_state(self) -> dict[str, int]:
+        """How many stored requests are in each state (states with none are left out)."""
+        query = sa.select(requests.c.state, sa.func.count()).group_by(requests.c.state)
+        with self.engine.connect() as connection:
+            return {state: int(count) for state, count in connection.execute(query)}
+
     # --- beyond the protocol ------------------------------------------------------------------------------------
 
     def _one(self, condition: sa.ColumnElement[bool]) -> StoredRequest | None:

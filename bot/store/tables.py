@@ -39,17 +39,17 @@ requests = sa.Table(
     "requests",
     metadata,
     sa.Column("id", sa.String(16), primary_key=True),
-    sa.Column("state", sa.String(16), nullable=False, index=True),
+    sa.Column("state", sa.String(16), nullable=False),
     sa.Column("kind", sa.String(8), nullable=False),
     sa.Column("provider", sa.String(16), nullable=False),
     sa.Column("request", sa.JSON, nullable=False),  # bot.core.model.request_to_dict
     sa.Column("window_start", UtcDateTime, nullable=True),
     sa.Column("window_end", UtcDateTime, nullable=True),
-    sa.Column("requester", sa.String(64), nullable=False, index=True),
+    sa.Column("requester", sa.String(64), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("timezone", sa.String(64), nullable=False),
     sa.Column("lang", sa.String(8), nullable=False),
-    sa.Column("channel", sa.String(64), nullable=True, index=True),
+    sa.Column("channel", sa.String(64), nullable=True),
     sa.Column("card_channel", sa.String(64), nullable=True),
     sa.Column("card_ts", sa.String(32), nullable=True),
     sa.Column("card_response_url", sa.Text, nullable=True),
@@ -64,6 +64,11 @@ requests = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False, index=True),
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Index("ix_requests_provider_task_id", "provider", "task_id"),
+    # The hot queries' own orders (migration 0006): list by channel or requester, sweeps by state, cancel by TaskId.
+    sa.Index("ix_requests_channel_state_created_at", "channel", "state", "created_at"),
+    sa.Index("ix_requests_requester_state_created_at", "requester", "state", "created_at"),
+    sa.Index("ix_requests_state_created_at", "state", "created_at"),
+    sa.Index("ix_requests_task_id", "task_id"),
 )
 
 audit_events = sa.Table(
@@ -98,6 +103,7 @@ request_tasks = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Index("ix_request_tasks_provider_task_id", "provider", "task_id"),
+    sa.Index("ix_request_tasks_task_id", "task_id"),  # cancel by any task's TaskId (migration 0006)
 )
 
 jobs = sa.Table(
@@ -118,6 +124,7 @@ jobs = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("finished_at", UtcDateTime, nullable=True),
     sa.Index("ix_jobs_status_due_at", "status", "due_at"),
+    sa.Index("ix_jobs_status_lease_until", "status", "lease_until"),  # expired leases (migration 0006)
 )
 
 seen_events = sa.Table(

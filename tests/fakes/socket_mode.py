@@ -16,6 +16,8 @@ from typing import Any
 class FakeSocketMode:
     """A minimal Socket Mode WebSocket endpoint on 127.0.0.1 (port 0): answers the handshake, says ``hello``, sends
     envelopes with :meth:`send` and records what the app sends back (acknowledgements) in :attr:`received`.
+    :meth:`drop` cuts the connection the way a network does; :meth:`request_refresh` asks the app to reconnect the
+    way Slack does before it rotates a connection; :meth:`wait_for_connections` waits for the app to come back.
 
     Set ``fake_slack.socket_url = fake_socket.url`` so ``apps.connections.open`` hands it out."""
 
@@ -28,6 +30,8 @@ class FakeSocketMode:
         self._client: Any = None
         self._send_lock = threading.Lock()
         self._closing = False
+        self._connections = 0
+        self._connected_again = threading.Condition()
         threading.Thread(target=self._accept, name="fake-socket-mode", daemon=True).start()
 
     @property
@@ -40,6 +44,27 @@ class FakeSocketMode:
         self._listener.close()
         if self._client is not None:
             self._client.close()
+
+    @property
+    def connections(self) -> int:
+        """How many times the app has connected (and been said ``hello`` to)."""
+        return self._connections
+
+    def wait_for_connections(self, count: int, timeout: float = 30.0) -> None:
+        with self._connected_again:
+            if not self._connected_again.wait_for(lambda: self._connections >= count, timeout):
+                raise AssertionError(f"the app connected {self._connections} times, not {count}")
+
+    def drop(self) -> None:
+        """Close the current connection without a WebSocket close frame (a network cut)."""
+        client = self._client
+        if client is not None:
+            client.shutdown(socket.SHUT_RDWR)
+            client.close()
+
+    def request_refresh(self) -> None:
+        """Slack's ``disconnect`` envelope: this connection will close soon, open a new one."""
+        self.send({"type": "disconnect", "reason": "refresh_requested", "debug_info": {"host": "fake"}})
 
     def send(self, envelope: dict[str, Any]) -> None:
         self._frame(0x1, json.dumps(envelope).encode())
@@ -59,27 +84,34 @@ class FakeSocketMode:
                 client, _ = self._listener.accept()
             except OSError:
                 return
-            request = b""
-            while b"\r\n\r\n" not in request:
-                chunk = client.recv(4096)
-                if not chunk:
-                    break
-                request += chunk
-            key = re.search(rb"Sec-WebSocket-Key: *(\S+)", request, re.IGNORECASE)
-            if key is None:
-                client.close()
-                continue
-            accept = base64.b64encode(hashlib.sha1(key.group(1) + self.GUID.encode()).digest()).decode()
-            client.sendall(
-                (
-                    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    f"Sec-WebSocket-Accept: {accept}\r\n\r\n"
-                ).encode()
-            )
-            self._client = client
-            self.send({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}})
-            self.connected.set()
-            self._read(client)
+            # each connection on its own thread: on a refresh the app opens the new one before closing the old
+            threading.Thread(target=self._serve, args=(client,), name="fake-socket-mode-conn", daemon=True).start()
+
+    def _serve(self, client: Any) -> None:
+        request = b""
+        while b"\r\n\r\n" not in request:
+            chunk = client.recv(4096)
+            if not chunk:
+                break
+            request += chunk
+        key = re.search(rb"Sec-WebSocket-Key: *(\S+)", request, re.IGNORECASE)
+        if key is None:
+            client.close()
+            return
+        accept = base64.b64encode(hashlib.sha1(key.group(1) + self.GUID.encode()).digest()).decode()
+        client.sendall(
+            (
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Accept: {accept}\r\n\r\n"
+            ).encode()
+        )
+        self._client = client
+        self.send({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}})
+        with self._connected_again:
+            self._connections += 1
+            self._connected_again.notify_all()
+        self.connected.set()
+        self._read(client)
 
     def _read(self, client: Any) -> None:
         def exactly(n: int) -> bytes:
