@@ -6,6 +6,7 @@
     ├── ValidationError           understood, but a provider would refuse it (lists every problem)
     ├── PermissionDenied          the person may not do this here (says who can help)
     ├── RequestStateError         the request was already settled (double click, second replica, ...)
+    ├── StoreUnavailable          the database does not answer (or its file is gone): nothing new is accepted
     └── ProviderError             a provider call failed: provider, code, message, RequestId
         ├── OutcomeUnknown        the provider may or may not have acted (timeout or 5xx on a create)
         └── TaskNotCreated        an unclear create answer, but the look-up says no task exists: safe to retry
@@ -108,6 +109,12 @@ class PermissionDenied(BotError):
     """The person may not perform ``action`` here. ``helpers`` names who can (Slack mentions)."""
 
     default_key = "permission.denied"
+
+
+class StoreUnavailable(BotError):
+    """The store does not answer (a database down, an SQLite file deleted): new requests are refused."""
+
+    default_key = "faults.store_unavailable"
 
 
 class RequestStateError(BotError):

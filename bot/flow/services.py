@@ -13,11 +13,13 @@ from datetime import timedelta
 from bot.config import PROVIDER_KEYS, Config, load_config
 from bot.core.model import Command, Kind
 from bot.errors import ConfigError
+from bot.flow.admission import Admission
 from bot.flow.outcome import Notifier
 from bot.flow.ports import AuditTrail, ProviderLookup, WindowKeeper
 from bot.flow.requests import Clock, RequestFlow, utc_now
 from bot.permissions import Action, GroupMembers, Permissions
 from bot.store import SqlRequestStore
+from bot.store.health import store_file_present
 
 
 @dataclass
@@ -59,16 +61,26 @@ class Services:
     def flow(self, notifier: Notifier, *, keeper: WindowKeeper | None = None, workers: int = 16) -> RequestFlow:
         """A request flow over these services, reporting to ``notifier``; ``keeper`` keeps trro windows."""
         audit: AuditTrail = self.store.audit
+        permissions = self.permissions()
+        engine = self.store.engine
+        admission = Admission(
+            permissions=permissions,
+            providers=self.providers,
+            audit=audit,
+            allowed_source_hosts=self.config.relay.allowed_source_hosts,
+            store_probe=lambda: store_file_present(engine),
+        )
         return RequestFlow(
             store=self.store,
             providers=self.providers,
             notifier=notifier,
             clock=self.clock,
             workers=workers,
-            permissions=self.permissions(),
+            permissions=permissions,
             keeper=keeper,
             audit=audit,
             card_lifetime=timedelta(hours=self.config.bot.card_lifetime_hours),
+            admission=admission,
         )
 
 

@@ -31,6 +31,7 @@ class AuditAction(enum.StrEnum):
     MISSED = "missed"  # the bot was down for the whole window
     RECONCILE = "reconcile"  # a request left in ``submitting`` was settled at startup
     DENIED = "denied"  # a permission check refused
+    DRY_RUN = "dry_run"  # a dry run showed what Confirm would send (nothing was sent)
 
 
 class AuditOutcome(enum.StrEnum):
