@@ -14,7 +14,9 @@ from bot.errors import ConfigError
 from bot.flow.services import Services, open_services
 from bot.logs import configure_logging
 from bot.slack.app import SlackBot, build_app
+from bot.slack.routes import HealthCheck
 from bot.slack.settings import Mode, SlackSettings, slack_problems
+from bot.store.health import store_problem
 
 
 def start_slack(mode: Mode, env: Mapping[str, str] | None = None) -> tuple[App, SlackBot, SlackSettings]:
@@ -37,8 +39,7 @@ def start_slack(mode: Mode, env: Mapping[str, str] | None = None) -> tuple[App, 
     return app, bot, settings
 
 
-def forget_connections(services: Services) -> None:
-    """After a fork: drop database connections inherited from the parent (never share them across processes)."""
-    engine = getattr(services.store, "engine", None)
-    if engine is not None:
-        engine.dispose(close=False)
+def health_checks(services: Services) -> list[tuple[str, HealthCheck]]:
+    """What ``/healthz`` checks, by name (a scheduler heartbeat will be one more row)."""
+    engine = services.store.engine
+    return [("store", lambda: store_problem(engine))]
