@@ -186,7 +186,12 @@ class _Reader:
 def _endpoint(key: str, env: Mapping[str, str], problems: list[str]) -> str:
     name, default = _ENDPOINTS[key]
     value = env.get(name, "").strip() or default
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        problems.append(f"{name}: {value!r} is not an http(s) URL such as {default!r}")
+        return default
     if parts.scheme not in ("http", "https") or not parts.netloc:
         problems.append(f"{name}: {value!r} is not an http(s) URL such as {default!r}")
         return default

@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.config import PROVIDER_KEYS, Config, load_config
 from bot.core.model import Command, Kind
 from bot.errors import ConfigError
@@ -19,7 +21,7 @@ from bot.flow.ports import AuditTrail, ProviderLookup, WindowKeeper
 from bot.flow.requests import Clock, RequestFlow, utc_now
 from bot.permissions import Action, GroupMembers, Permissions
 from bot.store import SqlRequestStore
-from bot.store.health import store_file_present
+from bot.store.health import connect_problem, remember_database_password, store_file_present
 
 
 @dataclass
@@ -104,10 +106,13 @@ def open_services(
     except ConfigError as exc:
         found.extend(exc.problems)
     store = None
+    remember_database_password(env)
     try:
         store = open_store(env=env, clock=clock)
     except ConfigError as exc:
         found.extend(exc.problems)
+    except (SQLAlchemyError, ValueError) as exc:  # unreachable or garbage DATABASE_URL: named, no traceback
+        found.append(connect_problem(exc, env))
     registry = None
     if config is not None:
         # Provider calls are paced through the database, so every replica together stays under each limit.

@@ -6,9 +6,13 @@ written to it is lost at the next restart: so the probe checks that the file is 
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Mapping
 
 import sqlalchemy as sa
+
+from bot.secret import remember_secret, scrub
 
 
 def store_file_problem(engine: sa.Engine) -> str | None:
@@ -38,3 +42,27 @@ def store_problem(engine: sa.Engine) -> str | None:
 def store_file_present(engine: sa.Engine) -> bool:
     """Whether :func:`store_file_problem` finds nothing wrong."""
     return store_file_problem(engine) is None
+
+
+def connect_problem(exc: BaseException, env: Mapping[str, str]) -> str:
+    """A start-up failure to open the store, named once with its key: the driver's first line (secrets masked),
+    never a traceback, the SQL or the URL's password."""
+    key = "DATABASE_URL" if env.get("DATABASE_URL", "").strip() else "BOT_DATA_DIR"
+    original = getattr(exc, "orig", None) or exc
+    first = (str(original).strip().splitlines() or [""])[0][:200]
+    reason = f"{type(original).__name__}: {scrub(first)}" if first else type(original).__name__
+    if isinstance(exc, ValueError | sa.exc.ArgumentError):
+        return (
+            f"{key}: not a database URL this bot can use ({reason}); use postgres://user:pass@host/db or sqlite:///path"
+        )
+    return f"{key}: the database did not answer ({reason})"
+
+
+def remember_database_password(env: Mapping[str, str]) -> None:
+    """Mask the database password wherever a driver's message might echo it."""
+    url = env.get("DATABASE_URL", "").strip()
+    if url:
+        with contextlib.suppress(ValueError, sa.exc.ArgumentError):
+            password = sa.engine.make_url(url).password
+            if password:
+                remember_secret(password)
