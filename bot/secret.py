@@ -46,10 +46,15 @@ def scrub(text: str) -> str:
 
 @lru_cache(maxsize=8)
 def _pattern(known: frozenset[str]) -> re.Pattern[str] | None:
-    if not known:
-        return None
-    spelled = (_SPLIT.join(re.escape(char) for char in value) for value in sorted(known, key=len, reverse=True))
-    return re.compile("|".join(spelled), re.IGNORECASE)
+    # Only letters and digits are matched, with up to 3 separators between them: a secret whose ``-`` the outside
+    # party wrote as a space, or split with dots, is still found.
+    spelled = (
+        _SPLIT.join(re.escape(char) for char in value if char.isalnum())
+        for value in sorted(known, key=len, reverse=True)
+        if sum(char.isalnum() for char in value) >= MIN_SCRUBBED_LENGTH
+    )
+    alternatives = "|".join(spelled)
+    return re.compile(alternatives, re.IGNORECASE) if alternatives else None
 
 
 class Secret:
