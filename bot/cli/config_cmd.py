@@ -12,8 +12,8 @@ from typing import Any
 from bot.cli.base import Subcommand
 from bot.config import PROVIDER_KEYS, Config, load_config
 from bot.errors import ConfigError
-from bot.store.engine import create_engine, database_url
-from bot.store.health import connect_problem, remember_database_password, store_problem
+from bot.store.engine import create_engine, database_url, is_sqlite
+from bot.store.health import connect_problem, database_problem, remember_database_password, store_problem
 from providers.config import requirements
 
 
@@ -25,7 +25,7 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def database_problem() -> str | None:
+def configured_database_problem() -> str | None:
     """Whether the configured database answers (``SELECT 1``; nothing is created or migrated)."""
     env = os.environ
     remember_database_password(env)
@@ -36,7 +36,8 @@ def database_problem() -> str | None:
     except Exception as exc:  # a URL the driver cannot even parse
         return connect_problem(exc, env)
     try:
-        problem = store_problem(engine)
+        # A missing SQLite file is created (and migrated) when the bot starts; a deleted one only matters then.
+        problem = database_problem(engine) if is_sqlite(engine) else store_problem(engine)
     finally:
         engine.dispose()
     if problem is None:
@@ -58,7 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     print(json.dumps(asdict(config), indent=2, ensure_ascii=False, default=_jsonable))
     problems = []
-    database = database_problem()
+    database = configured_database_problem()
     if database is not None:
         problems.append(database)
     missing = missing_per_provider(config)

@@ -115,15 +115,17 @@ class HttpFront:
         await _send(send, await route.handler(request), method)
 
 
-async def read_body(receive: Receive, headers: Mapping[str, str], *, limit: int = MAX_BODY) -> bytes:
-    """The whole body within :data:`READ_TIMEOUT` seconds and ``limit`` bytes, else :class:`BodyRejected`."""
+async def read_body(
+    receive: Receive, headers: Mapping[str, str], *, limit: int = MAX_BODY, timeout: float = READ_TIMEOUT
+) -> bytes:
+    """The whole body within ``timeout`` seconds and ``limit`` bytes, else :class:`BodyRejected`."""
     declared = headers.get("content-length", "")
     if declared and (not declared.isdigit() or int(declared) > limit):
         raise BodyRejected(400, f"declared body length {declared[:20]!r} over {limit} bytes")
     chunks: list[bytes] = []
     size = 0
     try:
-        async with asyncio.timeout(READ_TIMEOUT):
+        async with asyncio.timeout(timeout):
             while True:
                 message = await receive()
                 if message["type"] == "http.disconnect":
@@ -136,7 +138,7 @@ async def read_body(receive: Receive, headers: Mapping[str, str], *, limit: int 
                 if not message.get("more_body", False):
                     return b"".join(chunks)
     except TimeoutError:
-        raise BodyRejected(408, f"body not received within {READ_TIMEOUT:g} s") from None
+        raise BodyRejected(408, f"body not received within {timeout:g} s") from None
 
 
 async def _send(send: Send, response: Response, method: str) -> None:

@@ -28,9 +28,11 @@ def store_file_problem(engine: sa.Engine) -> str | None:
 def store_problem(engine: sa.Engine) -> str | None:
     """Why the store cannot be trusted with new work right now, or None when it answers. Never the URL's password
     or a database error's text (it may carry SQL parameters): only what failed and the error's type."""
-    gone = store_file_problem(engine)
-    if gone is not None:
-        return gone
+    return store_file_problem(engine) or database_problem(engine)
+
+
+def database_problem(engine: sa.Engine) -> str | None:
+    """Whether the database answers ``SELECT 1`` (the type of the error when not)."""
     try:
         with engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
