@@ -119,7 +119,9 @@ def test_a_link_slack_wrapped_in_a_mention_is_a_source(bot: Bot, slack_api: Fake
 
 
 def test_an_ephemeral_answer_never_echoes_a_broadcast(bot: Bot, slack_api: FakeSlack) -> None:
-    answer = slash(bot.server, slack_api, "<!channel> look at this", user=REQUESTER, channel="CGENERAL")
+    answer = slash(
+        bot.server, slack_api, "live/x tomorrow 15:00 to 15:30 <!channel>", user=REQUESTER, channel="CGENERAL"
+    )
     assert answer["response_type"] == "ephemeral"
     assert "<!channel>" not in dumps(answer)
 
