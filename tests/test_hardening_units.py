@@ -44,6 +44,7 @@ def test_private_hosts_are_refused(url: str) -> None:
 
 def test_public_and_allowed_hosts_pass_and_credentials_never_do() -> None:
     assert source_refusal("rtmp://8.8.8.8/live/x") is None
+    assert source_refusal("rtmp://[::ffff:8.8.8.8]/live/x") is None  # judged by the IPv4 address inside
     assert source_refusal("rtmp://src.example.com/live/x?txSecret=1") is None
     assert source_refusal("rtmp://10.0.0.5/live/x", ["10.0.0.5"]) is None
     assert source_refusal("rtmp://0x0a000005/live/x", ["10.0.0.5"]) is None  # the same address, spelled in hex
@@ -114,3 +115,4 @@ def test_outside_any_channel_only_people_and_groups_count() -> None:
     assert not rules.allowed("UBOB", Action.CANCEL_ANY, "volc", "DBOB")  # a DM with the bot
     assert not rules.allowed("UBOB", Action.CANCEL_ANY, "volc", "UBOB")  # a modal that fell back to the person's id
     assert rules.allowed("UDAVE", Action.CANCEL_ANY, "volc", None)
+    assert not rules.allowed("UBOB", Action.CANCEL_ANY, "volc", "UDAVE")  # an id that is not a channel never counts
