@@ -219,12 +219,12 @@ class SlackEvents:
         return await loop.run_in_executor(self.workers, self.dispatch, request)
 
     def dispatch(self, request: Request) -> Response:
-        bolt = BoltRequest(
-            body=request.body.decode("utf-8"),
-            query=request.query,
-            headers={name: [value] for name, value in request.headers.items()},
-        )
         try:
+            bolt = BoltRequest(  # reads the payload's fields already (team, user, channel …)
+                body=request.body.decode("utf-8"),
+                query=request.query,
+                headers={name: [value] for name, value in request.headers.items()},
+            )
             answer: BoltResponse = self.app.dispatch(bolt)
         except (ValueError, TypeError, AttributeError, LookupError) as exc:  # Bolt could not read it after all
             log.warning("unreadable request: %s", type(exc).__name__)
