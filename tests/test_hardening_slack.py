@@ -64,7 +64,7 @@ def test_a_dry_run_needs_the_permission_a_proposal_needs_and_is_audited(
     bot: Bot, slack_api: FakeSlack, provider_fakes: FakeProviders
 ) -> None:
     stream = unique("dryperm")
-    typed = f"live/{stream} from rtmp://src.example.com/live/in permanent dry-run"
+    typed = f"live/{stream} from rtmp://src.example.com/live/in?txSecret=tok3n permanent dry-run"
     refused = slash(bot.server, slack_api, typed, user=REQUESTER, channel="CGENERAL", command="/relay")
     assert refused["response_type"] == "ephemeral"
     assert "Authorization" not in dumps(refused) and "relay" in refused["text"].lower()
@@ -73,6 +73,7 @@ def test_a_dry_run_needs_the_permission_a_proposal_needs_and_is_audited(
     shown = slash(bot.server, slack_api, typed, user=CAROL, channel="CGENERAL", command="/relay")
     rendered = dumps(shown)
     assert "CreateRelaySourceV4" in rendered and "Signature=****" in rendered
+    assert "tok3n" not in rendered and "rtmp://src.example.com/live/in?…" in rendered
     assert not REAL_SIGNATURE.search(rendered)
     assert any(stream in text for text in audit_rows(bot, "dry_run", CAROL))
     assert not [c for c in provider_fakes.volc.calls_to("CreateRelaySourceV4") if c.params.get("Stream") == stream]
@@ -106,6 +107,8 @@ def test_an_escaped_ampersand_reaches_the_provider_as_typed(
     assert call.params["SrcAddrS"] == ["rtmp://src.example.com/live/in?a=1&b=2"]
     stored = bot.store.get(request_id_of(card))
     assert stored is not None and "a=1" not in stored.text  # the query is sent, never kept in the shown text
+    audited = [e.request for e in bot.store.audit.events(request_id=stored.id) if e.request]
+    assert audited and all(e["sources"] == ["rtmp://src.example.com/live/in?…"] for e in audited)
 
 
 def test_a_link_slack_wrapped_in_a_mention_is_a_source(bot: Bot, slack_api: FakeSlack) -> None:
