@@ -3,9 +3,14 @@ masking, secret scrubbing, and permission channels outside any channel."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from bot.config import Config
+from bot.core.parser import parse_command
 from bot.core.sources import display_source, host_address, redact_urls, source_refusal
+from bot.errors import ParseError
 from bot.flow.admission import masked_call
 from bot.permissions import Action, Permissions, PermissionSettings
 from bot.secret import Secret, scrub
@@ -116,3 +121,15 @@ def test_outside_any_channel_only_people_and_groups_count() -> None:
     assert not rules.allowed("UBOB", Action.CANCEL_ANY, "volc", "UBOB")  # a modal that fell back to the person's id
     assert rules.allowed("UDAVE", Action.CANCEL_ANY, "volc", None)
     assert not rules.allowed("UBOB", Action.CANCEL_ANY, "volc", "UDAVE")  # an id that is not a channel never counts
+
+
+@pytest.mark.parametrize("target", ["live/..", "../x", "./.", "live/<!channel>", "../0"])
+def test_a_refused_target_comes_with_an_example_that_parses(target: str) -> None:
+    now = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    provider = "trro" if target.endswith("/0") else "volc"
+    with pytest.raises(ParseError) as refused:
+        parse_command(f"/record {target} tomorrow 15:00 to 15:30 on {provider}", now=now, tz="Asia/Shanghai",
+                      config=Config(), kind="record")  # fmt: skip
+    example = str(refused.value.params["example"])
+    assert target not in example
+    assert parse_command(example, now=now, tz="Asia/Shanghai", config=Config(), kind="record")
