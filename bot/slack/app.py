@@ -37,7 +37,7 @@ class SlackBot:
     flow: RequestFlow
     users: UserDirectory
     replies: SlackReplies
-    background: Background  # the scheduler thread: start it in the serving process (after gunicorn forks)
+    background: Background  # the scheduler thread: start it in the serving process, once it listens
 
 
 def retry_handlers() -> list[RetryHandler]:
