@@ -11,6 +11,8 @@
         ├── OutcomeUnknown        the provider may or may not have acted (timeout or 5xx on a create)
         └── TaskNotCreated        an unclear create answer, but the look-up says no task exists: safe to retry
 
+    BodyRejected                  (only for the log) an HTTP body refused before Bolt: too large, too slow, gone
+
 A ``BotError`` carries a catalogue key and parameters rather than finished text, so every adapter can render it in
 the reader's language with :meth:`BotError.render`. Nothing secret is ever put in the parameters.
 
@@ -230,3 +232,13 @@ class TaskNotCreated(ProviderError):
         from bot.catalogue.provider_errors import render_unclear_create
 
         return render_unclear_create(self, lang)
+
+
+class BodyRejected(Exception):
+    """An HTTP request body refused before it reached Bolt (too large, too slow, the client gone): ``status`` is
+    the answer to give, ``reason`` what to log. Not a :class:`BotError`: nobody reads it but the log."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason

@@ -17,7 +17,8 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 import pytest
 
-from bot.slack.routes import BodyRejected, read_body
+from bot.errors import BodyRejected
+from bot.slack.routes import read_body
 from tests.durable_support import request_id_of, server_env, slash, start_server
 from tests.fakes.providers import FakeProviders
 from tests.fakes.slack import FakeSlack

@@ -23,6 +23,8 @@ from urllib.parse import parse_qsl
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
+from bot.errors import BodyRejected
+
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
@@ -76,15 +78,6 @@ class Route:
     methods: frozenset[str]
     handler: Handler
     read_body: bool = True
-
-
-class BodyRejected(Exception):
-    """The body could not be read within the limits: ``status`` says how to answer."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
 
 
 class HttpFront:
