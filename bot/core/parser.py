@@ -88,7 +88,7 @@ def _to_error(problem: Problem, context: _Context, lang: str) -> ParseError:
             params["example"] = context.normalized.replace(str(quote), str(suggestion), 1)
         else:
             key = "example.relay" if context.kind == "relay" else "example.record"
-            target = context.target or "live/stream001"
+            target = params.get("target_example") or context.target or "live/stream001"  # never the bad target
             params["example"] = text(key, lang, target=target, provider=context.provider or "volc")
     return ParseError(problem.key, lang=lang, **params)
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.core.model import TaskRequest
-from bot.core.sources import source_refusal
+from bot.core.sources import display_source, source_refusal
 from bot.errors import BotError, PermissionDenied, StoreUnavailable, ValidationError
 from bot.flow.ports import AuditTrail, ProviderLookup
 from bot.permissions import Permissions
@@ -119,7 +119,8 @@ def _answers(probe: StoreProbe) -> bool:
 
 
 def masked_call(call: PlannedCall) -> PlannedCall:
-    """``call`` with every signature, signed query parameter and credential field replaced by ``****``."""
+    """``call`` with every signature, signed query parameter and credential field replaced by ``****``, and URLs in
+    the body (relay sources) without their query."""
     headers = {name: _masked_header(name, value) for name, value in call.headers.items()}
     return replace(call, headers=headers, url=_masked_url(call.url), body=_masked_body(call.body))
 
@@ -153,4 +154,6 @@ def _masked_value(value: object) -> object:
         return {k: MASK if SIGNED_NAME.search(str(k)) else _masked_value(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_masked_value(v) for v in value]
+    if isinstance(value, str) and "://" in value:
+        return display_source(value)  # a relay source's query holds its stream token
     return value

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.core.model import TaskRequest, request_to_dict
+from bot.core.sources import display_source
 from bot.lifecycle import StoredRequest
 from bot.store.requests import Clock, utc_now
 from bot.store.tables import audit_events
@@ -113,7 +114,7 @@ class AuditLog:
             "task_id": task_id,
             "provider_request_id": provider_request_id,
             "raw_text": raw_text,
-            "request": request_to_dict(request) if request else None,
+            "request": _shown_request(request) if request else None,
             "detail": detail,
         }
         with self.engine.begin() as connection:
@@ -167,6 +168,13 @@ class AuditLog:
             query = query.limit(limit)
         with self.engine.connect() as connection:
             return [_from_row(row) for row in connection.execute(query).mappings()]
+
+
+def _shown_request(request: TaskRequest) -> dict[str, Any]:
+    """The request as the audit log keeps it: relay sources without their query (stream tokens live there)."""
+    shown = request_to_dict(request)
+    shown["sources"] = [display_source(url) for url in request.sources]
+    return shown
 
 
 def _from_row(row: sa.RowMapping) -> AuditEvent:
