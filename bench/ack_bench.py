@@ -3,26 +3,32 @@
 Run from the project root:  .venv/bin/python bench/ack_bench.py [--rounds 10] [--slow 50] [--delay 5]
 
 1. ``/record`` (a card in the ack) at 1, 10 and 50 concurrent requests, warm ``users.info`` cache, beside the same
-   bursts against :mod:`bench.bare_bolt_app` (gunicorn + Bolt, only ``ack()``): the floor.
+   bursts against :mod:`bench.bare_bolt_app` (the same server + Bolt, only ``ack()``): the floor.
    Targets: p99 ≤ 1.5 × floor and ≤ 150 ms at 50 concurrent.
 2. The first command of 50 people at once (every one a ``users.info`` cache miss).
 3. Bursts of 10 commands while ``--slow`` confirmed requests wait on a provider that takes ``--delay`` s each.
-4. Memory (RSS) of the server idle and after all that.
+4. The same bursts while 100 loopback clients hold half-sent requests open (slow or stalled clients).
+5. Memory (RSS) of the server idle and after all that.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shlex
+import socket
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import (
     BOT_COMMAND,
     FLOOR_COMMAND,
+    FORM,
     Client,
     Figure,
     Stack,
@@ -35,6 +41,7 @@ from tests.fakes.providers import Fault
 
 LEVELS = (1, 10, 50)
 SPACED_ROUNDS = 30
+SLOW_CLIENTS = 100
 TEXT = "live/bench{n} tomorrow 15:00 to 15:30 on volc"
 
 
@@ -113,10 +120,42 @@ def run(rounds: int = 10, slow: int = 50, delay: float = 5.0, bot_command: list[
             )
         )
         stack.slack.wait_for("chat.postMessage", slow, channel="CBENCH", timeout=slow * delay + 60)
+
+        # Slow clients: SLOW_CLIENTS loopback connections that send their headers and half a body, then stall.
+        with stalled_clients(stack.server.url, SLOW_CLIENTS):
+            stalled = record_bursts(stack, 10, SPACED_ROUNDS, "stalled-", pause=0.1)
+        figures.append(
+            Figure(
+                f"the same while {SLOW_CLIENTS} clients hold half-sent requests open",
+                stalled,
+                target=f"p99 ≤ {1.5 * baseline * 1000:.0f} ms (1.5 × without)",
+                met=Figure("", stalled).p99 <= 1.5 * baseline,
+            )
+        )
         after = stack.server.pss_mb(), stack.server.rss_mb()
         figures.append(memory_figure("memory idle (PSS, master + worker)", *idle))
         figures.append(memory_figure("memory after the load above (PSS)", *after))
     return figures
+
+
+@contextlib.contextmanager
+def stalled_clients(url: str, count: int) -> Iterator[None]:
+    """``count`` connections (loopback only) that send headers and half of a 1 kB body, then wait; closed after."""
+    parts = urlsplit(url)
+    assert parts.hostname in ("127.0.0.1", "localhost", "::1"), "slow clients only against a local server"
+    head = (f"POST /slack/events HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: {FORM}\r\n"
+            "Content-Length: 1024\r\n\r\n").encode() + b"x" * 512  # fmt: skip
+    sockets = []
+    try:
+        for _ in range(count):
+            held = socket.create_connection((parts.hostname, parts.port or 80), timeout=5)
+            held.sendall(head)
+            sockets.append(held)
+        time.sleep(0.2)  # let the server take them all in
+        yield
+    finally:
+        for held in sockets:
+            held.close()
 
 
 def floor_bursts_all(rounds: int) -> dict[int, tuple[list[float], float]]:

@@ -1,6 +1,6 @@
 """The floor for the acknowledgement benchmark: a Bolt app that only acks ``/record``, on the bot's own server stack.
 
-Same gunicorn settings (one gthread worker, :data:`bot.slack.server.HTTP_THREADS` threads), same Bolt WSGI adapter,
+Same server (uvicorn in front of :data:`bot.slack.server.HTTP_THREADS` worker threads), same routing and checks,
 same listener pool size, same signature check; no parsing, no store, no ``users.info``. Whatever the bot's ack costs
 beyond this is the bot's own work. Reads ``SLACK_BOT_TOKEN``, ``SLACK_SIGNING_SECRET``, ``SLACK_API_URL``, ``PORT``.
 """
@@ -40,4 +40,9 @@ def build() -> App:
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO)
-    serve(build(), host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "0")))
+    serve(
+        build(),
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=int(os.environ.get("PORT", "0")),
+        signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+    )

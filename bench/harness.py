@@ -136,7 +136,7 @@ def _kb(path: str, field: str) -> int:
 
 
 class ServerProcess:
-    """A server subprocess whose log is collected; ``url`` comes from gunicorn's "Listening at" line."""
+    """A server subprocess whose log is collected; ``url`` comes from the server's "Listening at" line."""
 
     def __init__(self, argv: list[str], env: dict[str, str], cwd: str) -> None:
         self.argv, self.env, self.cwd = argv, env, cwd
@@ -170,7 +170,7 @@ class ServerProcess:
         return self
 
     def pids(self) -> list[int]:
-        """The master and its children (the gunicorn worker)."""
+        """The master and its children (none with uvicorn; gunicorn had a worker)."""
         assert self.process is not None
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
         return [self.process.pid, *map(int, children)]

@@ -46,6 +46,13 @@ _NUMBERS: tuple[tuple[str, float, str], ...] = (
 
 
 @dataclass(frozen=True)
+class RelaySettings:
+    """The ``[relay]`` table: hosts a relay may pull from although they look private (see :mod:`bot.core.sources`)."""
+
+    allowed_source_hosts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything the bot was configured with. Secrets inside are :class:`~bot.secret.Secret` values."""
 
@@ -53,6 +60,7 @@ class Config:
     aliases: Mapping[str, str] = field(default_factory=dict)
     providers: ProviderSettings = field(default_factory=ProviderSettings)
     permissions: PermissionSettings = field(default_factory=PermissionSettings)
+    relay: RelaySettings = field(default_factory=RelaySettings)
     path: str | None = None  # the file it was read from, if any
 
 
@@ -98,6 +106,17 @@ def _load_aliases(table: Mapping[str, Any], env: Mapping[str, str], problems: li
     return aliases
 
 
+def _load_relay(table: Mapping[str, Any], env: Mapping[str, str], problems: list[str]) -> RelaySettings:
+    problems.extend(
+        f"[relay] {key}: unknown setting; use allowed_source_hosts" for key in table if key != "allowed_source_hosts"
+    )
+    hosts = table.get("allowed_source_hosts", [])
+    if not isinstance(hosts, list) or not all(isinstance(h, str) and h.strip() for h in hosts):
+        problems.append('[relay] allowed_source_hosts: must be a list of host names or addresses, e.g. ["10.0.0.5"]')
+        return RelaySettings()
+    return RelaySettings(allowed_source_hosts=tuple(h.strip().lower() for h in hosts))
+
+
 SectionLoader = Callable[[Mapping[str, Any], Mapping[str, str], list[str]], Any]
 
 #: (TOML table, Config field, loader) — the explicit list of configuration sections.
@@ -106,6 +125,7 @@ SECTION_LOADERS: tuple[tuple[str, str, SectionLoader], ...] = (
     ("aliases", "aliases", _load_aliases),
     ("providers", "providers", load_provider_settings),
     ("permissions", "permissions", load_permission_settings),
+    ("relay", "relay", _load_relay),
 )
 
 

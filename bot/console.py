@@ -200,7 +200,7 @@ class Console:
             self.say(json.dumps(request_to_dict(command.request), indent=2, ensure_ascii=False))
             return
         self.say(text("console.nothing_sent", lang))
-        for call in self.flow.plan(command.request):
+        for call in self.flow.plan(command.request, requester=USER):
             self.say(render_call(call))
 
     def list_requests(self, lang: str) -> None:

@@ -21,6 +21,7 @@ Internal signals, never shown to a person as they are (each is turned into one o
     Problem                       the core did not understand part of a command (→ ParseError, with an example)
     ZoneConflict                  the text names two different time zones (→ ParseError)
     StartInProgress               a window's stop came while its start was still talking to the provider (retried)
+    BodyRejected                  an HTTP body refused before Bolt: too large, too slow, gone (for the log only)
 
 A ``BotError`` carries a catalogue key and parameters rather than finished text, so every adapter can render it in
 the reader's language with :meth:`BotError.render`. Nothing secret is ever put in the parameters.
@@ -313,3 +314,13 @@ class TaskNotCreated(ProviderError):
     def render(self, lang: str = "en") -> str:
         """What was unclear, that the look-up found no task, and that trying again is safe — with the RequestId."""
         return render_unclear_create(self, lang)
+
+
+class BodyRejected(Exception):
+    """An HTTP request body refused before it reached Bolt (too large, too slow, the client gone): ``status`` is
+    the answer to give, ``reason`` what to log. Not a :class:`BotError`: nobody reads it but the log."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason

@@ -11,7 +11,9 @@
     record = ["C03ROBOTS", "S04ROBOTEAM"]
 
 An entry is a user (``U…``/``W…``), a channel (``C…``/``G…``: anyone acting in it), a user group (``S…``: its
-members), or ``"*"`` (everyone). Anyone matching any entry is allowed.
+members), or ``"*"`` (everyone). Anyone matching any entry is allowed. The channel is always the one where the person
+acts (not where a request was made); outside any channel (the App Home tab, a DM with the bot) only user, user-group
+and ``"*"`` entries apply.
 
 The module is pure: user-group membership comes from a callable the Slack side supplies (``usergroups.users.list``,
 cached), so the same rules work in the console and in tests.
@@ -70,6 +72,14 @@ def action_for(request: TaskRequest) -> Action:
     return Action.RECORD
 
 
+def acting_channel(channel: str | None) -> str | None:
+    """``channel`` when it is a channel that rules can name (``C…``/``G…``); None for a DM with the bot (``D…``),
+    the App Home tab, or anything else that is not a channel."""
+    if channel and channel.startswith(("C", "G")):
+        return channel
+    return None
+
+
 class Permissions:
     """Answers "may this person do this here?" from the configured rules."""
 
@@ -85,9 +95,10 @@ class Permissions:
         return self.settings.rules.get(action, DEFAULT_RULES[action])
 
     def allowed(self, actor: str, action: Action, provider: str, channel: str | None = None) -> bool:
-        """Whether ``actor`` may do ``action`` on ``provider`` in ``channel``. Usable as the help filter."""
+        """Whether ``actor`` may do ``action`` on ``provider`` acting in ``channel``. Usable as the help filter."""
+        here = acting_channel(channel)
         for entry in self.rule(action, provider):
-            if entry in (EVERYONE, actor) or (channel is not None and entry == channel):
+            if entry in (EVERYONE, actor) or (here is not None and entry == here):
                 return True
             if entry.startswith("S") and self._in_group(actor, entry):
                 return True

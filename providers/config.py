@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.secret import Secret
+from bot.secret import Secret, remember_secret
 
 VOLC_ENDPOINT = "https://live.volcengineapi.com"
 TENCENT_ENDPOINT = "https://live.tencentcloudapi.com"
@@ -132,6 +132,8 @@ _ENDPOINTS = {
     "qcloud": ("QCLOUD_LIVE_ENDPOINT", QCLOUD_ENDPOINT),
     "trro": ("TENCENT_TRRO_ENDPOINT", TRRO_ENDPOINT),
 }
+#: Keys the providers sign their callbacks with: never used to call out, still masked in whatever they echo.
+CALLBACK_KEYS = ("TENCENT_LIVE_CALLBACK_KEY", "VOLC_LIVE_CALLBACK_KEY", "TRRO_CALLBACK_KEY", "QCLOUD_LIVE_CALLBACK_KEY")
 _STORAGE_KEYS = {"vendor", "region", "bucket", "file_name_prefix"}
 
 
@@ -184,7 +186,12 @@ class _Reader:
 def _endpoint(key: str, env: Mapping[str, str], problems: list[str]) -> str:
     name, default = _ENDPOINTS[key]
     value = env.get(name, "").strip() or default
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        problems.append(f"{name}: {value!r} is not an http(s) URL such as {default!r}")
+        return default
     if parts.scheme not in ("http", "https") or not parts.netloc:
         problems.append(f"{name}: {value!r} is not an http(s) URL such as {default!r}")
         return default
@@ -309,6 +316,8 @@ _LOADERS = {"volc": _load_volc, "tencent": _load_tencent, "qcloud": _load_qcloud
 
 def load_provider_settings(table: Mapping[str, Any], env: Mapping[str, str], problems: list[str]) -> ProviderSettings:
     """Read ``[providers.*]`` and the provider secrets; append every problem found to ``problems``."""
+    for name in CALLBACK_KEYS:  # not used to call anything yet, but masked wherever a provider echoes one
+        remember_secret(env.get(name, ""))
     for unknown in sorted(set(table) - set(_LOADERS)):
         problems.append(f"[providers.{unknown}]: unknown provider (known: {', '.join(_LOADERS)})")
     loaded: dict[str, Any] = {}

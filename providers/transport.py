@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 
 from bot.errors import OutcomeUnknown, ProviderError, Retry, TaskNotCreated
-from bot.secret import MASK
+from bot.secret import MASK, scrub
 from providers.base import PlannedCall, TaskResult
 from providers.ratelimit import RateLimits
 
@@ -131,10 +131,9 @@ class ApiClient:
             self.limits.acquire(self.provider, action)
             started = time.monotonic()
             try:
-                reply = self.parse(self._send(action, request), action)
+                reply = scrubbed_reply(self.parse(self._send(action, request), action))
             except ProviderError as error:
-                error.message = self.redact(error.message)
-                error.params["message"] = error.message
+                scrub_error(error, self.redact)
                 seconds = time.monotonic() - started
                 _tell(CallRecord(self.provider, action, error.code, seconds))
                 log.warning(
@@ -188,6 +187,33 @@ class ApiClient:
         for secret in self._secrets:
             text = text.replace(secret, MASK)
         return text
+
+
+def scrub_value(value: Any) -> Any:
+    """``value`` (a provider's answer) with every configured secret masked in every string, keys included."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, Mapping):
+        return {scrub(str(k)): scrub_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub_value(v) for v in value]
+    return value
+
+
+def scrubbed_reply(reply: Reply) -> Reply:
+    """A successful answer with every configured secret masked (TaskIds, RequestId, any text)."""
+    request_id = scrub(reply.request_id) if reply.request_id else reply.request_id
+    return Reply(data=scrub_value(reply.data), request_id=request_id)
+
+
+def scrub_error(error: ProviderError, redact: Callable[[str], str] = scrub) -> None:
+    """Mask every configured secret in every field the provider filled (code, message, RequestId, details)."""
+    error.code = scrub(redact(error.code))
+    error.message = scrub(redact(error.message))
+    if error.request_id:
+        error.request_id = scrub(redact(error.request_id))
+    error.details = scrub_value(error.details)
+    error.params.update(code=error.code, message=error.message, request_id=error.request_id or "-")
 
 
 def read_json(response: httpx.Response, provider: str, action: str, policy: ErrorPolicy) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from bot.core.model import StreamTarget, TaskRequest
+from bot.core.sources import display_source
 from bot.provider_info import BY_KEY
 from providers.base import PlannedCall, TaskResult, TaskStatus
 from providers.checks import Problems, starts_now
@@ -175,7 +176,7 @@ class VolcProvider:
         for url in sources:
             parts = urlsplit(url)
             if parts.scheme.lower() not in RELAY_SCHEMES or not parts.netloc:
-                problems.add("check.relay_source_url", url=url)
+                problems.add("check.relay_source_url", url=display_source(url))
         if request.window is not None and problems.window_ahead(request, now):
             problems.at_most(request.window.end - max(request.window.start, now), RELAY_MAX, "relay")
 

@@ -42,7 +42,7 @@ def start_server(env: dict[str, str], home: Path) -> BotServer:
 
 
 def kill_hard(server: BotServer) -> None:
-    """``kill -9`` the gunicorn master and its worker: nothing gets to clean up."""
+    """``kill -9`` the server process (and any worker it forked): nothing gets to clean up."""
     master = server._process  # the test started it
     workers = [int(m.group(1)) for line in server.log if (m := re.search(r"Booting worker with pid: (\d+)", line))]
     for pid in [master.pid, *workers]:

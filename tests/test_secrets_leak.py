@@ -2,7 +2,8 @@
 in any Slack call, any log line of the server, any HTTP answer, the database (audit log included), the audit export
 or the console's output.
 
-The flows: success on every provider, each kind of failure (provider error — even one whose message echoes a secret —
+The flows: success on every provider, each kind of failure (provider error — even one whose code, message, TaskId or
+RequestId echoes a secret, upper-cased or split —
 timeout, 5xx page, HTML, connection reset, 429 storm, an invalid key), dry runs, a mention, help, list, cancel of a
 scheduled task, and the console (dry run and a real submission).
 """
@@ -16,10 +17,12 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from tests.fakes.provider_server import ApiError
 from tests.fakes.providers import FakeProviders, FakeQcloud, FakeTencentLive, FakeTrro, FakeVolc, Fault
 from tests.fakes.slack import FakeSlack, running_fake_slack
 from tests.fakes.slack_requests import BotServer, app_mention_body, block_action_body, slash_command_body
@@ -38,6 +41,7 @@ CANARY = {
 }
 BOT_TOKEN = "xoxb-canary-slack-bot-token-5e6f"
 SIGNING_SECRET = "canary-signing-secret-7a8b"
+CALLBACK_KEY = "canary-callback-key-2c3d"
 #: Secret values (key ids and the qcloud app id identify an account; they sign nothing and may be shown).
 SECRETS = (
     CANARY["VOLCENGINE_SECRET_KEY"],
@@ -47,24 +51,47 @@ SECRETS = (
     CANARY["TRRO_STORAGE_SECRET_KEY"],
     BOT_TOKEN,
     SIGNING_SECRET,
+    CALLBACK_KEY,
 )
 
 
+def _letters(text: str) -> str:
+    return "".join(char for char in text.lower() if char.isalnum())
+
+
 def leaks(text: str) -> list[str]:
-    return [secret for secret in SECRETS if secret in text]
+    """The secrets in ``text``, in any case and however split by spaces or punctuation."""
+    found = _letters(text)
+    return [secret for secret in SECRETS if _letters(secret) in found]
+
+
+class EchoingVolc(FakeVolc):
+    """Volcengine that, while ``echo`` is set, puts it into every TaskId and RequestId it hands out."""
+
+    echo = ""
+
+    def new_id(self, prefix: str = "task") -> str:
+        return f"{prefix}-{self.echo}" if self.echo else super().new_id(prefix)
+
+    def success(self, action: str, result: dict[str, Any], request_id: str) -> tuple[int, dict[str, Any]]:
+        return super().success(action, result, f"req {self.echo}" if self.echo else request_id)
+
+    def failure(self, action: str, error: ApiError, request_id: str) -> tuple[int, dict[str, Any]]:
+        return super().failure(action, error, f"req {self.echo}" if self.echo else request_id)
 
 
 class Canaries(FakeProviders):
     """The four fake providers, accepting only the canary credentials."""
 
     def __init__(self) -> None:
-        self.volc = FakeVolc(CANARY["VOLCENGINE_ACCESS_KEY"], CANARY["VOLCENGINE_SECRET_KEY"])
+        self.echoing = EchoingVolc(CANARY["VOLCENGINE_ACCESS_KEY"], CANARY["VOLCENGINE_SECRET_KEY"])
+        self.volc = self.echoing
         self.tencent = FakeTencentLive(CANARY["TENCENTCLOUD_SECRET_ID"], CANARY["TENCENTCLOUD_SECRET_KEY"])
         self.qcloud = FakeQcloud(CANARY["QCLOUD_LIVE_APPID"], CANARY["QCLOUD_LIVE_API_KEY"])
         self.trro = FakeTrro(CANARY["TENCENTCLOUD_SECRET_ID"], CANARY["TENCENTCLOUD_SECRET_KEY"])
 
     def env(self) -> dict[str, str]:
-        return {**super().env(), **CANARY}
+        return {**super().env(), **CANARY, "VOLC_LIVE_CALLBACK_KEY": CALLBACK_KEY}
 
 
 class Recorder:
@@ -122,7 +149,14 @@ FAILURES = {
     "HTML": Fault.html(),
     "reset": Fault.reset(),
     "invalid key": Fault.error("InvalidAccessKey", "the access key is not valid", status=401),
+    "a code echoing a secret, upper-cased": Fault.error(f"InvalidParam.{CANARY['VOLCENGINE_SECRET_KEY'].upper()}"),
+    "a message echoing the Slack token, split": Fault.error("InvalidParam", " ".join(BOT_TOKEN.split("-"))),
+    "a message echoing the signing secret and a callback key": Fault.error(
+        "InvalidParam", f"{SIGNING_SECRET.replace('-', '.')} / {CALLBACK_KEY.upper()}"
+    ),
 }
+#: What the provider puts into TaskIds and RequestIds of the echoing submissions.
+ECHOES = (CANARY["TRRO_STORAGE_SECRET_KEY"].upper(), " ".join(SIGNING_SECRET), CALLBACK_KEY.replace("-", "_"))
 
 
 def run_every_flow(bot: Recorder, fakes: Canaries) -> list[Submission]:
@@ -143,6 +177,16 @@ def run_every_flow(bot: Recorder, fakes: Canaries) -> list[Submission]:
         done.append(submit(server, slack, "{stream} tomorrow 15:00 to 15:30 on volc",
                            stream=f"live/{unique('fail')}", prefix="CLEAK"))  # fmt: skip
         done[-1].final_state(slack)
+    for echo in ECHOES:  # a success and a failure whose TaskId / RequestId carry a secret
+        fakes.echoing.echo = echo
+        done.append(submit(server, slack, "{stream} tomorrow 15:00 to 15:30 on volc",
+                           stream=f"live/{unique('echo')}", prefix="CLEAK"))  # fmt: skip
+        done[-1].final_state(slack)
+        fakes.volc.inject(Fault.error("InvalidParam", "refused"), action="CreatePullRecordTask")
+        done.append(submit(server, slack, "{stream} tomorrow 15:00 to 15:30 on volc",
+                           stream=f"live/{unique('echo')}", prefix="CLEAK"))  # fmt: skip
+        done[-1].final_state(slack)
+    fakes.echoing.echo = ""
     fakes.tencent.inject(Fault.rate_limited(), action="CreateRecordTask", times=4)
     done.append(submit(server, slack, "{stream} tomorrow 15:00 to 15:30 on tencent",
                        stream=f"live/{unique('storm')}", prefix="CLEAK"))  # fmt: skip
@@ -165,7 +209,7 @@ def test_no_canary_credential_appears_in_slack_logs_answers_or_the_database(
 ) -> None:
     bot, home = world
     submissions = run_every_flow(bot, canaries)
-    assert len(submissions) == 4 + len(FAILURES) + 1
+    assert len(submissions) == 4 + len(FAILURES) + 2 * len(ECHOES) + 1
     slack_calls = list(bot.slack.calls)
     thread_texts = " ".join(text_of(s.thread(bot.slack)[0]) for s in submissions)
     assert "InvalidParam" in thread_texts and "TaskId" in thread_texts  # the flows really ran

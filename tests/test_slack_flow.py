@@ -187,7 +187,7 @@ def test_a_broken_notifier_never_undoes_a_settled_request(
 
 
 def test_dry_run_plan_masks_secrets(flow: RequestFlow, fakes: FakeProviders) -> None:
-    calls = flow.plan(schedule("flow8").request)
+    calls = flow.plan(schedule("flow8").request, requester="U1")
     assert calls and calls[0].action == "CreatePullRecordTask"
     rendered = repr(calls)
     assert "fake-volc-secret-key" not in rendered

@@ -57,6 +57,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "“{quote}” has characters a stream name cannot have; use only letters, digits, _ . - (e.g. {target_example}).",
         "zh-CN": "“{quote}”含有流名称不允许的字符；只能用字母、数字和 _ . -（例如 {target_example}）。",
     },
+    "parse.dots_name": {
+        "en": "“{quote}” has a name made only of dots, which is a path step rather than a stream name; use letters or digits, e.g. {target_example}.",
+        "zh-CN": "“{quote}”里有只由点组成的名称，这是路径而不是流名称；请使用字母或数字，例如 {target_example}。",
+    },
     "parse.name_too_long": {
         "en": "The {part} name “{quote}” is too long (at most {limit} characters).",
         "zh-CN": "{part} 名称“{quote}”太长了（最多 {limit} 个字符）。",

@@ -108,6 +108,14 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "A relay needs 1 to {limit} source addresses; {count} were given. Example: from rtmp://src.example.com/live/s1.",
         "zh-CN": "回源需要 1 到 {limit} 个源地址，现在有 {count} 个。例如：from rtmp://src.example.com/live/s1。",
     },
+    "check.source_private_host": {
+        "en": "“{url}” points at a private, loopback or local network address, which a relay may not pull from. Use the source's public address, e.g. rtmp://src.example.com/live/s1 (an operator can allow a host in [relay] allowed_source_hosts).",
+        "zh-CN": "“{url}”指向私有、回环或本地网络地址，转推不能从这里拉流。请使用源的公网地址，例如 rtmp://src.example.com/live/s1（运维可在 [relay] allowed_source_hosts 中放行某个主机）。",
+    },
+    "check.source_credentials": {
+        "en": "“{url}” carries a user name or password, which would be shown and stored with the request. Put stream credentials in the query instead (they are sent but never shown), e.g. rtmp://src.example.com/live/s1?token=…",
+        "zh-CN": "“{url}”包含用户名或密码，它们会随请求显示并保存。请把拉流凭据放在查询参数里（会发送但不会显示），例如 rtmp://src.example.com/live/s1?token=…",
+    },
     "check.relay_source_url": {
         "en": "“{url}” is not an RTMP, FLV/HLS (http/https) or SRT address. Example: rtmp://src.example.com/live/s1.",
         "zh-CN": "“{url}”不是 RTMP、FLV/HLS（http/https）或 SRT 地址。例如：rtmp://src.example.com/live/s1。",

@@ -1,4 +1,4 @@
-"""``python -m bot serve``: answer Slack over HTTP (gunicorn) on ``$PORT`` at ``/slack/events``."""
+"""``python -m bot serve``: answer Slack over HTTP (uvicorn) on ``$PORT`` at ``/slack/events``."""
 
 from __future__ import annotations
 
@@ -9,19 +9,23 @@ from bot.cli.base import Subcommand, no_arguments
 
 def _run(args: argparse.Namespace) -> int:
     from bot.slack.server import serve
-    from bot.slack.startup import forget_connections, start_slack
+    from bot.slack.startup import health_checks, start_slack
 
     app, bot, settings = start_slack("serve")
-
-    def worker_started() -> None:
-        forget_connections(bot.services)
-        bot.background.start()
 
     def worker_stopping() -> None:  # finish the provider calls already queued, so no outcome is lost
         bot.background.stop()
         bot.flow.close()
 
-    serve(app, host=settings.host, port=settings.port, after_fork=worker_started, before_exit=worker_stopping)
+    serve(
+        app,
+        host=settings.host,
+        port=settings.port,
+        signing_secret=settings.signing_secret.reveal() if settings.signing_secret else "",
+        health_checks=health_checks(bot.services),
+        after_start=bot.background.start,
+        before_exit=worker_stopping,
+    )
     return 0
 
 

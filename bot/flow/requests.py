@@ -28,6 +28,7 @@ from bot.errors import (
     ProviderError,
     RequestStateError,
 )
+from bot.flow.admission import Admission
 from bot.flow.card import notes_to_json
 from bot.flow.life import SAVE_ATTEMPTS, Move, RequestLife, error_changes
 from bot.flow.outcome import Event, Notifier
@@ -70,12 +71,14 @@ class RequestFlow:
         audit: AuditTrail | None = None,
         card_lifetime: timedelta = timedelta(hours=24),
         stale_after: timedelta | None = None,
+        admission: Admission | None = None,
     ) -> None:
         self.store = store
         self.card_lifetime = card_lifetime
         self.permissions = permissions or Permissions()
         self.audit = audit
         self.providers = providers
+        self.admission = admission or Admission(permissions=self.permissions, providers=providers, audit=audit)
         self.notifier = notifier
         self.clock = clock
         self.life = RequestLife(store, notifier, audit=audit)
@@ -108,12 +111,7 @@ class RequestFlow:
         """Check the request with its provider (raises :class:`~bot.errors.ValidationError`) and store it, with the
         card's notes (the parser's, then ``notes`` from the adapter) so every later version of the card shows them."""
         request = schedule.request
-        try:
-            self.permissions.check_request(requester, request, channel)
-        except PermissionDenied as denied:
-            self._record_denial(requester, denied, channel=channel, raw_text=text, request=request)
-            raise
-        self.providers.get(request.provider).validate(request, self.clock())
+        self.admission.check(requester, request, channel=channel, raw_text=text, now=self.clock())
         return self.store.propose(
             request=request,
             requester=requester,
@@ -125,27 +123,32 @@ class RequestFlow:
             extra={"notes": notes_to_json((*schedule.notes, *notes))},
         )
 
-    def plan(self, request: TaskRequest) -> list[PlannedCall]:
-        """The HTTP requests Confirm would send now, secrets masked (a dry run). Validates first."""
-        provider = self.providers.get(request.provider)
-        now = self.clock()
-        provider.validate(request, now)
-        return provider.plan(request, now)
+    def plan(
+        self, request: TaskRequest, *, requester: str, channel: str | None = None, raw_text: str = ""
+    ) -> list[PlannedCall]:
+        """The HTTP requests Confirm would send now (a dry run): the checks of :meth:`propose`, audited, every
+        signature masked."""
+        return self.admission.dry_run(requester, request, channel=channel, raw_text=raw_text, now=self.clock())
 
-    def cancel(self, reference: str, *, user: str, card: CardRef | None = None) -> StoredRequest:
+    def cancel(
+        self, reference: str, *, user: str, card: CardRef | None = None, where: str | None = None
+    ) -> StoredRequest:
         """Cancel whatever the request is waiting for: the card (nobody confirmed yet), the bot's own schedule, or the
         provider task. ``reference`` is our id or a provider TaskId (``/record cancel …``, a list's Cancel button).
-        The requester may, and whoever has ``cancel_any``; a provider stop reports through the notifier."""
+        The requester may, and whoever has ``cancel_any`` where they act (``where``: the channel, None outside any
+        channel); a provider stop reports through the notifier."""
         stored = self.store.find(reference)
         if stored is None:
             raise RequestStateError("flow.unknown_request", request=reference.strip())
         if stored.state is S.PROPOSED:
-            return self.cancel_proposal(stored.id, user=user, card=card)
-        return self.cancel_task(stored.id, user=user)
+            return self.cancel_proposal(stored.id, user=user, card=card, where=where)
+        return self.cancel_task(stored.id, user=user, where=where)
 
-    def cancel_proposal(self, request_id: str, *, user: str, card: CardRef | None = None) -> StoredRequest:
+    def cancel_proposal(
+        self, request_id: str, *, user: str, card: CardRef | None = None, where: str | None = None
+    ) -> StoredRequest:
         """Cancel a request nobody confirmed yet (the requester, or someone with ``cancel_any``); no provider call."""
-        self._may_cancel(request_id, user)
+        self._may_cancel(request_id, user, where)
         if card is not None:
             self.store.set_card(request_id, card)
         why = Move(Event.CANCELLED, AuditAction.CANCEL, actor=user, detail="before confirming")
@@ -278,11 +281,11 @@ class RequestFlow:
 
     # --- stopping a scheduled or running task ---------------------------------------------------------------------
 
-    def cancel_task(self, request_id: str, *, user: str) -> StoredRequest:
+    def cancel_task(self, request_id: str, *, user: str, where: str | None = None) -> StoredRequest:
         """Cancel a scheduled task or stop a running one (Cancel task, Stop now). ``cancelling`` is saved before the
         provider's stop call, so a crash in the middle never loses it; the outcome arrives via the notifier. The
-        requester may, and whoever has the ``cancel_any`` permission."""
-        stored = self._may_cancel(request_id, user)
+        requester may, and whoever has the ``cancel_any`` permission where they act (``where``)."""
+        stored = self._may_cancel(request_id, user, where)
         if stored.state is S.SCHEDULED and not stored.task_id and self.windows is not None:
             waiting = self.windows.cancel_before_start(request_id, user=user)
             if waiting is not None:  # the scheduler had not created it yet: nothing to stop at the provider
@@ -315,14 +318,14 @@ class RequestFlow:
             raise PermissionDenied("flow.only_requester", requester=Mentions.of([stored.requester]))
         return stored
 
-    def _may_cancel(self, request_id: str, user: str) -> StoredRequest:
+    def _may_cancel(self, request_id: str, user: str, where: str | None) -> StoredRequest:
         stored = self.store.get(request_id)
         if stored is None:
             raise RequestStateError("flow.unknown_request", request=request_id)
         try:
-            self.permissions.check_cancel(user, stored.requester, stored.request.provider, stored.channel)
+            self.permissions.check_cancel(user, stored.requester, stored.request.provider, where)  # where they act
         except PermissionDenied as denied:
-            self._record_denial(user, denied, channel=stored.channel, raw_text=stored.text, request=stored.request)
+            self._record_denial(user, denied, channel=where, raw_text=stored.text, request=stored.request)
             raise
         return stored
 

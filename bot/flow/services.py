@@ -15,12 +15,14 @@ from bot.core.commands import help_text
 from bot.core.model import Command, Kind
 from bot.core.parser import parse_command
 from bot.errors import ConfigError
+from bot.flow.admission import Admission
 from bot.flow.outcome import Notifier
 from bot.flow.ports import AuditTrail, ProviderLookup
 from bot.flow.requests import RequestFlow
 from bot.permissions import Action, GroupMembers, Permissions
 from bot.provider_info import PROVIDER_KEYS
 from bot.store import SqlRequestStore, open_store
+from bot.store.health import remember_database_password, store_file_present
 from bot.timekeeping import Clock, utc_now
 from providers.ratelimit import RateLimits
 from providers.registry import build_registry
@@ -61,17 +63,27 @@ class Services:
     def flow(self, notifier: Notifier, *, workers: int = 16) -> RequestFlow:
         """A request flow over these services, reporting to ``notifier``, its windows kept by the store's jobs."""
         audit: AuditTrail = self.store.audit
+        permissions = self.permissions()
+        engine = self.store.engine
+        admission = Admission(
+            permissions=permissions,
+            providers=self.providers,
+            audit=audit,
+            allowed_source_hosts=self.config.relay.allowed_source_hosts,
+            store_probe=lambda: store_file_present(engine),
+        )
         return RequestFlow(
             store=self.store,
             providers=self.providers,
             notifier=notifier,
             clock=self.clock,
             workers=workers,
-            permissions=self.permissions(),
+            permissions=permissions,
             jobs=self.store.jobs,
             audit=audit,
             card_lifetime=timedelta(hours=self.config.bot.card_lifetime_hours),
             stale_after=timedelta(seconds=self.config.bot.reconcile_after_seconds),
+            admission=admission,
         )
 
 
@@ -92,9 +104,10 @@ def open_services(
     except ConfigError as exc:
         found.extend(exc.problems)
     store = None
+    remember_database_password(env)
     try:
         store = open_store(env=env, clock=clock)
-    except ConfigError as exc:
+    except ConfigError as exc:  # also an unreachable or garbage DATABASE_URL, named without a traceback
         found.extend(exc.problems)
     registry = None
     if config is not None:

@@ -11,5 +11,6 @@ Read in this order:
 - :mod:`bot.slack.cards` — every Block Kit message; :mod:`bot.slack.replies` — posting them (response_url fallback)
   and the flow's notifier.
 - :mod:`bot.slack.users` — ``users.info`` (zone, language) and user-group members, cached.
-- :mod:`bot.slack.server` / :mod:`bot.slack.startup` — gunicorn serving ``/slack/events`` and ``/healthz``.
+- :mod:`bot.slack.server` / :mod:`bot.slack.startup` — uvicorn serving ``/slack/events`` and ``/healthz``
+  (routes in :mod:`bot.slack.routes`).
 """

@@ -38,6 +38,12 @@ def card_from_click(body: dict[str, Any]) -> CardRef:
     )
 
 
+def acting_channel(body: dict[str, Any]) -> str | None:
+    """The channel where the person clicked; None in the App Home tab (no channel: only user and group rules)."""
+    channel = (body.get("channel") or {}).get("id")
+    return str(channel) if channel else None
+
+
 def register(app: App, bot: SlackBot) -> None:
     flow = bot.flow
 
@@ -73,12 +79,21 @@ def register(app: App, bot: SlackBot) -> None:
         return listener
 
     app.action(CONFIRM)(handle(lambda rid, user, body: flow.confirm(rid, user=user, card=card_from_click(body))))
-    app.action(CANCEL)(handle(lambda rid, user, body: flow.cancel_proposal(rid, user=user, card=card_from_click(body))))
+    app.action(CANCEL)(
+        handle(
+            lambda rid, user, body: flow.cancel_proposal(
+                rid, user=user, card=card_from_click(body), where=acting_channel(body)
+            )
+        )
+    )
     app.action(RETRY)(handle(lambda rid, user, body: flow.retry(rid, user=user)))
-    app.action(STOP)(handle(lambda rid, user, body: flow.cancel_task(rid, user=user)))
+    app.action(STOP)(handle(lambda rid, user, body: flow.cancel_task(rid, user=user, where=acting_channel(body))))
 
     def cancel_listed(request_id: str, user: str, body: dict[str, Any]) -> None:
-        _tell_clicker(bot, body, user, cancel_answer(flow, request_id, user=user, lang=bot.users.lookup(user).lang))
+        lang = bot.users.lookup(user).lang
+        _tell_clicker(
+            bot, body, user, cancel_answer(flow, request_id, user=user, lang=lang, where=acting_channel(body))
+        )
 
     app.action(LIST_CANCEL)(handle(cancel_listed))
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.catalogue import text
 from bot.core.model import CancelTask, Help, Kind, ListTasks, Note, Schedule
+from bot.core.sources import redact_urls
 from bot.errors import BotError, ParseError
 from bot.flow import RequestFlow
 from bot.flow.card import provider_name
@@ -24,6 +25,7 @@ from bot.slack.mrkdwn import explain, sentence
 from bot.slack.users import Person
 
 log = logging.getLogger(__name__)
+
 
 MAX_LISTED = 20
 MAX_RECENT = 10
@@ -73,7 +75,7 @@ def answer_command(
         if isinstance(command, ListTasks):
             return Answer(_list(services, channel=channel, user=person.id if command.mine else None, lang=lang))
         if isinstance(command, CancelTask):
-            return Answer(cancel_answer(flow, command.task, user=person.id, lang=lang))
+            return Answer(cancel_answer(flow, command.task, user=person.id, lang=lang, where=channel))
         return _schedule(flow, command, text_typed=text_typed, person=person, lang=lang, channel=channel, card=card)
     except ParseError as error:
         said = error.lang or lang
@@ -96,13 +98,14 @@ def _schedule(
     channel: str | None,
     card: CardRef | None,
 ) -> Answer:
+    shown_text = redact_urls(text_typed)  # stream tokens in a source's query are sent, never shown or stored
     if command.request.options.dry_run:
-        calls = flow.plan(command.request)
+        calls = flow.plan(command.request, requester=person.id, channel=channel, raw_text=shown_text)
         return Answer(dry_run_message(provider_name(command.request.provider, lang), calls, lang))
     # Never silently wrong: when Slack could not tell us the person's zone, the card says which one was used.
     notes = () if person.known else (Note("card.note.zone_unknown", (("timezone", person.timezone),)),)
     stored = flow.propose(
-        command, requester=person.id, text=text_typed, lang=lang, channel=channel, card=card, notes=notes
+        command, requester=person.id, text=shown_text, lang=lang, channel=channel, card=card, notes=notes
     )
     return Answer(proposal_card(stored), public=True, request=stored)
 
@@ -128,10 +131,10 @@ def _list(services: Services, *, channel: str | None, user: str | None, lang: st
     return list_message(active, recent, heading=heading, recent_heading=recent_heading, lang=lang, more=more)
 
 
-def cancel_answer(flow: RequestFlow, reference: str, *, user: str, lang: str) -> Message:
+def cancel_answer(flow: RequestFlow, reference: str, *, user: str, lang: str, where: str | None) -> Message:
     """Cancel by our id or a provider TaskId; says whether it is done or under way (the outcome goes to the
-    card's thread)."""
-    stored = flow.cancel(reference, user=user)
+    card's thread). ``where`` is the channel the person acts in (None outside any channel)."""
+    stored = flow.cancel(reference, user=user, where=where)
     if stored.state is RequestState.CANCELLED:
         return plain_message(text("list.cancel_done", lang, request=stored.id))
     return plain_message(text("slack.cancel_started", lang, request=stored.id))

@@ -17,13 +17,14 @@ from bot.lifecycle import CardRef
 from bot.slack.cards import plain_message
 from bot.slack.commands import answer_command
 from bot.slack.context import SlackBot
+from bot.slack.incoming import typed_text
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
 def command_text(raw: str) -> tuple[Kind, str]:
-    """The command in a mention: mentions removed; ``relay …`` is a relay, anything else a recording."""
-    cleaned = _MENTION.sub(" ", raw).strip()
+    """The command in a mention: mentions removed, Slack's escaping undone; ``relay …`` is a relay, anything else a recording."""
+    cleaned = typed_text(_MENTION.sub(" ", raw)).strip()
     kind: Kind = "relay" if cleaned.lower().startswith("relay") else "record"
     return kind, cleaned
 

@@ -1,66 +1,36 @@
-"""Serving Slack over HTTP in production: gunicorn (threaded worker) running Bolt's WSGI handler.
+"""Serving Slack over HTTP in production: uvicorn (one process, one event loop) in front of Bolt's worker threads.
 
-    POST /slack/events   every Slack request (commands, interactions, events)
-    GET  /healthz        200 "ok" for the platform's health checks
+The event loop reads each request in full, within a bounded time and size, and checks its signature; only then
+does the request take one of :data:`HTTP_THREADS` worker threads that run Bolt (see :mod:`bot.slack.routes`). Slow
+or stalled clients therefore hold a socket each, never a worker.
 
-The app is built (and its configuration checked) in the master process before gunicorn starts, so a wrong setting
-stops startup with one clear message instead of a worker crash loop.
+The app is built (and its configuration checked) before the server starts, so a wrong setting stops startup with one
+clear message.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+import signal
+import socket
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
-from gunicorn.app.base import BaseApplication
+import uvicorn
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-if TYPE_CHECKING:
-    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+from bot.slack.routes import EVENTS_PATH, HEALTH_PATH, HealthCheck, HttpFront, slack_routes
 
-EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
+__all__ = ["EVENTS_PATH", "HEALTH_PATH", "HTTP_THREADS", "serve"]
+
 HTTP_THREADS = 32
+#: Open connections beyond this are answered 503 at once (each slow client holds one until READ_TIMEOUT).
+MAX_CONNECTIONS = 1000
+GRACEFUL_SECONDS = 20
 
 log = logging.getLogger(__name__)
-
-
-class SlackWsgi:
-    """The WSGI application: health checks here, everything else to Bolt."""
-
-    def __init__(self, app: App) -> None:
-        self._slack = SlackRequestHandler(app, path=EVENTS_PATH)
-
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in {"GET", "HEAD"}:
-            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "2")])
-            return [b"ok"]
-        try:
-            return self._slack(environ, start_response)
-        except (ValueError, TypeError, AttributeError, LookupError) as exc:  # Bolt could not even read the body
-            log.warning("unreadable request to %s: %s", environ.get("PATH_INFO"), type(exc).__name__)
-            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "11")])
-            return [b"Bad Request"]
-
-
-class GunicornServer(BaseApplication):  # type: ignore[misc]
-    """gunicorn, configured in code (no config file, no command-line parsing)."""
-
-    def __init__(self, application: WSGIApplication, options: dict[str, Any]) -> None:
-        self._application = application
-        self._options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self._options.items():
-            if key in self.cfg.settings:  # skip settings this gunicorn version does not have
-                self.cfg.set(key, value)
-
-    def load(self) -> WSGIApplication:
-        return self._application
 
 
 def serve(
@@ -68,38 +38,48 @@ def serve(
     *,
     host: str,
     port: int,
-    after_fork: Callable[[], None] | None = None,
+    signing_secret: str,
+    health_checks: Sequence[tuple[str, HealthCheck]] = (),
+    after_start: Callable[[], None] | None = None,
     before_exit: Callable[[], None] | None = None,
 ) -> None:
-    """Serve ``app`` until stopped (SIGTERM/SIGINT). One worker process with many threads. ``after_fork`` runs in
-    the worker as it starts (start background threads there), ``before_exit`` as it stops (finish provider calls)."""
-
-    def post_fork(server: Any, worker: Any) -> None:
-        if after_fork is not None:
-            after_fork()
-
-    def worker_exit(server: Any, worker: Any) -> None:
+    """Serve ``app`` until stopped (SIGTERM/SIGINT). ``after_start`` runs once the socket is bound (start background
+    threads there), ``before_exit`` after the server stopped taking requests (finish provider calls)."""
+    listener = socket.create_server((host, port), backlog=2048)
+    # The status line and the body go out as two writes: without this, Nagle holds the body back for the client's
+    # delayed ACK (40 ms on every answer). Accepted connections inherit it.
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    bound_host, bound_port = listener.getsockname()[:2]
+    log.info("Listening at: http://%s:%d", bound_host, bound_port)  # tests and benchmarks read this line
+    workers = ThreadPoolExecutor(max_workers=HTTP_THREADS, thread_name_prefix="http")
+    front = HttpFront(slack_routes(app, signing_secret=signing_secret, health_checks=health_checks, workers=workers))
+    config = uvicorn.Config(
+        front,
+        log_config=None,  # keep the bot's own logging configuration
+        access_log=False,
+        lifespan="off",
+        limit_concurrency=MAX_CONNECTIONS,
+        timeout_keep_alive=5,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        server_header=False,
+    )
+    server = uvicorn.Server(config)
+    if after_start is not None:
+        after_start()
+    # Everything built so far lives as long as the process: keep it out of the garbage collector's full passes
+    # (about 40 ms each on this heap, a pause that would land on somebody's acknowledgement).
+    gc.freeze()
+    # uvicorn stops gracefully on SIGTERM/SIGINT, then raises the signal again for the handler found before it:
+    # make that one a no-op, so the provider calls in flight still finish below.
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, _stop_requested)
+    try:
+        asyncio.run(server.serve(sockets=[listener]))
+    finally:
+        workers.shutdown(wait=True)
         if before_exit is not None:
             before_exit()
 
-    options: dict[str, Any] = {
-        "bind": f"{host}:{port}",
-        "workers": 1,  # one process: in-memory caches (users, event ids) are shared by every thread
-        "worker_class": "gthread",
-        "threads": HTTP_THREADS,
-        "timeout": 0,  # threaded worker: no heartbeat kill while slow listeners run
-        "graceful_timeout": 20,
-        "keepalive": 5,
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": "info",
-        "post_fork": post_fork,
-        "worker_exit": worker_exit,
-        "proc_name": "live-record-bot",
-        "control_socket_disable": True,  # gunicorn ≥ 25 would otherwise open a socket in $HOME
-    }
-    # Everything built so far lives as long as the process: keep it out of the garbage collector's full passes
-    # (about 40 ms each on this heap, a pause that would land on somebody's acknowledgement), and let the worker
-    # share these pages with the master instead of copying them.
-    gc.freeze()
-    GunicornServer(SlackWsgi(app), options).run()
+
+def _stop_requested(signum: int, frame: object) -> None:
+    log.info("stopping (signal %d): finishing the provider calls in flight", signum)

@@ -14,6 +14,7 @@ from bot.core.model import Kind
 from bot.lifecycle import CardRef
 from bot.slack.commands import answer_command
 from bot.slack.context import SlackBot
+from bot.slack.incoming import typed_text
 from bot.slack.modal import open_modal
 
 COMMANDS: dict[str, Kind] = {"/record": "record", "/relay": "relay"}
@@ -22,7 +23,7 @@ COMMANDS: dict[str, Kind] = {"/record": "record", "/relay": "relay"}
 def register(app: App, bot: SlackBot) -> None:
     def on_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         kind = COMMANDS.get(command["command"], "record")
-        typed = str(command.get("text") or "").strip()
+        typed = typed_text(str(command.get("text") or "")).strip()
         user, channel = command["user_id"], command.get("channel_id")
         person = bot.users.lookup(user)
         if not typed:

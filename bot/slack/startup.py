@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
@@ -15,7 +17,9 @@ from bot.flow.services import Services, open_services
 from bot.logs import configure_logging
 from bot.slack.app import build_app
 from bot.slack.context import SlackBot
+from bot.slack.routes import HealthCheck
 from bot.slack.settings import Mode, SlackSettings, slack_problems
+from bot.store.health import store_problem
 
 
 def start_slack(mode: Mode, env: Mapping[str, str] | None = None) -> tuple[App, SlackBot, SlackSettings]:
@@ -29,17 +33,31 @@ def start_slack(mode: Mode, env: Mapping[str, str] | None = None) -> tuple[App, 
     if settings is None:  # pragma: no cover - open_services raised already
         raise ConfigError(problems)
     try:
-        app, bot = build_app(settings, services, socket_mode=mode == "socket")
+        with _quiet(logging.getLogger("slack_sdk.web.base_client")):  # the failure is named once, below
+            app, bot = build_app(settings, services, socket_mode=mode == "socket")
     except (BoltError, SlackApiError) as exc:
         # Slack's error code (``invalid_auth``), never its raw answer: Bolt raises on auth.test's SlackApiError.
         api_error = exc if isinstance(exc, SlackApiError) else exc.__context__
         reason = api_error.response.get("error") if isinstance(api_error, SlackApiError) else type(exc).__name__
         raise ConfigError([f"SLACK_BOT_TOKEN: Slack did not accept it ({reason})"]) from exc
+    except OSError as exc:  # URLError and socket errors: Slack's API could not be reached at all
+        reason = getattr(exc, "reason", None) or exc.strerror or type(exc).__name__
+        where = env.get("SLACK_API_URL", "").strip() or "https://slack.com/api/"
+        raise ConfigError([f"SLACK_API_URL: Slack's API at {where} could not be reached ({reason})"]) from None
     return app, bot, settings
 
 
-def forget_connections(services: Services) -> None:
-    """After a fork: drop database connections inherited from the parent (never share them across processes)."""
-    engine = getattr(services.store, "engine", None)
-    if engine is not None:
-        engine.dispose(close=False)
+@contextlib.contextmanager
+def _quiet(logger: logging.Logger) -> Iterator[None]:
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def health_checks(services: Services) -> list[tuple[str, HealthCheck]]:
+    """What ``/healthz`` checks, by name (a scheduler heartbeat will be one more row)."""
+    engine = services.store.engine
+    return [("store", lambda: store_problem(engine))]

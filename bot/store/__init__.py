@@ -14,9 +14,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+import sqlalchemy as sa
+
+from bot.errors import ConfigError
 from bot.store.audit import AuditAction, AuditEvent, AuditLog, AuditOutcome
 from bot.store.engine import create_engine, database_url, is_sqlite, normalize_url
 from bot.store.events import SeenEvents
+from bot.store.health import connect_problem
 from bot.store.jobs import Job, JobStatus, JobStore
 from bot.store.requests import SqlRequestStore
 from bot.store.schema import current_revision, ensure_current, head_revision, upgrade
@@ -58,11 +62,17 @@ def open_store(
     file), while PostgreSQL must be migrated explicitly (``python -m bot migrate``, the Procfile's ``release``).
     Raises :class:`~bot.errors.ConfigError` when the schema is not current.
     """
-    engine = create_engine(database_url(url, env))
+    try:
+        engine = create_engine(database_url(url, env))
+    except (sa.exc.SQLAlchemyError, ValueError) as exc:  # a garbage DATABASE_URL: named, no traceback
+        raise ConfigError([connect_problem(exc, env)]) from None
     try:
         if migrate if migrate is not None else is_sqlite(engine):
             upgrade(engine)
         ensure_current(engine)
+    except (sa.exc.SQLAlchemyError, ValueError) as exc:  # unreachable: named, no traceback
+        engine.dispose()
+        raise ConfigError([connect_problem(exc, env)]) from None
     except BaseException:
         engine.dispose()
         raise

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.core.model import TaskRequest, request_to_dict
+from bot.core.sources import display_source
 from bot.lifecycle import AuditAction, AuditOutcome, StoredRequest
 from bot.store.tables import audit_events
 from bot.timekeeping import Clock, utc_now
@@ -95,7 +96,7 @@ class AuditLog:
             "task_id": task_id,
             "provider_request_id": provider_request_id,
             "raw_text": raw_text,
-            "request": request_to_dict(request) if request else None,
+            "request": _shown_request(request) if request else None,
             "detail": detail,
         }
         with self.engine.begin() as connection:
@@ -175,6 +176,13 @@ class AuditLog:
             if len(rows) < batch:
                 return
             after = (rows[-1]["at"], rows[-1]["id"])
+
+
+def _shown_request(request: TaskRequest) -> dict[str, Any]:
+    """The request as the audit log keeps it: relay sources without their query (stream tokens live there)."""
+    shown = request_to_dict(request)
+    shown["sources"] = [display_source(url) for url in request.sources]
+    return shown
 
 
 def _from_row(row: sa.RowMapping) -> AuditEvent:
