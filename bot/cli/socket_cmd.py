@@ -25,6 +25,7 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         bot.background.stop()
         bot.flow.close()
+        bot.replies.queue.close()  # send what the outcomes queued
     return 0
 
 

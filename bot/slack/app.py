@@ -20,6 +20,7 @@ from bot.flow.background import Background
 from bot.flow.services import Services
 from bot.slack import actions, mentions, modal, slash
 from bot.slack.replies import SlackNotifier, SlackReplies
+from bot.slack.send_queue import SendQueue
 from bot.slack.settings import SlackSettings
 from bot.slack.users import GroupDirectory, UserDirectory
 
@@ -63,7 +64,13 @@ def build_app(settings: SlackSettings, services: Services, *, socket_mode: bool 
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"),
         logger=logging.getLogger("slack_bolt"),
     )
-    replies = SlackReplies(client, handlers)
+    # Posts leave through a queue paced per channel, which answers a 429 itself: its client does not retry one.
+    posting = WebClient(
+        token=token,
+        base_url=settings.api_url,
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler(max_retry_count=2)],
+    )
+    replies = SlackReplies(posting, handlers, SendQueue())
     services.group_members = GroupDirectory(quick_client).members
     background = Background(services, replies.post_note)
     flow = services.flow(SlackNotifier(replies), keeper=background.window_jobs, workers=settings.provider_workers)
