@@ -70,7 +70,7 @@ def build_app(settings: SlackSettings, services: Services, *, socket_mode: bool 
         base_url=settings.api_url,
         retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler(max_retry_count=2)],
     )
-    replies = SlackReplies(posting, handlers, SendQueue())
+    replies = SlackReplies(posting, handlers, SendQueue(per_second=settings.channel_pace))
     services.group_members = GroupDirectory(quick_client).members
     background = Background(services, replies.post_note)
     flow = services.flow(SlackNotifier(replies), keeper=background.window_jobs, workers=settings.provider_workers)

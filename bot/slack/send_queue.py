@@ -25,8 +25,10 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: Slack's pace per channel (about 1 message a second), and the burst it tolerates; the queue stays below both.
-PER_SECOND = 1.0 / 1.1
+#: Slack's pace per channel (about 1 message a second); the queue sends ``PACE_MARGIN`` slower, and bursts of at most
+#: ``BURST`` (Slack tolerates short bursts), so the network bunching messages on the way never trips Slack's limit.
+SLACK_PER_SECOND = 1.0
+PACE_MARGIN = 0.1
 BURST = 2
 #: A message refused this many times for the rate limit is given up (logged, its future fails).
 MAX_RATE_LIMITED = 5
@@ -65,19 +67,20 @@ class _Lane:
 
 
 class SendQueue:
-    """Per-channel lanes of messages to Slack (see the module). Thread-safe; threads start with the first message."""
+    """Per-channel lanes of messages to Slack (see the module), for a Slack taking ``per_second`` messages per
+    channel. Thread-safe; its threads start with the first message."""
 
     def __init__(
         self,
         *,
-        per_second: float = PER_SECOND,
+        per_second: float = SLACK_PER_SECOND,
         burst: int = BURST,
         senders: int = 8,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         if per_second <= 0 or burst < 1:
             raise ValueError("per_second must be positive and burst at least 1")
-        self.per_second = per_second
+        self.per_second = per_second / (1.0 + PACE_MARGIN)  # what the queue sends at: a little below Slack's pace
         self.burst = burst
         self._monotonic = monotonic
         self._senders = senders
