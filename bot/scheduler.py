@@ -90,7 +90,7 @@ class Scheduler:
         grace: timedelta = timedelta(seconds=90),
         retry_delay: timedelta = timedelta(seconds=30),
         max_attempts: int = 3,
-        workers: int = 32,
+        workers: int = 64,
         ready: timedelta = READY_AHEAD,
         call_spacing: timedelta = SLOWEST_CALL_SPACING,
         max_lead: timedelta = MAX_LEAD,
@@ -187,13 +187,17 @@ class Scheduler:
             return []
         until = now + self.lead(now)
         claimed = self.jobs.claim_due(self.worker, now=now, lease=self.lease, limit=free, until=until)
-        together = Counter((job.due_at, job.kind in self.early_kinds) for job in claimed)
+        # Calls due at one moment share one spread: those claimed now, and those still waiting for a free worker.
+        kinds = self.early_kinds
+        together = Counter(job.due_at for job in claimed if job.kind in kinds)
+        waiting = {at: self.jobs.count_pending(since=at, until=at, kinds=kinds) for at in together}
         started = []
         for job in claimed:
-            early = job.kind in self.early_kinds
             # the due time in the limiter's clock: the scheduler's clock may be another (tests inject one)
             due = self._wall() + (job.due_at - now).total_seconds()
-            departure = Departure(due=due, calls=together[(job.due_at, early)], early=early)
+            early = job.kind in kinds
+            calls = together[job.due_at] + waiting[job.due_at] if early else 1
+            departure = Departure(due=due, calls=calls, early=early)
             with self._lock:
                 self._in_flight += 1
             future = self._pool.submit(self._run, job, now, departure)

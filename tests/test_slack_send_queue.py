@@ -17,10 +17,18 @@ from tests.fakes.slack import ChannelPace, FakeSlack, running_fake_slack
 FAST = ChannelPace(per_second=10.0, burst=3)  # keeps these tests quick; the first test runs at Slack's own pace
 
 
+@pytest.fixture(scope="module")
+def server() -> Iterator[FakeSlack]:
+    with running_fake_slack() as started:
+        yield started
+
+
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with running_fake_slack() as server:
-        yield server
+def fake(server: FakeSlack) -> FakeSlack:
+    server.reset()
+    server.channel_pace = ChannelPace()
+    server.slow.clear()
+    return server
 
 
 def replies_for(fake: FakeSlack, queue: SendQueue) -> SlackReplies:

@@ -130,9 +130,16 @@ class JobStore:
         found = [_aware(moment) for moment in moments if moment is not None]
         return min(found) if found else None
 
-    def count_pending(self, *, until: datetime) -> int:
-        """How many pending jobs are due by ``until`` (those whose calls may have to share one spread)."""
+    def count_pending(
+        self, *, until: datetime, since: datetime | None = None, kinds: Collection[str] | None = None
+    ) -> int:
+        """How many pending jobs (of ``kinds``) are due by ``until`` (and not before ``since``): those whose calls
+        may have to share one spread."""
         query = sa.select(sa.func.count()).where(jobs.c.status == JobStatus.PENDING.value, jobs.c.due_at <= until)
+        if since is not None:
+            query = query.where(jobs.c.due_at >= since)
+        if kinds is not None:
+            query = query.where(jobs.c.kind.in_(sorted(kinds)))
         with self.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
