@@ -5,6 +5,7 @@ stops from their time on, and still runs each job exactly once across replicas."
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -113,14 +114,15 @@ def test_two_running_schedulers_run_every_job_exactly_once(store_url: str) -> No
         def record(due: Due) -> None:
             with lock:
                 ran.append((name, due.job.key))
+            time.sleep(0.005)  # a provider call: the two replicas keep claiming while the other works
 
         return {"remind": record}
 
-    first = now()
+    due = now() + timedelta(seconds=1.5)  # all at once, claimed by both, a few at a time: claims collide
     for n in range(40):
-        replicas[0].jobs.schedule(key=f"remind:{n}", kind="remind", due_at=first + timedelta(milliseconds=25 * n))
+        replicas[0].jobs.schedule(key=f"remind:{n}", kind="remind", due_at=due)
     schedulers = [
-        Scheduler(store.jobs, handler_for(f"replica{i}"), worker=f"replica{i}")  # type: ignore[arg-type]
+        Scheduler(store.jobs, handler_for(f"replica{i}"), worker=f"replica{i}", workers=2)  # type: ignore[arg-type]
         for i, store in enumerate(replicas)
     ]
     loops = [running(scheduler, interval=0.05) for scheduler in schedulers]
@@ -129,6 +131,7 @@ def test_two_running_schedulers_run_every_job_exactly_once(store_url: str) -> No
         stopped(stop, thread)
     assert Counter(key for _, key in ran) == Counter(f"remind:{n}" for n in range(40))
     assert {job.status for job in replicas[0].jobs.list_jobs()} == {JobStatus.DONE}
+    assert {name for name, _ in ran} == {"replica0", "replica1"}  # both took part
     for store in replicas:
         store.engine.dispose()
 
