@@ -4,6 +4,7 @@ stops from their time on, and still runs each job exactly once across replicas."
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import Counter
@@ -98,11 +99,11 @@ def test_starts_due_together_leave_early_spread_under_the_limit_and_stops_leave_
     spacing = (1 + DEFAULT_MARGIN) / 20
     starts, stops = book.departures("trro:Create"), book.departures("trro:Delete")
     assert len(starts) == len(stops) == 20
-    assert all(later - earlier >= spacing - 1e-6 for earlier, later in zip(starts, starts[1:], strict=False))
+    assert all(later - earlier >= spacing - 1e-6 for earlier, later in itertools.pairwise(starts))
     assert starts[-1] <= due.timestamp() + 0.01  # every start has left by its time...
     assert starts[-1] >= due.timestamp() - 0.5  # ...and the spread ends at it (not needlessly early)
     assert stops[0] >= due.timestamp() - 0.01  # a stop never leaves before its time
-    assert all(later - earlier >= spacing - 1e-6 for earlier, later in zip(stops, stops[1:], strict=False))
+    assert all(later - earlier >= spacing - 1e-6 for earlier, later in itertools.pairwise(stops))
 
 
 def test_two_running_schedulers_run_every_job_exactly_once(store_url: str) -> None:
