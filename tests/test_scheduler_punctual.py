@@ -10,7 +10,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from bot.scheduler import Due, Scheduler
+from bot.scheduler import Due, JobHandler, Scheduler
 from bot.store import JobStatus, SqlRequestStore, open_store
 from providers.ratelimit import DEFAULT_MARGIN, RateLimits
 from tests.durable_support import until
@@ -79,7 +79,11 @@ def test_due_jobs_run_side_by_side(sqlite_store: SqlRequestStore) -> None:
     together = threading.Barrier(6, timeout=10)  # only passes when six handlers run at the same time
     for n in range(6):
         sqlite_store.jobs.schedule(key=f"remind:{n}", kind="remind", due_at=now())
-    ran = Scheduler(sqlite_store.jobs, {"remind": lambda due: together.wait()}).run_due()
+
+    def meet(due: Due) -> None:
+        together.wait()
+
+    ran = Scheduler(sqlite_store.jobs, {"remind": meet}).run_due()
     assert len(ran) == 6
     assert {job.status for job in sqlite_store.jobs.list_jobs()} == {JobStatus.DONE}
 
@@ -111,7 +115,7 @@ def test_two_running_schedulers_run_every_job_exactly_once(store_url: str) -> No
     ran: list[tuple[str, str]] = []
     lock = threading.Lock()
 
-    def handler_for(name: str) -> dict[str, object]:
+    def handler_for(name: str) -> dict[str, JobHandler]:
         def record(due: Due) -> None:
             with lock:
                 ran.append((name, due.job.key))
@@ -123,7 +127,7 @@ def test_two_running_schedulers_run_every_job_exactly_once(store_url: str) -> No
     for n in range(40):
         replicas[0].jobs.schedule(key=f"remind:{n}", kind="remind", due_at=due)
     schedulers = [
-        Scheduler(store.jobs, handler_for(f"replica{i}"), worker=f"replica{i}", workers=2)  # type: ignore[arg-type]
+        Scheduler(store.jobs, handler_for(f"replica{i}"), worker=f"replica{i}", workers=2)
         for i, store in enumerate(replicas)
     ]
     loops = [running(scheduler, interval=0.05) for scheduler in schedulers]
