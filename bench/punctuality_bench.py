@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -84,9 +84,9 @@ def confirm(stack: Stack, client: Client, text: str, channel: str, card_ts: str)
     return clicked
 
 
-def wait(check: object, what: str, timeout: float = 120.0) -> None:
+def wait(check: Callable[[], object], what: str, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
-    while not check():  # type: ignore[operator]
+    while not check():
         if time.monotonic() > deadline:
             raise RuntimeError(f"timed out waiting for {what}")
         time.sleep(0.02)
@@ -112,7 +112,12 @@ def windows_together(stack: Stack, count: int) -> tuple[list[float], list[float]
     store = open_store(f"sqlite:///{Path(stack.home, 'data', 'bot.sqlite3')}", migrate=False)
     try:
         scheduled = sa.select(sa.func.count()).where(requests.c.state == "scheduled")
-        wait(lambda: store.engine.connect().execute(scheduled).scalar() == count, "every window scheduled")
+
+        def all_scheduled() -> bool:
+            with store.engine.connect() as connection:
+                return connection.execute(scheduled).scalar() == count
+
+        wait(all_scheduled, "every window scheduled")
         start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=12)
         end = start + timedelta(seconds=8)
         with store.engine.begin() as connection:  # one start and one end for all (the cards said tomorrow)

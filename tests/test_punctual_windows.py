@@ -73,6 +73,11 @@ def creates_for(world: World, device: str) -> list[float]:
     ]
 
 
+def started_note(slack: FakeSlack, channel: str, ts: str) -> bool:
+    posted = slack.calls_to("chat.postMessage", channel=channel, thread_ts=ts)
+    return any("Recording started" in str(call.params.get("text")) for call in posted)
+
+
 def test_twenty_windows_starting_together_in_one_channel_start_on_time_and_say_so(world: World) -> None:
     channel = "CSHOW"
     slack, trro = world.slack, world.providers.trro
@@ -100,9 +105,6 @@ def test_twenty_windows_starting_together_in_one_channel_start_on_time_and_say_s
     lateness = sorted(at - start.timestamp() for at in arrivals)
     assert lateness[-1] <= 0.5, lateness  # the design sends them early, ending at the start: none is late
     for device, ts in cards.items():
-        texts = lambda ts=ts: [  # noqa: E731
-            str(c.params.get("text")) for c in slack.calls_to("chat.postMessage", channel=channel, thread_ts=ts)
-        ]
-        until(lambda texts=texts: any("Recording started" in t for t in texts()), what=f"{device} started", timeout=60)
+        until(lambda ts=ts: started_note(slack, channel, ts), what=f"the note that {device} started", timeout=60)
     assert slack.rate_limited() == []
     assert trro.rate_limited_calls() == []
