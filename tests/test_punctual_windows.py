@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,6 @@ def test_twenty_windows_starting_together_in_one_channel_start_on_time_and_say_s
     lateness = sorted(at - start.timestamp() for at in arrivals)
     assert lateness[-1] <= 0.5, lateness  # the design sends them early, ending at the start: none is late
     for device, ts in cards.items():
-        until(lambda ts=ts: started_note(slack, channel, ts), what=f"the note that {device} started", timeout=60)
+        until(partial(started_note, slack, channel, ts), what=f"the note that {device} started", timeout=60)
     assert slack.rate_limited() == []
     assert trro.rate_limited_calls() == []
