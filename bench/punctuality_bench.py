@@ -145,6 +145,7 @@ def click_to_task_id(stack: Stack, provider: str, rounds: int) -> list[float]:
     (stack.providers.trro if provider == "trro" else stack.providers.volc).inject(
         Fault.delay(PROVIDER_DELAY), action=action, times=rounds
     )
+    needle = "Recording started" if provider == "trro" else "Scheduled on"  # the reply that names the TaskId
     latencies = []
     for n in range(rounds):
         channel, ts = f"CCLICK{provider}{n}", f"18400000{n:02d}.000100"
@@ -154,7 +155,7 @@ def click_to_task_id(stack: Stack, provider: str, rounds: int) -> list[float]:
 
         def replied(channel: str = channel, ts: str = ts) -> list[float]:
             calls = stack.slack.calls_to("chat.postMessage", channel=channel, thread_ts=ts)
-            return [c.at for c in calls if "TaskId" in str(c.params.get("text"))]
+            return [c.at for c in calls if needle in str(c.params.get("text"))]
 
         wait(replied, f"the TaskId of {provider} request {n}", timeout=60)
         latencies.append(replied()[0] - clicked)
