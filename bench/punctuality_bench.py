@@ -137,16 +137,19 @@ def windows_together(stack: Stack, count: int) -> tuple[list[float], list[float]
     return creates, deletes, len([c for c in stack.slack.calls if c.status == 429])
 
 
-def click_to_task_id(stack: Stack, provider: str, rounds: int) -> list[float]:
-    """Seconds from the Confirm click of a "now" request to the thread reply naming its TaskId."""
+def click_to_task_id(stack: Stack, provider: str, rounds: int) -> tuple[list[float], list[float]]:
+    """Seconds from the Confirm click of a "now" request to its create reaching the provider, and to the thread
+    reply naming its TaskId."""
     client = Client(stack.server.url)
     stack.slack.slow.update({"chat.postMessage": SLACK_DELAY, "chat.update": SLACK_DELAY})
     action = "CreateCloudRecording" if provider == "trro" else "CreatePullRecordTask"
     (stack.providers.trro if provider == "trro" else stack.providers.volc).inject(
         Fault.delay(PROVIDER_DELAY), action=action, times=rounds
     )
+    before = 0
     needle = "Recording started" if provider == "trro" else "Scheduled on"  # the reply that names the TaskId
-    latencies = []
+    fake = stack.providers.trro if provider == "trro" else stack.providers.volc
+    latencies, to_provider = [], []
     for n in range(rounds):
         channel, ts = f"CCLICK{provider}{n}", f"18400000{n:02d}.000100"
         target = f"live/now{n}" if provider == "volc" else f"now{n}"
@@ -159,21 +162,26 @@ def click_to_task_id(stack: Stack, provider: str, rounds: int) -> list[float]:
 
         wait(replied, f"the TaskId of {provider} request {n}", timeout=60)
         latencies.append(replied()[0] - clicked)
+        creates = fake.calls_to(action)
+        to_provider.append(creates[before].at - clicked)
+        before = len(creates)
     client.close()
-    return latencies
+    return to_provider, latencies
 
 
 def measure(code: Path, label: str, windows: int, rounds: int) -> list[Figure]:
     with stack_of(code) as stack:
         creates, deletes, refused = windows_together(stack, windows)
     with stack_of(code) as stack:
-        trro = click_to_task_id(stack, "trro", rounds)
-        volc = click_to_task_id(stack, "volc", rounds)
+        trro_create, trro = click_to_task_id(stack, "trro", rounds)
+        volc_create, volc = click_to_task_id(stack, "volc", rounds)
     late = max(creates)
     return [
         Figure(f"{label}: create lateness at the start", creates, target="p99 ≤ 500 ms", met=late <= 0.5,
                note=f"max {late * 1000:.0f} ms, Slack 429s {refused}"),
         Figure(f"{label}: delete lateness at the end", deletes, note=f"max {max(deletes) * 1000:.0f} ms"),
+        Figure(f"{label}: click → create at the provider, trro now", trro_create),
+        Figure(f"{label}: click → create at the provider, volc now", volc_create),
         Figure(f"{label}: click → TaskId in thread, trro now", trro),
         Figure(f"{label}: click → TaskId in thread, volc now", volc),
     ]  # fmt: skip
