@@ -15,7 +15,7 @@ import logging
 import threading
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -126,8 +126,8 @@ class JobStore:
         pending = sa.select(sa.func.min(jobs.c.due_at)).where(jobs.c.status == JobStatus.PENDING.value)
         leased = sa.select(sa.func.min(jobs.c.lease_until)).where(jobs.c.status == JobStatus.RUNNING.value)
         with self.engine.connect() as connection:
-            moments = [connection.execute(pending).scalar(), connection.execute(leased).scalar()]
-        found = [_aware(moment) for moment in moments if moment is not None]
+            moments = [connection.execute(pending).scalar(), connection.execute(leased).scalar()]  # typed UtcDateTime
+        found = [moment for moment in moments if moment is not None]
         return min(found) if found else None
 
     def count_pending(
@@ -197,13 +197,6 @@ class JobStore:
         )
         with self.engine.begin() as connection:
             return connection.execute(statement).rowcount == 1
-
-
-def _aware(moment: datetime) -> datetime:
-    """An aggregate bypasses the column type on some drivers: SQLite then answers a naive UTC datetime or text."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _from_row(row: sa.RowMapping) -> Job:
