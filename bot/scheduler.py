@@ -76,7 +76,8 @@ class Scheduler:
     schedules a job due sooner. Due jobs run side by side in a pool of ``workers`` threads. Jobs are claimed early
     by ``lead`` (time to get ready, plus ``call_spacing`` per job due close by) and their provider calls leave at
     the turn the rate limiter books for them (:func:`providers.ratelimit.departing`): the starts of a batch spread
-    out *before* their due time (a start must never be late), stops from their due time on.
+    out *before* their due time (a start must never be late); other jobs (stops) run at their due time, their calls
+    spread from it on.
     """
 
     def __init__(
@@ -250,6 +251,9 @@ class Scheduler:
         missed = job.deadline_at is not None and now >= job.deadline_at
         late_by = now - job.due_at if now - job.due_at > self.grace else None
         final = job.attempts >= self.max_attempts
+        if not departure.early:  # claimed ahead, but it looks at its request only at its time (a stop: after the start)
+            while (left := departure.due - self._wall()) > 0:
+                time.sleep(left)
         try:
             with departing(departure):
                 handler(Due(job=job, now=now, late_by=late_by, missed=missed, final_attempt=final))

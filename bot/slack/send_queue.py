@@ -30,8 +30,9 @@ T = TypeVar("T")
 SLACK_PER_SECOND = 1.0
 PACE_MARGIN = 0.1
 BURST = 2
-#: A message refused this many times for the rate limit is given up (logged, its future fails).
-MAX_RATE_LIMITED = 5
+#: A message refused this many times for the rate limit is given up (logged, its future fails). Replicas posting in
+#: one channel share Slack's pace without knowing of each other: their 429s are expected, and waited out.
+MAX_RATE_LIMITED = 30
 #: Without a ``Retry-After``, a 429 pauses its lane this long.
 DEFAULT_RETRY_AFTER = 1.0
 
