@@ -10,10 +10,14 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from bot.scheduler import Due, JobHandler, Scheduler
+from bot.core.model import DeviceTarget, TaskRequest, Window
+from bot.lifecycle import RequestState as S
+from bot.scheduler import Due, JobHandler, Scheduler, WindowJobs
 from bot.store import JobStatus, SqlRequestStore, open_store
+from providers.base import TaskResult
 from providers.ratelimit import DEFAULT_MARGIN, RateLimits
 from tests.durable_support import until
+from tests.fixtures_store import Posted, Providers, RecordingProvider
 
 START, STOP = "window.start", "window.stop"
 
@@ -151,3 +155,30 @@ def test_next_due_at_is_the_earliest_pending_job_or_lease_that_runs_out(store: S
     claimed = jobs.claim_due("w", now=t0, lease=timedelta(seconds=30), limit=5, until=t0 + timedelta(minutes=1))
     assert [job.key for job in claimed] == ["a"]  # claimed ahead of its time
     assert jobs.next_due_at() == t0 + timedelta(seconds=30)  # then its lease is what runs out first
+
+
+class PacedProvider(RecordingProvider):
+    """Creates as the real transport does: after the rate limiter lets the call leave (at its booked turn)."""
+
+    limits = RateLimits()
+
+    def create(self, request: TaskRequest) -> TaskResult:
+        self.limits.acquire(self.key, "CreateCloudRecording")
+        return super().create(request)
+
+
+def test_a_stop_claimed_with_its_start_looks_at_the_request_only_at_its_time(sqlite_store: SqlRequestStore) -> None:
+    """A short window: start and stop are claimed in one pass; the stop must not find the start still ahead."""
+    trro = PacedProvider("trro", keeps_window=False, can_look_up=False)
+    windows = WindowJobs(sqlite_store, Providers(trro), Posted())
+    start = now() + timedelta(milliseconds=300)
+    request = TaskRequest("record", "trro", DeviceTarget("dev1", 1), Window(start, start + timedelta(seconds=0.5)))
+    stored = sqlite_store.propose(request=request, requester="U1", text="/record", timezone="UTC", lang="en")
+    sqlite_store.transition(stored.id, from_states={S.PROPOSED}, to=S.CONFIRMED, settled_by="U1")
+    submitting = sqlite_store.transition(stored.id, from_states={S.CONFIRMED}, to=S.SUBMITTING)
+    assert submitting is not None and windows.plan(submitting) is not None
+    ran = Scheduler(sqlite_store.jobs, windows.handlers()).run_due()
+    assert sorted(job.kind for job in ran) == [START, STOP]  # one pass claimed both
+    assert trro.cancelled == ["task-1"]
+    done = sqlite_store.get(stored.id)
+    assert done is not None and done.state is S.DONE
