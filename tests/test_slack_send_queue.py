@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.lifecycle import CardRef
 from bot.slack.replies import SlackReplies
 from bot.slack.send_queue import SendQueue
+from bot.slack.settings import slack_problems
 from tests.fakes.slack import ChannelPace, FakeSlack, running_fake_slack
 
 FAST = ChannelPace(per_second=10.0, burst=3)  # keeps these tests quick; the first test runs at Slack's own pace
@@ -124,3 +125,14 @@ def test_a_slow_channel_does_not_hold_up_another(fake: FakeSlack) -> None:
     release.set()
     assert held.result(timeout=10) is True
     queue.close()
+
+
+def test_the_channel_pace_is_a_setting_checked_at_startup() -> None:
+    env = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s"}
+    settings, problems = slack_problems({**env, "SLACK_CHANNEL_PACE": "2.5"}, "serve")
+    assert problems == [] and settings is not None and settings.channel_pace == 2.5
+    defaults, _ = slack_problems(env, "serve")
+    assert defaults is not None and defaults.channel_pace == 1.0  # Slack: about one message per second per channel
+    for wrong in ("fast", "0", "-1"):
+        _, problems = slack_problems({**env, "SLACK_CHANNEL_PACE": wrong}, "serve")
+        assert [p for p in problems if p.startswith("SLACK_CHANNEL_PACE")], wrong
