@@ -64,7 +64,7 @@ SLOWEST_CALL_SPACING = timedelta(seconds=(1 + DEFAULT_MARGIN) / min(DOCUMENTED_L
 #: Never claim a job earlier than this before its time.
 MAX_LEAD = timedelta(minutes=1)
 #: Jobs whose calls go out before their due time when many fall due together (a start must never be late).
-EARLY_KINDS = frozenset({"window.start"})
+EARLY_KINDS = frozenset({"window.start"})  # WindowJobs.START (defined below; a module of its own soon)
 #: How often a sleeping scheduler looks whether it was told to stop.
 STOP_CHECK = 0.5
 
