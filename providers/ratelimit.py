@@ -10,14 +10,22 @@ Replicas share the pace through a :class:`DepartureBook` (the bot keeps one in i
 :mod:`bot.store.departures`): before each call a limiter books the first free departure for its (provider, action)
 across every process, so two replicas together still stay under the provider's limit. If the book cannot be reached
 the call goes at the local pace (the provider's own limit answer is retried), never failing a recording for it.
+
+A caller that must be on time (the bot's scheduler) states its deadline with :func:`departing`: with a
+:class:`Departure` in force, a call books its departure so that a batch of calls due together leaves *before* the due
+time, spread at the pace, and ending just ahead of it (a start must never be late); or, for ``early=False`` (a stop),
+from the due time on. The caller waits for its booked departure inside :meth:`RateLimits.acquire`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -32,6 +40,42 @@ DOCUMENTED_LIMITS: Mapping[tuple[str, str], int] = {
 
 #: How far below the documented rate calls are paced (0.03 = 3 % slower). Measured by bench/throughput_bench.py.
 DEFAULT_MARGIN = 0.03
+
+
+#: How long before its due time the last call of an early batch leaves: absorbs the trip to the provider.
+EARLY_SLACK = 0.1
+
+
+@dataclass(frozen=True)
+class Departure:
+    """When the calls made under :func:`departing` are due, in wall-clock seconds (``time.time()``).
+
+    ``calls`` is how many calls the caller releases for the same due time (this one included): early calls book
+    from ``due - (calls - 1) × interval - EARLY_SLACK`` so the whole batch has left by ``due``. ``early=False`` books
+    from ``due`` itself (stopping a recording early would cut the show)."""
+
+    due: float
+    calls: int = 1
+    early: bool = True
+
+    def earliest(self, interval: float) -> float:
+        """The first moment a call of this batch may leave, at ``interval`` seconds between calls."""
+        if not self.early:
+            return self.due
+        return self.due - max(self.calls - 1, 0) * interval - EARLY_SLACK
+
+
+_departure: ContextVar[Departure | None] = ContextVar("departure", default=None)
+
+
+@contextlib.contextmanager
+def departing(departure: Departure) -> Iterator[None]:
+    """Calls made in this context (this thread) leave as ``departure`` says: not before their batch's turn."""
+    token = _departure.set(departure)
+    try:
+        yield
+    finally:
+        _departure.reset(token)
 
 
 class DepartureBook(Protocol):
@@ -74,13 +118,22 @@ class PacedLimiter:
         self._lock = threading.Lock()
 
     def acquire(self) -> None:
+        hint = _departure.get()
+        earliest = None if hint is None else hint.earliest(self.interval)
         if self._book is not None:
             with self._lock:  # one booking at a time per process; the waiting happens outside, so threads book ahead
-                departure = self._booked_departure()
+                departure = self._booked_departure(earliest)
             if departure is not None:
-                while (wait := departure - self._wall()) > 0:
-                    self._sleep(wait)
+                self._wait_until(departure)
                 return
+        if earliest is not None:
+            with self._lock:  # a scheduled call takes the first local turn at or after its earliest moment
+                now = self._monotonic()
+                turn = max(now, self._next, now + (earliest - self._wall()))
+                self._next = turn + self.interval
+            while (wait := turn - self._monotonic()) > 0:
+                self._sleep(wait)
+            return
         with self._lock:
             now = self._monotonic()
             while now < self._next:
@@ -88,11 +141,16 @@ class PacedLimiter:
                 now = self._monotonic()
             self._next = now + self.interval
 
-    def _booked_departure(self) -> float | None:
-        """The next shared departure, booked; None when the book is out of reach."""
+    def _wait_until(self, departure: float) -> None:
+        while (wait := departure - self._wall()) > 0:
+            self._sleep(wait)
+
+    def _booked_departure(self, earliest: float | None) -> float | None:
+        """The next shared departure at or after ``earliest`` (or now), booked; None when the book is out of reach."""
         assert self._book is not None
+        now = self._wall()
         try:
-            return self._book.book(self._key, self.interval, self._wall())
+            return self._book.book(self._key, self.interval, now if earliest is None else max(now, earliest))
         except Exception as exc:  # keep the local pace rather than fail the call
             log.warning("shared pacing for %s unavailable, pacing locally: %s", self._key, type(exc).__name__)
             return None
@@ -114,6 +172,7 @@ class RateLimits:
     ) -> None:
         if margin <= 0:
             raise ValueError("margin must be positive: pacing at exactly the limit leaves no room for jitter")
+        self._sleep, self._wall = sleep, wall
         self._limiters = {
             (provider, action): PacedLimiter(
                 limit / (1.0 + margin),
@@ -127,7 +186,12 @@ class RateLimits:
         }
 
     def acquire(self, provider: str, action: str) -> None:
-        """Wait until a call of ``action`` on ``provider`` may start."""
+        """Wait until a call of ``action`` on ``provider`` may start (and, under :func:`departing`, until its turn)."""
         limiter = self._limiters.get((provider, action))
         if limiter is not None:
             limiter.acquire()
+            return
+        hint = _departure.get()
+        if hint is not None:  # not limited, but still not before its time
+            while (wait := hint.earliest(0.0) - self._wall()) > 0:
+                self._sleep(wait)

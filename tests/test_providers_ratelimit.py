@@ -6,7 +6,15 @@ import random
 
 import pytest
 
-from providers.ratelimit import DEFAULT_MARGIN, DOCUMENTED_LIMITS, PacedLimiter, RateLimits
+from providers.ratelimit import (
+    DEFAULT_MARGIN,
+    DOCUMENTED_LIMITS,
+    EARLY_SLACK,
+    Departure,
+    PacedLimiter,
+    RateLimits,
+    departing,
+)
 from tests.fakes.provider_server import TokenBucket
 
 
@@ -103,3 +111,32 @@ def test_the_fakes_token_bucket_absorbs_bunching_but_not_a_faster_pace() -> None
     assert all(paced.take(i / 9.7 // 0.5 * 0.5) for i in range(100))
     too_fast = TokenBucket(10, now=0.0)  # 12/s evenly: the bucket drains within seconds
     assert not all(too_fast.take(i / 12) for i in range(100))
+
+
+def test_calls_of_a_batch_due_together_leave_early_at_the_pace_and_end_just_before_their_time() -> None:
+    clock = FakeClock()
+    limiter = PacedLimiter(20, monotonic=clock.monotonic, sleep=clock.sleep, wall=clock.monotonic)
+    due = clock.now + 2.0
+    left = []
+    with departing(Departure(due=due, calls=5)):
+        for _ in range(5):
+            limiter.acquire()
+            left.append(clock.now)
+    assert left == pytest.approx([due - EARLY_SLACK - 0.05 * k for k in (4, 3, 2, 1, 0)])
+
+
+def test_a_stop_leaves_at_its_time_and_an_unlimited_call_still_waits_for_it() -> None:
+    clock = FakeClock()
+    limits = RateLimits({("trro", "Delete"): 20}, monotonic=clock.monotonic, sleep=clock.sleep, wall=clock.monotonic)
+    due = clock.now + 1.0
+    with departing(Departure(due=due, calls=3, early=False)):
+        limits.acquire("trro", "Delete")
+        assert clock.now == pytest.approx(due)  # never before its time
+        limits.acquire("trro", "Delete")
+        assert clock.now == pytest.approx(due + (1 + DEFAULT_MARGIN) / 20)  # then at the pace
+    later = clock.now + 1.0
+    with departing(Departure(due=later)):
+        limits.acquire("trro", "NotLimited")
+    assert clock.now == pytest.approx(later - EARLY_SLACK)
+    limits.acquire("trro", "NotLimited")  # outside the context: at once
+    assert clock.now == pytest.approx(later - EARLY_SLACK)

@@ -291,18 +291,23 @@ def test_run_forever_runs_due_jobs_until_stopped(sqlite_store: SqlRequestStore) 
 # started by the test so both replicas race for the same jobs. Prints every provider call it makes.
 REPLICA = """
 import sys
+import threading
 from datetime import datetime
 from bot.scheduler import Scheduler
 from bot.store import open_store
 from providers.base import TaskResult
 from tests.fixtures_store import Posted, Providers, RecordingProvider, window_jobs
 
+printing = threading.Lock()  # jobs run side by side: one line at a time
+
 class Trro(RecordingProvider):
     def create(self, request):
-        print("create", request.target.label(), flush=True)
+        with printing:
+            print("create", request.target.label(), flush=True)
         return TaskResult(self.key, "Create", "task-" + request.target.label(), None)
     def cancel(self, request, task_id):
-        print("cancel", task_id, flush=True)
+        with printing:
+            print("cancel", task_id, flush=True)
         return TaskResult(self.key, "Delete", task_id, None)
 
 now = [datetime.fromisoformat(sys.argv[2])]

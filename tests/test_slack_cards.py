@@ -321,8 +321,9 @@ def test_outcomes_reach_the_requester_by_dm_where_the_channel_cannot_be_reached(
     card = CardRef(channel="CGONE", ts="7.7", response_url=fake.response_url(token))
     result = TaskResult("volc", "CreatePullRecordTask", "T-DM", "req-dm")
     request = stored(RequestState.SCHEDULED, task_id="T-DM", requester="UDM", card=card)
-    notifier.notify(Outcome(Event.SCHEDULED, request, result=result))
-    (opened,) = fake.calls_to("conversations.open")
+    notifier.notify(Outcome(Event.SCHEDULED, request, result=result))  # queued: the caller never waits on Slack
+    (opened,) = fake.wait_for("conversations.open")
+    fake.wait_for("chat.postMessage", channel="DUDM")
     assert opened.params["users"] == "UDM"
     dms = fake.calls_to("chat.postMessage", channel="DUDM")
     assert len(dms) == 1 and "TaskId `T-DM`" in dms[0].shown and "<@UDM>" in dms[0].shown

@@ -16,6 +16,7 @@ def _run(args: argparse.Namespace) -> int:
     def worker_stopping() -> None:  # finish the provider calls already queued, so no outcome is lost
         bot.background.stop()
         bot.flow.close()
+        bot.replies.queue.close()  # send what the outcomes queued
 
     serve(
         app,

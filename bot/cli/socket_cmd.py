@@ -30,6 +30,7 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         bot.background.stop()
         bot.flow.close()
+        bot.replies.queue.close()  # send what the outcomes queued
     return 0
 
 

@@ -33,7 +33,9 @@ class Background:
         settings = services.config.bot
         self.interval = settings.scheduler_interval_seconds
         self.reconcile_after = timedelta(seconds=settings.reconcile_after_seconds)
-        self.scheduler = Scheduler(services.store.jobs, flow.windows.handlers(), clock=services.clock)
+        self.scheduler = Scheduler(
+            services.store.jobs, flow.windows.handlers(), clock=services.clock, early_kinds=flow.windows.EARLY
+        )
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 

@@ -36,6 +36,9 @@ class WindowJobs:
     STOP = "window.stop"
     BEGIN = "window.begin"
     END = "window.end"
+    #: Kinds whose provider calls leave early when many share a due time: a recording that starts a second early
+    #: loses nothing, one that starts late loses the show.
+    EARLY = frozenset({START})
 
     def __init__(self, life: RequestLife, store: RequestStore, jobs: JobQueue, providers: ProviderLookup) -> None:
         self.life = life

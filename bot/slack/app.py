@@ -19,6 +19,7 @@ from bot.flow.services import Services
 from bot.slack import actions, mentions, modal, slash
 from bot.slack.context import SlackBot
 from bot.slack.replies import SlackNotifier, SlackReplies
+from bot.slack.send_queue import SendQueue
 from bot.slack.settings import SlackSettings
 from bot.slack.users import GroupDirectory, UserDirectory
 
@@ -51,7 +52,13 @@ def build_app(settings: SlackSettings, services: Services, *, socket_mode: bool 
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"),
         logger=logging.getLogger("slack_bolt"),
     )
-    replies = SlackReplies(client, handlers)
+    # Posts leave through a queue paced per channel, which answers a 429 itself: its client does not retry one.
+    posting = WebClient(
+        token=token,
+        base_url=settings.api_url,
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler(max_retry_count=2)],
+    )
+    replies = SlackReplies(posting, handlers, SendQueue(per_second=settings.channel_pace))
     services.group_members = GroupDirectory(quick_client).members
     flow = services.flow(SlackNotifier(replies), workers=settings.provider_workers)
     background = Background(services, flow)

@@ -2,11 +2,17 @@
 
 Where ``chat.postMessage`` cannot reach (private channels and DMs the bot is not in), the ``response_url`` of the
 command or click is used instead; it bypasses channel membership.
+
+Every post, update and ephemeral answer goes through the :class:`~bot.slack.send_queue.SendQueue`, paced per channel:
+the caller (a listener, the flow's worker, the scheduler) never waits on Slack, except :meth:`SlackReplies.post`,
+which waits for the new message's ts.
 """
 
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future
+from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
@@ -18,6 +24,7 @@ from bot.flow import Outcome
 from bot.lifecycle import CardRef
 from bot.slack.cards import Message
 from bot.slack.outcomes import status_card, thread_reply
+from bot.slack.send_queue import SendQueue, retry_after
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +32,12 @@ log = logging.getLogger(__name__)
 class SlackReplies:
     """Sends messages with the app's Web API client (which carries the rate-limit retry handlers)."""
 
-    def __init__(self, client: WebClient, retry_handlers: list[RetryHandler] | None = None) -> None:
-        self.client = client
+    def __init__(
+        self, client: WebClient, retry_handlers: list[RetryHandler] | None = None, queue: SendQueue | None = None
+    ) -> None:
+        self.client = client  # without a rate-limit retry handler: the queue answers a 429 (Retry-After, order kept)
         self._retry_handlers = retry_handlers or []
+        self.queue = queue or SendQueue()
 
     def post_to_response_url(self, url: str, body: dict[str, Any]) -> bool:
         """Post to a ``response_url`` (at most 5 times within 30 minutes of the click); True when Slack took it."""
@@ -43,10 +53,25 @@ class SlackReplies:
     def post(
         self, channel: str, message: Message, *, thread_ts: str | None = None, response_url: str | None = None
     ) -> str | None:
-        """Post in ``channel`` (in a thread when ``thread_ts``); returns the new message's ts when known."""
+        """Post in ``channel`` (in a thread when ``thread_ts``); waits for its turn in the channel's queue and
+        returns the new message's ts when known."""
+        try:
+            return self.send_post(channel, message, thread_ts=thread_ts, response_url=response_url).result()
+        except (SlackApiError, OSError, RuntimeError):
+            return None
+
+    def send_post(
+        self, channel: str, message: Message, *, thread_ts: str | None = None, response_url: str | None = None
+    ) -> Future[str | None]:
+        """:meth:`post` without waiting: queued behind the channel's other messages."""
+        return self.queue.submit(channel, partial(self._post_now, channel, message, thread_ts, response_url))
+
+    def _post_now(self, channel: str, message: Message, thread_ts: str | None, response_url: str | None) -> str | None:
         try:
             response = self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
         except (SlackApiError, OSError) as exc:
+            if retry_after(exc) is not None:
+                raise  # the queue sends it again after Retry-After
             # Not in the channel, or Slack still failing after the retries (5xx, 429, network): the response_url
             # reaches the same conversation, so the outcome is not lost.
             error = str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else type(exc).__name__
@@ -61,36 +86,47 @@ class SlackReplies:
         ts = response.get("ts")
         return str(ts) if ts else None
 
-    def update_card(self, card: CardRef, message: Message) -> bool:
-        """Replace the card (through its response_url while Slack still takes it — 5 uses in 30 minutes — else
-        chat.update); True when done."""
+    def update_card(self, card: CardRef, message: Message) -> None:
+        """Replace the card (through its response_url when known, else chat.update), queued."""
+        lane = card.channel or card.response_url or ""
+        self.queue.submit(lane, partial(self._update_card_now, card, message), paced=not card.response_url)
+
+    def _update_card_now(self, card: CardRef, message: Message) -> None:
         if card.response_url and self.post_to_response_url(card.response_url, {**message, "replace_original": True}):
-            return True
+            return
         if card.channel and card.ts:
             try:
                 self.client.chat_update(channel=card.channel, ts=card.ts, **message)
-                return True
-            except (SlackApiError, OSError) as exc:
-                error = str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else type(exc).__name__
-                log.warning("chat.update failed: %s", error)
-        return False
+            except SlackApiError as exc:
+                if retry_after(exc) is not None:
+                    raise
+                log.warning("chat.update failed: %s", exc.response.get("error"))
 
-    def reply_in_thread(self, card: CardRef, message: Message) -> bool:
-        """Reply in the card's thread (the thread it was posted in, or the card's own); True when Slack took it."""
+    def reply_in_thread(self, card: CardRef, message: Message, *, fallback_user: str | None = None) -> Future[bool]:
+        """Reply in the card's thread (the thread it was posted in, or the card's own), queued behind the channel's
+        other messages. Where neither the channel nor the card's response_url takes it any more, ``fallback_user``
+        (the requester) is told by DM instead. The future says whether it reached anyone."""
+        lane = card.channel or card.response_url or ""
+        return self.queue.submit(lane, partial(self._reply_now, card, message, fallback_user), paced=bool(card.channel))
+
+    def _reply_now(self, card: CardRef, message: Message, fallback_user: str | None) -> bool:
         thread = card.thread_ts or card.ts
         if card.channel:
             try:
                 self.client.chat_postMessage(channel=card.channel, thread_ts=thread, **message)
                 return True
             except (SlackApiError, OSError) as exc:
+                if retry_after(exc) is not None:
+                    raise  # the queue sends it again after Retry-After
                 error = str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else type(exc).__name__
                 log.warning("chat.postMessage in a thread failed: %s", error)
         if card.response_url:
             body = {**message, "response_type": "in_channel", "replace_original": False}
             if thread:
                 body["thread_ts"] = thread
-            return self.post_to_response_url(card.response_url, body)
-        return False
+            if self.post_to_response_url(card.response_url, body):
+                return True
+        return fallback_user is not None and self.direct_message(fallback_user, message)
 
     def direct_message(self, user: str, message: Message) -> bool:
         """A message to ``user`` in their DM with the bot (conversations.open, then chat.postMessage)."""
@@ -115,7 +151,13 @@ class SlackReplies:
         response_url: str | None = None,
         thread_ts: str | None = None,
     ) -> None:
-        """Only ``user`` sees it: through the response_url when there is one, else chat.postEphemeral."""
+        """Only ``user`` sees it: through the response_url when there is one, else chat.postEphemeral; queued."""
+        send = partial(self._ephemeral_now, channel, user, message, response_url, thread_ts)
+        self.queue.submit(channel or response_url or "", send, paced=not response_url)
+
+    def _ephemeral_now(
+        self, channel: str | None, user: str, message: Message, response_url: str | None, thread_ts: str | None
+    ) -> None:
         if response_url:
             body = {**message, "response_type": "ephemeral", "replace_original": False}
             if self.post_to_response_url(response_url, body):
@@ -124,25 +166,23 @@ class SlackReplies:
             try:
                 self.client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, **message)
             except SlackApiError as exc:
+                if retry_after(exc) is not None:
+                    raise
                 log.warning("chat.postEphemeral failed: %s", exc.response.get("error"))
 
 
 class SlackNotifier:
     """The flow's one :class:`~bot.flow.Notifier` for Slack: redraws the card in place, replies in its thread
-    (mentioning the requester where :mod:`bot.slack.outcomes` says so), and — where the bot cannot reach the channel
-    any more — tells the requester by DM instead, so no outcome is lost."""
+    (mentioning the requester where :mod:`bot.slack.outcomes` says so) and — where the bot cannot reach the channel
+    any more — tells the requester by DM instead, so no outcome is lost. Everything leaves through the send queue."""
 
     def __init__(self, replies: SlackReplies) -> None:
         self.replies = replies
 
     def notify(self, outcome: Outcome) -> None:
         stored = outcome.request
-        card_drawn = self.replies.update_card(stored.card, status_card(outcome))
+        self.replies.update_card(stored.card, status_card(outcome))
         reply = thread_reply(outcome)
-        if reply is None:
-            return
-        if self.replies.reply_in_thread(stored.card, reply) or stored.requester[:1] not in {"U", "W"}:
-            return
-        log.warning("request %s: the channel cannot be reached (card %s); telling the requester by DM", stored.id,
-                    "redrawn" if card_drawn else "not redrawn")  # fmt: skip
-        self.replies.direct_message(stored.requester, reply)
+        if reply is not None:
+            person = stored.requester if stored.requester[:1] in {"U", "W"} else None
+            self.replies.reply_in_thread(stored.card, reply, fallback_user=person)

@@ -36,6 +36,7 @@ class SlackSettings:
     host: str = "0.0.0.0"
     port: int = DEFAULT_PORT
     provider_workers: int = 16
+    channel_pace: float = 1.0  # messages per second Slack takes in one channel (SLACK_CHANNEL_PACE)
 
 
 def choose_mode(env: Mapping[str, str]) -> Mode:
@@ -53,6 +54,18 @@ def provider_workers(env: Mapping[str, str], problems: list[str]) -> int:
         problems.append(f"BOT_PROVIDER_WORKERS: {raw!r} must be a whole number from 1 to 256")
         return 8
     return int(raw)
+
+
+def channel_pace(env: Mapping[str, str], problems: list[str]) -> float:
+    raw = env.get("SLACK_CHANNEL_PACE", "1")
+    try:
+        pace = float(raw)
+    except ValueError:
+        pace = -1.0
+    if not 0 < pace <= 50:
+        problems.append(f"SLACK_CHANNEL_PACE: {raw!r} must be messages per second in one channel, such as 1")
+        return 1.0
+    return pace
 
 
 def slack_problems(env: Mapping[str, str], mode: Mode) -> tuple[SlackSettings | None, list[str]]:
@@ -84,6 +97,7 @@ def slack_problems(env: Mapping[str, str], mode: Mode) -> tuple[SlackSettings | 
     if not 0 <= port <= 65535:
         problems.append(f"PORT: {port_text!r} must be a port number such as 3000")
     workers = provider_workers(env, problems)
+    pace = channel_pace(env, problems)
     if problems or not bot_token:
         return None, problems
     settings = SlackSettings(
@@ -94,6 +108,7 @@ def slack_problems(env: Mapping[str, str], mode: Mode) -> tuple[SlackSettings | 
         host=env.get("HOST") or "0.0.0.0",
         port=port,
         provider_workers=workers,
+        channel_pace=pace,
     )
     return settings, problems
 

@@ -3,12 +3,17 @@
 A job is claimed by exactly one worker: ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, one conditional
 ``UPDATE`` on SQLite. A claim is a lease: if its worker dies, the job can be claimed again once the lease ends, so
 handlers must be idempotent — the request state machine makes them so (a start only acts on a ``scheduled`` request).
+
+:meth:`JobStore.schedule` tells listeners in this process at once (:meth:`JobStore.on_schedule`), so a scheduler
+asleep until its next due time wakes for a job due sooner; other replicas find the job on their next pass.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Mapping
+import logging
+import threading
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +22,8 @@ import sqlalchemy as sa
 
 from bot.store.tables import jobs
 from bot.timekeeping import Clock, utc_now
+
+log = logging.getLogger(__name__)
 
 
 class JobStatus(enum.StrEnum):
@@ -52,6 +59,13 @@ class JobStore:
     def __init__(self, engine: sa.Engine, *, clock: Clock = utc_now) -> None:
         self.engine = engine
         self.clock = clock
+        self._listeners: list[Callable[[Job], None]] = []
+        self._listeners_lock = threading.Lock()
+
+    def on_schedule(self, listener: Callable[[Job], None]) -> None:
+        """Call ``listener(job)`` after every :meth:`schedule` in this process (it must be quick and not raise)."""
+        with self._listeners_lock:
+            self._listeners.append(listener)
 
     def schedule(
         self,
@@ -83,6 +97,13 @@ class JobStore:
         job = self.get(key)
         if job is None:
             raise RuntimeError(f"job {key!r} could neither be added nor found")
+        with self._listeners_lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(job)
+            except Exception:  # a listener only speeds things up: the job is stored either way
+                log.exception("job listener failed for %s", key)
         return job
 
     def get(self, key: str) -> Job | None:
@@ -100,10 +121,35 @@ class JobStore:
         with self.engine.connect() as connection:
             return [_from_row(row) for row in connection.execute(query).mappings()]
 
-    def claim_due(self, worker: str, *, now: datetime, lease: timedelta, limit: int = 1) -> list[Job]:
-        """Claim up to ``limit`` jobs that are due (or whose previous worker's lease ran out) for ``worker``."""
+    def next_due_at(self) -> datetime | None:
+        """When the next job becomes claimable: the earliest pending due time, or the earliest lease that runs out."""
+        pending = sa.select(sa.func.min(jobs.c.due_at)).where(jobs.c.status == JobStatus.PENDING.value)
+        leased = sa.select(sa.func.min(jobs.c.lease_until)).where(jobs.c.status == JobStatus.RUNNING.value)
+        with self.engine.connect() as connection:
+            moments = [connection.execute(pending).scalar(), connection.execute(leased).scalar()]  # typed UtcDateTime
+        found = [moment for moment in moments if moment is not None]
+        return min(found) if found else None
+
+    def count_pending(
+        self, *, until: datetime, since: datetime | None = None, kinds: Collection[str] | None = None
+    ) -> int:
+        """How many pending jobs (of ``kinds``) are due by ``until`` (and not before ``since``): those whose calls
+        may have to share one spread."""
+        query = sa.select(sa.func.count()).where(jobs.c.status == JobStatus.PENDING.value, jobs.c.due_at <= until)
+        if since is not None:
+            query = query.where(jobs.c.due_at >= since)
+        if kinds is not None:
+            query = query.where(jobs.c.kind.in_(sorted(kinds)))
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
+    def claim_due(
+        self, worker: str, *, now: datetime, lease: timedelta, limit: int = 1, until: datetime | None = None
+    ) -> list[Job]:
+        """Claim up to ``limit`` jobs due by ``until`` (default ``now``; later to run them early), or whose previous
+        worker's lease ran out, for ``worker``; in the order they fall due."""
         claimable = sa.or_(
-            sa.and_(jobs.c.status == JobStatus.PENDING.value, jobs.c.due_at <= now),
+            sa.and_(jobs.c.status == JobStatus.PENDING.value, jobs.c.due_at <= (now if until is None else until)),
             sa.and_(jobs.c.status == JobStatus.RUNNING.value, jobs.c.lease_until < now),
         )
         claim = {

@@ -4,6 +4,11 @@ Point ``SLACK_API_URL`` at :attr:`FakeSlack.api_url` and put :meth:`FakeSlack.re
 ``auth.test``, ``chat.postMessage``, ``chat.update``, ``chat.postEphemeral``, ``users.info`` (time zone and locale
 per user, configurable), ``usergroups.users.list``, ``views.open`` and posts to response URLs; :meth:`FakeSlack.fail_next` makes a method answer
 429 with ``Retry-After`` (or any status) a number of times first.
+
+Like Slack, it takes about one message per second per channel with a small burst: ``chat.postMessage``,
+``chat.update`` and ``chat.postEphemeral`` share a bucket per channel (:attr:`FakeSlack.channel_pace`,
+:class:`ChannelPace`; ``None`` turns it off) and answer 429 with ``Retry-After`` when it is empty.
+:meth:`FakeSlack.rate_limited` lists those refusals.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ class Call:
     status: int
     ok: bool = True
     at: float = field(default_factory=time.monotonic)
+    over_pace: bool = False  # refused (429) for the channel's pace
 
     @property
     def shown(self) -> str:
@@ -47,6 +53,31 @@ class Call:
         return "\n".join(parts)
 
 
+PACED_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
+
+
+@dataclass(frozen=True)
+class ChannelPace:
+    """Messages per second per channel, and how many may come at once (Slack: about 1, "short bursts")."""
+
+    per_second: float = 1.0
+    burst: int = 3
+
+
+class _Bucket:
+    def __init__(self, pace: ChannelPace, now: float) -> None:
+        self.pace, self.tokens, self.filled_at = pace, float(pace.burst), now
+
+    def take(self, now: float) -> float:
+        """0 when a message may pass now (a token is taken), else the seconds until one may."""
+        self.tokens = min(float(self.pace.burst), self.tokens + max(now - self.filled_at, 0.0) * self.pace.per_second)
+        self.filled_at = max(now, self.filled_at)
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return 0.0
+        return (1.0 - self.tokens) / self.pace.per_second
+
+
 @dataclass
 class User:
     tz: str = "Asia/Shanghai"
@@ -57,8 +88,10 @@ class User:
 class FakeSlack:
     """Start with :func:`running_fake_slack` or :meth:`start` / :meth:`stop`."""
 
-    def __init__(self) -> None:
+    def __init__(self, channel_pace: ChannelPace | None = ChannelPace()) -> None:
         self.calls: list[Call] = []
+        self.channel_pace = channel_pace
+        self._buckets: dict[str, _Bucket] = {}
         self.users: dict[str, User] = {}
         self.socket_url: str | None = None  # what apps.connections.open hands out (see FakeSocketMode)
         self.groups: dict[str, list[str]] = {}  # user group id -> member ids (usergroups.users.list)
@@ -136,10 +169,17 @@ class FakeSlack:
                 raise AssertionError(f"expected {count} call(s) to {method} {match}, got {len(found)}: {self.calls}")
             time.sleep(0.02)
 
+    def rate_limited(self, channel: str | None = None) -> list[Call]:
+        """Messages refused for the per-channel pace (429), in ``channel`` or anywhere."""
+        with self._lock:
+            calls = list(self.calls)
+        return [c for c in calls if c.over_pace and channel in (None, c.params.get("channel"))]
+
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()
             self._failures.clear()
+            self._buckets.clear()
 
     # --- answering ------------------------------------------------------------------------------------------------
 
@@ -147,6 +187,10 @@ class FakeSlack:
         with self._lock:
             queue = self._failures.get(method)
             failure = queue.pop(0) if queue else None
+        wait = self._over_pace(method, params)
+        if wait > 0:
+            self._record(method, params, headers, 429, ok=False, over_pace=True)
+            return 429, {"Retry-After": str(max(1, round(wait)))}, {"ok": False, "error": "ratelimited"}
         if failure is not None:
             status, retry_after = failure
             self._record(method, params, headers, status, ok=False)
@@ -156,9 +200,28 @@ class FakeSlack:
         self._record(method, params, headers, 200, ok=bool(body.get("ok")))
         return 200, {}, body
 
-    def _record(self, method: str, params: dict[str, Any], headers: dict[str, str], status: int, *, ok: bool) -> None:
+    def _over_pace(self, method: str, params: dict[str, Any]) -> float:
+        """Seconds until the channel takes another message (0: this one passes)."""
+        pace, channel = self.channel_pace, params.get("channel")
+        if pace is None or method not in PACED_METHODS or not channel:
+            return 0.0
+        now = time.monotonic()
         with self._lock:
-            self.calls.append(Call(method, params, headers, status, ok))
+            bucket = self._buckets.setdefault(str(channel), _Bucket(pace, now))
+            return bucket.take(now)
+
+    def _record(
+        self,
+        method: str,
+        params: dict[str, Any],
+        headers: dict[str, str],
+        status: int,
+        *,
+        ok: bool,
+        over_pace: bool = False,
+    ) -> None:
+        with self._lock:
+            self.calls.append(Call(method, params, headers, status, ok, over_pace=over_pace))
 
     def _answer_ok(self, method: str, params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
         if method.startswith("response_url:"):
