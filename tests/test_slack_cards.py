@@ -94,7 +94,7 @@ def test_card_speaks_chinese() -> None:
 def test_card_escapes_slack_control_characters() -> None:
     request = stored().request
     relay = TaskRequest(
-        kind="relay", provider="volc", target=request.target, window=None, sources=("rtmp://a/b?x=<@U9>&y",)
+        kind="relay", provider="volc", target=request.target, window=None, sources=("rtmp://a/b<@U9>&y",)
     )
     body = all_text(proposal_card(stored(request=relay)))
     assert "<@U9>" not in body
@@ -327,3 +327,15 @@ def test_outcomes_reach_the_requester_by_dm_where_the_channel_cannot_be_reached(
     assert opened.params["users"] == "UDM"
     dms = fake.calls_to("chat.postMessage", channel="DUDM")
     assert len(dms) == 1 and "TaskId `T-DM`" in dms[0].shown and "<@UDM>" in dms[0].shown
+
+
+def test_a_relay_sources_query_and_credentials_never_reach_the_card() -> None:
+    request = stored().request
+    relay = TaskRequest(
+        kind="relay", provider="volc", target=request.target, window=None,
+        sources=("rtmp://src.example.com/live/x?txSecret=abc123&txTime=5f",),
+    )  # fmt: skip
+    for message in (proposal_card(stored(request=relay)), status_card(Outcome(Event.CONFIRMED, stored(
+            RequestState.CONFIRMED, request=relay)))):  # fmt: skip
+        shown = all_text(message)
+        assert "rtmp://src.example.com/live/x?…" in shown and "abc123" not in shown and "txTime" not in shown

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.catalogue import normalize_lang, text
 from bot.core.model import Note, TaskRequest, Window, options_to_dict
+from bot.core.sources import display_source
 from bot.flow.outcome import Outcome
 from bot.lifecycle import StoredRequest
 from bot.provider_info import display_name
@@ -104,7 +105,7 @@ def describe(
         window=window,
         duration=format_duration(request.window.duration, lang) if request.window else None,
         options=format_options(request),
-        sources=", ".join(request.sources) or None,
+        sources=", ".join(display_source(url) for url in request.sources) or None,
         notes=tuple(note.render(lang) for note in notes),
         requester=requester,
         summary=text(f"card.summary.{request.kind}", lang, target=target, provider=provider, window=window),
