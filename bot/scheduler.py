@@ -102,6 +102,8 @@ class Scheduler:
         self._wall = wall
         #: When the loop last finished a pass (claims made, next wake-up planned); None before the first.
         self.last_pass_completed_at: datetime | None = None
+        #: Told how late each job ran, in seconds (``bot_scheduler_lag_seconds``); set by the app.
+        self.observe_lag: Callable[[float], None] | None = None
         #: When the ``also`` tasks (reconciliation, expiry) last finished.
         self.last_upkeep_completed_at: datetime | None = None
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scheduler-job")
@@ -242,6 +244,8 @@ class Scheduler:
         if not departure.early:  # claimed ahead, but it looks at its request only at its time (a stop: after the start)
             while (left := departure.due - self._wall()) > 0:
                 time.sleep(left)
+        if self.observe_lag is not None:
+            self.observe_lag(max(0.0, self._wall() - departure.due))
         try:
             with departing(departure):
                 handler(Due(job=job, now=now, late_by=late_by, missed=missed, final_attempt=final))

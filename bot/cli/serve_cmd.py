@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from bot.cli.base import Subcommand, no_arguments
 
 
 def _run(args: argparse.Namespace) -> int:
     from bot.slack.server import serve
-    from bot.slack.startup import health_checks, start_slack
+    from bot.slack.startup import health_checks, metrics_for, start_slack
 
     app, bot, settings = start_slack("serve")
 
@@ -23,7 +24,9 @@ def _run(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         signing_secret=settings.signing_secret.reveal() if settings.signing_secret else "",
-        health_checks=health_checks(bot.services),
+        health_checks=health_checks(bot),
+        metrics=metrics_for(bot),
+        metrics_token=os.environ.get("METRICS_TOKEN") or None,
         after_start=bot.background.start,
         before_exit=worker_stopping,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.flow.requests import RequestFlow
 from bot.flow.services import Services
@@ -38,6 +38,7 @@ class Background:
         )
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._started_at: datetime | None = None
 
     def reconcile(self) -> None:
         """Settle requests a dead process left in ``submitting`` (look-up where possible, else "unknown") or
@@ -54,9 +55,25 @@ class Background:
         """Start the scheduler thread: due jobs, reconciliation and expiry every ``interval`` seconds (default: the
         configured ``scheduler_interval_seconds``)."""
         if self._thread is None:
+            self._started_at = self.services.clock()
             self._thread = self.scheduler.start_thread(
                 self._stop, interval=interval or self.interval, also=(self.reconcile, self.expire)
             )
+
+    def heartbeat_problem(self) -> str | None:
+        """None while the scheduler completes its passes; else why not (for ``/healthz``): it has not completed one
+        within three of its intervals (after a start-up grace of as long)."""
+        limit = timedelta(seconds=3 * self.interval)
+        now = self.services.clock()
+        last = self.scheduler.last_pass_completed_at
+        if last is None:
+            started = self._started_at
+            if started is None or now - started <= limit:
+                return None if started is not None else "not started"
+            return f"no pass completed in {limit.total_seconds():g} s since it started"
+        if now - last > limit:
+            return f"last pass completed {int((now - last).total_seconds())} s ago (limit {limit.total_seconds():g} s)"
+        return None
 
     def stop(self) -> None:
         self._stop.set()

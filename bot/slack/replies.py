@@ -11,6 +11,7 @@ which waits for the new message's ts.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import Future
 from functools import partial
 from typing import Any
@@ -38,6 +39,8 @@ class SlackReplies:
         self.client = client  # without a rate-limit retry handler: the queue answers a 429 (Retry-After, order kept)
         self._retry_handlers = retry_handlers or []
         self.queue = queue or SendQueue()
+        #: Told of every Slack call that failed, as (method, error); set by the app for its metrics.
+        self.on_api_error: Callable[[str, str], None] | None = None
 
     def post_to_response_url(self, url: str, body: dict[str, Any]) -> bool:
         """Post to a ``response_url`` (at most 5 times within 30 minutes of the click); True when Slack took it."""
@@ -74,8 +77,7 @@ class SlackReplies:
                 raise  # the queue sends it again after Retry-After
             # Not in the channel, or Slack still failing after the retries (5xx, 429, network): the response_url
             # reaches the same conversation, so the outcome is not lost.
-            error = str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else type(exc).__name__
-            log.warning("chat.postMessage failed: %s%s", error, "; using the response_url" if response_url else "")
+            self._api_error("chat.postMessage", exc, "; using the response_url" if response_url else "")
             if not response_url:
                 return None
             body = {**message, "response_type": "in_channel", "replace_original": False}
@@ -97,10 +99,10 @@ class SlackReplies:
         if card.channel and card.ts:
             try:
                 self.client.chat_update(channel=card.channel, ts=card.ts, **message)
-            except SlackApiError as exc:
+            except (SlackApiError, OSError) as exc:
                 if retry_after(exc) is not None:
                     raise
-                log.warning("chat.update failed: %s", exc.response.get("error"))
+                self._api_error("chat.update", exc)
 
     def reply_in_thread(self, card: CardRef, message: Message, *, fallback_user: str | None = None) -> Future[bool]:
         """Reply in the card's thread (the thread it was posted in, or the card's own), queued behind the channel's
@@ -118,8 +120,7 @@ class SlackReplies:
             except (SlackApiError, OSError) as exc:
                 if retry_after(exc) is not None:
                     raise  # the queue sends it again after Retry-After
-                error = str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else type(exc).__name__
-                log.warning("chat.postMessage in a thread failed: %s", error)
+                self._api_error("chat.postMessage", exc, " (a thread reply)")
         if card.response_url:
             body = {**message, "response_type": "in_channel", "replace_original": False}
             if thread:
@@ -137,8 +138,7 @@ class SlackReplies:
                 return False
             self.client.chat_postMessage(channel=channel, **message)
         except (SlackApiError, OSError) as exc:
-            error = str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else type(exc).__name__
-            log.warning("could not send a direct message: %s", error)
+            self._api_error("conversations.open/chat.postMessage", exc, " (a direct message)")
             return False
         return True
 
@@ -165,10 +165,18 @@ class SlackReplies:
         if channel:
             try:
                 self.client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, **message)
-            except SlackApiError as exc:
+            except (SlackApiError, OSError) as exc:
                 if retry_after(exc) is not None:
                     raise
-                log.warning("chat.postEphemeral failed: %s", exc.response.get("error"))
+                self._api_error("chat.postEphemeral", exc)
+
+    def _api_error(self, method: str, exc: Exception, context: str = "") -> None:
+        """Log a Slack call that failed (Slack's error code, or the network error's type: never its text) and count
+        it (``bot_slack_api_errors_total``)."""
+        error = str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else type(exc).__name__
+        log.warning("%s failed: %s%s", method, error, context)
+        if self.on_api_error is not None:
+            self.on_api_error(method, error or "unknown")
 
 
 class SlackNotifier:

@@ -1,7 +1,8 @@
 """The HTTP front of the bot, as a small ASGI application with a routing table.
 
     POST /slack/events   every Slack request (commands, interactions, events), handed to Bolt
-    GET  /healthz        200 "ok", or 503 naming each failed check (the store, later the scheduler's heartbeat)
+    GET  /healthz        200 "ok", or 503 naming each failed check (the store, the scheduler's heartbeat)
+    GET  /metrics        the Prometheus exposition (:mod:`bot.metrics`; ``METRICS_TOKEN`` asks for a bearer token)
 
 A request to ``/slack/events`` is read in full by the event loop, within :data:`READ_TIMEOUT` seconds and at most
 :data:`MAX_BODY` bytes, and its signature checked, before it takes one of the worker threads that run Bolt: slow or
@@ -14,9 +15,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -24,11 +27,13 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 from bot.errors import BodyRejected
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 #: Slack's own payloads stay far below this; a modal submission is the largest (tens of kB).
 MAX_BODY = 512 * 1024
 #: Seconds a client has to send a whole request body.
@@ -192,10 +197,13 @@ def _json_problem(text: str) -> str | None:
 class SlackEvents:
     """``POST /slack/events``: signature first, then a bounded shape check, then Bolt on a worker thread."""
 
-    def __init__(self, app: App, signing_secret: str, workers: ThreadPoolExecutor) -> None:
+    def __init__(
+        self, app: App, signing_secret: str, workers: ThreadPoolExecutor, metrics: Metrics | None = None
+    ) -> None:
         self.app = app
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self.workers = workers
+        self.metrics = metrics
 
     async def __call__(self, request: Request) -> Response:
         headers = request.headers
@@ -212,6 +220,7 @@ class SlackEvents:
         return await loop.run_in_executor(self.workers, self.dispatch, request)
 
     def dispatch(self, request: Request) -> Response:
+        started = time.monotonic()
         try:
             bolt = BoltRequest(  # reads the payload's fields already (team, user, channel …)
                 body=request.body.decode("utf-8"),
@@ -222,9 +231,38 @@ class SlackEvents:
         except (ValueError, TypeError, AttributeError, LookupError) as exc:  # Bolt could not read it after all
             log.warning("unreadable request: %s", type(exc).__name__)
             return Response.text(400, "Bad Request")
+        if self.metrics is not None:
+            self.metrics.slack_ack_seconds.labels(kind_of(bolt.body)).observe(time.monotonic() - started)
         body = answer.body.encode("utf-8") if isinstance(answer.body, str) else bytes(answer.body or b"")
         headers = {k: list(v) for k, v in answer.headers.items() if k.lower() != "content-length"}
         return Response(answer.status, body, headers)
+
+
+def kind_of(payload: Mapping[str, Any]) -> str:
+    """What a Slack request is, for the ack histogram: command, action, view or event."""
+    if "command" in payload:
+        return "command"
+    kind = str(payload.get("type", ""))
+    if kind.startswith("view_"):
+        return "view"
+    return "action" if kind in {"block_actions", "interactive_message", "block_suggestion"} else "event"
+
+
+class MetricsRoute:
+    """``GET /metrics``: the exposition (read off the event loop: the requests gauge asks the store)."""
+
+    def __init__(self, metrics: Metrics, token: str | None, workers: ThreadPoolExecutor) -> None:
+        self.metrics = metrics
+        self.token = token
+        self.workers = workers
+
+    async def __call__(self, request: Request) -> Response:
+        loop = asyncio.get_running_loop()
+        authorization = request.headers.get("authorization")
+        scrape = await loop.run_in_executor(
+            self.workers, partial(self.metrics.scrape, authorization=authorization, token=self.token)
+        )
+        return Response(scrape.status, scrape.body, {"content-type": [scrape.content_type]})
 
 
 class Health:
@@ -259,9 +297,16 @@ def slack_routes(
     signing_secret: str,
     health_checks: Sequence[tuple[str, HealthCheck]],
     workers: ThreadPoolExecutor,
+    metrics: Metrics | None = None,
+    metrics_token: str | None = None,
 ) -> list[Route]:
-    """The bot's routing table. More routes (``/callbacks/<provider>``, ``/metrics``) are more rows."""
-    return [
-        Route(EVENTS_PATH, frozenset({"POST"}), SlackEvents(app, signing_secret, workers)),
+    """The bot's routing table. More routes (``/callbacks/<provider>``) are more rows."""
+    routes = [
+        Route(EVENTS_PATH, frozenset({"POST"}), SlackEvents(app, signing_secret, workers, metrics)),
         Route(HEALTH_PATH, frozenset({"GET", "HEAD"}), Health(health_checks, workers), read_body=False),
     ]
+    if metrics is not None:
+        routes.append(
+            Route(METRICS_PATH, frozenset({"GET"}), MetricsRoute(metrics, metrics_token, workers), read_body=False)
+        )
+    return routes

@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 import uvicorn
 from slack_bolt import App
 
+from bot.metrics import Metrics
 from bot.slack.routes import EVENTS_PATH, HEALTH_PATH, HealthCheck, HttpFront, slack_routes
 
 __all__ = ["EVENTS_PATH", "HEALTH_PATH", "HTTP_THREADS", "serve"]
@@ -40,6 +41,8 @@ def serve(
     port: int,
     signing_secret: str,
     health_checks: Sequence[tuple[str, HealthCheck]] = (),
+    metrics: Metrics | None = None,
+    metrics_token: str | None = None,
     after_start: Callable[[], None] | None = None,
     before_exit: Callable[[], None] | None = None,
 ) -> None:
@@ -52,7 +55,15 @@ def serve(
     bound_host, bound_port = listener.getsockname()[:2]
     log.info("Listening at: http://%s:%d", bound_host, bound_port)  # tests and benchmarks read this line
     workers = ThreadPoolExecutor(max_workers=HTTP_THREADS, thread_name_prefix="http")
-    front = HttpFront(slack_routes(app, signing_secret=signing_secret, health_checks=health_checks, workers=workers))
+    routes = slack_routes(
+        app,
+        signing_secret=signing_secret,
+        health_checks=health_checks,
+        workers=workers,
+        metrics=metrics,
+        metrics_token=metrics_token,
+    )
+    front = HttpFront(routes)
     config = uvicorn.Config(
         front,
         log_config=None,  # keep the bot's own logging configuration

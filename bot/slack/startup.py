@@ -13,8 +13,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core import warm
 from bot.errors import ConfigError
-from bot.flow.services import Services, open_services
+from bot.flow.services import open_services
 from bot.logs import configure_logging
+from bot.metrics import Metrics
 from bot.slack.app import build_app
 from bot.slack.context import SlackBot
 from bot.slack.routes import HealthCheck
@@ -57,7 +58,18 @@ def _quiet(logger: logging.Logger) -> Iterator[None]:
         logger.setLevel(level)
 
 
-def health_checks(services: Services) -> list[tuple[str, HealthCheck]]:
-    """What ``/healthz`` checks, by name (a scheduler heartbeat will be one more row)."""
-    engine = services.store.engine
-    return [("store", lambda: store_problem(engine))]
+def health_checks(bot: SlackBot) -> list[tuple[str, HealthCheck]]:
+    """What ``/healthz`` checks, by name: the store answers, and the scheduler completed a pass within three of its
+    intervals (a platform then restarts a process whose scheduler is stuck)."""
+    engine = bot.services.store.engine
+    return [("store", lambda: store_problem(engine)), ("scheduler", bot.background.heartbeat_problem)]
+
+
+def metrics_for(bot: SlackBot) -> Metrics:
+    """The process's metrics: provider calls (every call this process makes), requests by state (read from the
+    store at each scrape), how late scheduler jobs ran, and Slack API errors."""
+    metrics = Metrics(count_requests=bot.services.store.count_by_state)
+    metrics.watch_providers()
+    bot.background.scheduler.observe_lag = metrics.scheduler_lag_seconds.observe
+    bot.replies.on_api_error = lambda method, error: metrics.slack_api_errors.labels(method, error).inc()
+    return metrics
