@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.callbacks.settings import CallbackSettings, load_callback_settings
 from bot.errors import ConfigError
 from bot.permissions import PermissionSettings, load_permission_settings
 from providers.config import ProviderSettings, load_provider_settings
@@ -53,6 +54,7 @@ class Config:
     aliases: Mapping[str, str] = field(default_factory=dict)
     providers: ProviderSettings = field(default_factory=ProviderSettings)
     permissions: PermissionSettings = field(default_factory=PermissionSettings)
+    callbacks: CallbackSettings = field(default_factory=CallbackSettings)
     path: str | None = None  # the file it was read from, if any
 
 
@@ -106,6 +108,7 @@ SECTION_LOADERS: tuple[tuple[str, str, SectionLoader], ...] = (
     ("aliases", "aliases", _load_aliases),
     ("providers", "providers", load_provider_settings),
     ("permissions", "permissions", load_permission_settings),
+    ("callbacks", "callbacks", load_callback_settings),
 )
 
 

@@ -279,3 +279,33 @@ class TaskNotCreated(ProviderError):
         from bot.catalogue.provider_errors import render_unclear_create
 
         return render_unclear_create(self, lang)
+
+
+class CallbackRefused(BotError):
+    """A provider callback the bot will not act on; ``status`` is the HTTP answer (401, 400, 413). Its text names
+    what was wrong, never a value from the body."""
+
+    default_key = "callbacks.refused"
+    status = 400
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(self.default_key, reason=reason)
+        self.reason = reason
+
+
+class CallbackUnauthorized(CallbackRefused):
+    """Missing, wrong or expired signature, or an unsigned callback."""
+
+    status = 401
+
+
+class CallbackMalformed(CallbackRefused):
+    """A body that is not what the provider sends."""
+
+    status = 400
+
+
+class CallbackTooLarge(CallbackRefused):
+    """A body larger than any callback the providers send."""
+
+    status = 413

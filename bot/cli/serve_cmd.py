@@ -21,7 +21,10 @@ def _run(args: argparse.Namespace) -> int:
         bot.background.stop()
         bot.flow.close()
 
-    serve(app, host=settings.host, port=settings.port, after_fork=worker_started, before_exit=worker_stopping)
+    serve(
+        app, host=settings.host, port=settings.port, after_fork=worker_started, before_exit=worker_stopping,
+        callbacks=bot.callbacks,
+    )  # fmt: skip
     return 0
 
 

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, RetryHandler
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 
+from bot.callbacks.desk import CallbackDesk
 from bot.flow import RequestFlow
 from bot.flow.background import Background
 from bot.flow.services import Services
@@ -38,6 +39,7 @@ class SlackBot:
     users: UserDirectory
     replies: SlackReplies
     background: Background  # the scheduler thread: start it in the serving process (after gunicorn forks)
+    callbacks: CallbackDesk | None = None  # answers POST /callbacks/<provider> (HTTP mode)
 
 
 def retry_handlers() -> list[RetryHandler]:
@@ -65,7 +67,7 @@ def build_app(settings: SlackSettings, services: Services, *, socket_mode: bool 
     )
     replies = SlackReplies(client, handlers)
     services.group_members = GroupDirectory(quick_client).members
-    flow = services.flow(SlackNotifier(replies), workers=settings.provider_workers)
+    flow = services.flow(SlackNotifier(replies, services.store.files), workers=settings.provider_workers)
     background = Background(services, flow)
     users = UserDirectory(quick_client, default_timezone=services.config.bot.timezone)
     bot = SlackBot(services=services, flow=flow, users=users, replies=replies, background=background)

@@ -2,6 +2,7 @@
 
     POST /slack/events   every Slack request (commands, interactions, events)
     GET  /healthz        200 "ok" for the platform's health checks
+    POST /callbacks/<provider>   provider recording callbacks (:mod:`bot.callbacks`)
 
 The app is built (and its configuration checked) in the master process before gunicorn starts, so a wrong setting
 stops startup with one clear message instead of a worker crash loop.
@@ -18,6 +19,8 @@ from gunicorn.app.base import BaseApplication
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.callbacks.route import CALLBACKS_PREFIX, CallbackAnswerer, answer_callback_route
+
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -31,13 +34,23 @@ log = logging.getLogger(__name__)
 class SlackWsgi:
     """The WSGI application: health checks here, everything else to Bolt."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, callbacks: CallbackAnswerer | None = None) -> None:
         self._slack = SlackRequestHandler(app, path=EVENTS_PATH)
+        self._callbacks = callbacks
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in {"GET", "HEAD"}:
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "2")])
             return [b"ok"]
+        # --- provider callbacks (POST /callbacks/<provider>): bot.callbacks.desk answers them -----------------
+        path = str(environ.get("PATH_INFO", ""))
+        if (
+            self._callbacks is not None
+            and path.startswith(CALLBACKS_PREFIX)
+            and environ.get("REQUEST_METHOD") == "POST"
+        ):
+            return answer_callback_route(self._callbacks, path[len(CALLBACKS_PREFIX) :], environ, start_response)
+        # --- Slack -----------------------------------------------------------------------------------------------
         try:
             return self._slack(environ, start_response)
         except (ValueError, TypeError, AttributeError, LookupError) as exc:  # Bolt could not even read the body
@@ -66,6 +79,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 def serve(
     app: App,
     *,
+    callbacks: CallbackAnswerer | None = None,
     host: str,
     port: int,
     after_fork: Callable[[], None] | None = None,
@@ -102,4 +116,4 @@ def serve(
     # (about 40 ms each on this heap, a pause that would land on somebody's acknowledgement), and let the worker
     # share these pages with the master instead of copying them.
     gc.freeze()
-    GunicornServer(SlackWsgi(app), options).run()
+    GunicornServer(SlackWsgi(app, callbacks), options).run()

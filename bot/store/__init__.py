@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from bot.store.audit import AuditAction, AuditEvent, AuditLog, AuditOutcome
 from bot.store.engine import create_engine, database_url, is_sqlite, normalize_url
 from bot.store.events import SeenEvents
+from bot.store.files import RecordedFiles
 from bot.store.jobs import Job, JobStatus, JobStore
 from bot.store.requests import SqlRequestStore
 from bot.store.schema import current_revision, ensure_current, head_revision, upgrade
@@ -31,6 +32,7 @@ __all__ = [
     "Job",
     "JobStatus",
     "JobStore",
+    "RecordedFiles",
     "SeenEvents",
     "SqlRequestStore",
     "create_engine",
