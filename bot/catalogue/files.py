@@ -6,6 +6,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Finished {end} · {count} files",
         "zh-CN": "已于 {end} 结束 · {count} 个文件",
     },
+    "card.status.finished_one_file": {"en": "Finished {end} · 1 file", "zh-CN": "已于 {end} 结束 · 1 个文件"},
     "files.ready": {
         "en": "Recording ready: {target} on {provider}, {when}",
         "zh-CN": "录制文件已就绪：{provider}上的 {target}，{when}",

@@ -71,7 +71,8 @@ def status_line(stored: StoredRequest, note_line: Mrkdwn | None = None, *, files
     if state is S.DONE:
         end = _clock(window.end, stored.timezone) if window else "-"
         if files:
-            return Mrkdwn(":checkered_flag: " + sentence("card.status.finished_files", lang, end=end, count=files))
+            key = "card.status.finished_one_file" if files == 1 else "card.status.finished_files"
+            return Mrkdwn(":checkered_flag: " + sentence(key, lang, end=end, count=files))
         return Mrkdwn(":checkered_flag: " + sentence("card.status.finished", lang, end=end))
     if state is S.FAILED:
         return Mrkdwn(":x: " + sentence("card.status.failed", lang, code=code(stored.error_code or "-")))
