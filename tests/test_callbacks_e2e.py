@@ -112,7 +112,11 @@ def window_passes(store: SqlRequestStore, request_id: str) -> None:
 
 
 def task_of(store: SqlRequestStore, request_id: str) -> str:
-    return until(lambda: (found := store.get(request_id)) and found.task_id, what="a TaskId")
+    def task_id() -> str | None:
+        found = store.get(request_id)
+        return found.task_id if found is not None else None
+
+    return until(task_id, what="a TaskId")
 
 
 def card_texts(slack_api: FakeSlack, token: str, channel: str, ts: str) -> list[str]:
