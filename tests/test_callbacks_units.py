@@ -252,6 +252,11 @@ def test_the_desk_matches_by_task_id_then_by_stream_and_window_and_acts_once(sto
     assert len(unmatched) == 3 and all("matched no request" in (e.detail or "") for e in unmatched)
     files = [e for e in store.audit.events() if e.action == "file"]
     assert [e.request_id for e in files] == [by_task.id, by_stream.id]
+    trouble = md5_signed(CallbackSender.tencent_status(session_id="tc-b", record_event="record_error", domain="d",
+                                                        app="live", stream="s2", at=int(START.timestamp())))  # fmt: skip
+    assert [desk.answer_callback("tencent", {}, trouble)[0] for _ in range(2)] == [200, 200]
+    assert posted.events(by_stream.id) == [Event.FILE_READY, Event.RECORDING_TROUBLE]
+    assert "Recording error" in posted.notes[-1][2] and "<@UALICE>" in posted.notes[-1][2]
     assert desk.answer_callback("volc", {}, body)[0] == 404  # no key configured
     assert desk.answer_callback("tencent", {}, b"x" * 70_000)[0] == 413
 
@@ -271,3 +276,12 @@ def test_a_database_failure_answers_503_and_the_retry_is_handled(store: SqlReque
     store.files.add = real_add  # type: ignore[method-assign]
     assert desk.answer_callback("tencent", {}, body)[0] == 200
     assert posted.events(stored.id) == [Event.FILE_READY]
+
+
+def test_a_file_is_kept_once_and_gathered_for_its_request(store: SqlRequestStore) -> None:
+    first = RecordedFile(key="F1", provider="volc", url=None, started_at=START + timedelta(minutes=5))
+    earlier = RecordedFile(key="F0", provider="volc", url="https://a.volces.com/0.mp4", started_at=START, size_bytes=7)
+    assert store.files.add("r1", first) and store.files.add("r1", earlier)
+    assert not store.files.add("r2", first)  # the same provider file, whoever brings it
+    assert [f.key for f in store.files.files_of("r1")] == ["F0", "F1"] and store.files.files_of("r2") == []
+    assert store.files.files_of("r1")[0] == earlier

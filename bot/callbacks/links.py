@@ -13,7 +13,7 @@ def allowed_link(url: str, hosts: Collection[str]) -> bool:
         host = (parts.hostname or "").lower()
     except ValueError:
         return False
-    if parts.scheme not in {"http", "https"} or not host or parts.username or parts.password:
+    if parts.scheme not in {"http", "https"} or not host:
         return False
     for pattern in hosts:
         if pattern.startswith("*."):
