@@ -7,7 +7,7 @@ import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -96,6 +96,17 @@ def confirmed(pair: Pair, slack_api: FakeSlack, text: str, channel: str) -> tupl
     request_id, ts = request_id_of(card), card_ts()
     token = press(pair.a, slack_api, "request_confirm", request_id, user=REQUESTER, channel=channel, message_ts=ts)
     return request_id, ts, token
+
+
+def make_due(store: SqlRequestStore, *keys: str) -> None:
+    """Time passes: the jobs ``keys`` are due now (once the flow has scheduled them)."""
+
+    def moved() -> bool:
+        with store.engine.begin() as connection:
+            done = connection.execute(sa.update(jobs).where(jobs.c.key.in_(keys)).values(due_at=datetime.now(UTC)))
+        return done.rowcount == len(keys)
+
+    until(moved, what=f"jobs {keys}")
 
 
 def window_passes(store: SqlRequestStore, request_id: str) -> None:
@@ -273,3 +284,75 @@ def test_no_secret_reaches_slack_the_audit_log_or_the_export(pair: Pair, slack_a
     exported = run_bot(pair.env, pair.home, "audit", "--json")
     assert exported.returncode == 0 and not any(key in exported.stdout for key in KEYS.values())
     assert '"sign": "****"' in rows or '\\"sign\\": \\"****\\"' in rows
+
+
+def test_volcengine_files_are_found_by_the_look_up_after_the_window(
+    pair: Pair, slack_api: FakeSlack, provider_fakes: FakeProviders
+) -> None:
+    channel = unique("CLOOK")
+    request_id, ts, _ = confirmed(pair, slack_api, "live/cblook tomorrow 19:00 to 19:30 on volc", channel)
+    window_passes(pair.store, request_id)
+    start, _ = window_of(pair.store, request_id)
+    provider_fakes.volc.record_file(app="live", stream="cblook", start=datetime.fromtimestamp(start + 2, UTC),
+                                    seconds=1795.0, path="live/cblook/20261208.mp4")  # fmt: skip
+    provider_fakes.volc.record_file(
+        app="live",
+        stream="cblook",
+        start=datetime.fromtimestamp(start - 86400, UTC),
+        seconds=60.0,
+        path="live/cblook/yesterday.mp4",
+    )  # another day's recording
+    make_due(pair.store, f"{request_id}:files.lookup:1")
+    ready = wait_thread(slack_api, channel, ts, "Recording ready")
+    assert "<https://rec-bucket.tos-cn-beijing.volces.com/live/cblook/20261208.mp4|20261208.mp4>" in ready
+    assert "yesterday" not in ready and "29 min 55 s" in ready and "console" in ready
+    looked = [
+        c for c in provider_fakes.volc.calls_to("DescribeRecordTaskFileHistory") if c.params.get("Stream") == "cblook"
+    ]
+    assert len(looked) == 1 and looked[0].params["Vhost"] == "push.example.com"
+
+
+def test_the_legacy_look_up_is_called_once_then_backs_off_and_finds_the_file_later(
+    pair: Pair, slack_api: FakeSlack, provider_fakes: FakeProviders
+) -> None:
+    channel = unique("CLEG")
+    request_id, ts, _ = confirmed(pair, slack_api, "8888_cbleg tomorrow 8pm-10pm on qcloud", channel)
+    window_passes(pair.store, request_id)
+    make_due(pair.store, f"{request_id}:files.lookup:1")
+    later = until(lambda: pair.store.jobs.get(f"{request_id}:files.lookup:2"), what="the next look-up planned")
+    assert later.due_at > datetime.now(UTC) + timedelta(minutes=5)  # backed off, not a polling loop
+    assert len([c for c in provider_fakes.qcloud.calls_to("Live_Tape_GetFilelist")
+                if c.params.get("Param.s.channel_id") == "8888_cbleg"]) == 1  # fmt: skip
+    start, _ = window_of(pair.store, request_id)
+    url = "https://1250000000.vod2.myqcloud.com/a1/f1.flv"
+    provider_fakes.qcloud.record_file(channel_id="8888_cbleg", start=datetime.fromtimestamp(start + 5, UTC),
+                                      seconds=7195, url=url)  # fmt: skip
+    make_due(pair.store, f"{request_id}:files.lookup:2")
+    ready = wait_thread(slack_api, channel, ts, "Recording ready")
+    assert f"<{url}|f1.flv>" in ready and "size not reported" in ready and "1 h 59 min 55 s" in ready and "flv" in ready
+
+
+def test_no_file_within_the_grace_period_is_said_and_a_file_in_time_keeps_it_quiet(
+    pair: Pair, slack_api: FakeSlack
+) -> None:
+    channel = unique("CNONE")
+    silent, ts, _ = confirmed(pair, slack_api, "live/cbnone tomorrow 20:00 to 20:30 on tencent", channel)
+    window_passes(pair.store, silent)
+    make_due(pair.store, f"{silent}:files.grace")
+    said = wait_thread(slack_api, channel, ts, "No file")
+    assert "15 min" in said and f"<@{REQUESTER}>" in said and "live/cbnone" in said
+    assert [e.action for e in pair.store.audit.events(request_id=silent) if e.action == "no_file"] == ["no_file"]
+    # a recording whose file came in time: the grace check says nothing
+    fine, fine_ts, _ = confirmed(pair, slack_api, "live/cbfine tomorrow 21:00 to 21:30 on tencent", channel)
+    task_id = task_of(pair.store, fine)
+    window_passes(pair.store, fine)
+    start, end = window_of(pair.store, fine)
+    body = pair.sender.signed("tencent", pair.sender.tencent_file(
+        task_id=task_id, domain="5000.live.push.com", app="live", stream="cbfine", file_id="5285890781700000001",
+        url=f"https://{FILES_HOST}/fine.mp4", start=start, end=end,
+    ))  # fmt: skip
+    assert pair.sender.deliver("tencent", body).statuses == [200]
+    wait_thread(slack_api, channel, fine_ts, "Recording ready")
+    make_due(pair.store, f"{fine}:files.grace")
+    until(lambda: (job := pair.store.jobs.get(f"{fine}:files.grace")) and job.status == "done", what="grace ran")
+    assert not any("No file" in t for t in thread_texts(slack_api, channel, fine_ts))

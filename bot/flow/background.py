@@ -9,9 +9,13 @@ are told exactly as after a click.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from datetime import timedelta
 
+from bot.callbacks.intake import FileIntake
+from bot.callbacks.settings import callback_keys
+from bot.callbacks.watch import FileWatch
 from bot.flow.requests import RequestFlow
 from bot.flow.services import Services
 from bot.scheduler import Scheduler
@@ -33,7 +37,14 @@ class Background:
         settings = services.config.bot
         self.interval = settings.scheduler_interval_seconds
         self.reconcile_after = timedelta(seconds=settings.reconcile_after_seconds)
-        self.scheduler = Scheduler(services.store.jobs, flow.windows.handlers(), clock=services.clock)
+        self.files = FileWatch(
+            life=flow.life, store=services.store, jobs=services.store.jobs, providers=services.providers,
+            files=FileIntake(flow.life, services.store.files, services.config.callbacks, later=flow.later),
+            settings=services.config.callbacks, told_by_callbacks=callback_keys(os.environ).keys(),
+        )  # fmt: skip
+        flow.windows.on_follow.append(self.files.plan)
+        handlers = {**flow.windows.handlers(), **self.files.handlers()}
+        self.scheduler = Scheduler(services.store.jobs, handlers, clock=services.clock)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
