@@ -298,14 +298,18 @@ def test_volcengine_files_are_found_by_the_look_up_after_the_window(
     provider_fakes.volc.record_file(
         app="live",
         stream="cblook",
-        start=datetime.fromtimestamp(start - 86400, UTC),
+        start=datetime.fromtimestamp(start - 3600, UTC),  # an earlier recording that day
         seconds=60.0,
-        path="live/cblook/yesterday.mp4",
+        path="live/cblook/earlier.mp4",
     )  # another day's recording
     make_due(pair.store, f"{request_id}:files.lookup:1")
     ready = wait_thread(slack_api, channel, ts, "Recording ready")
     assert "<https://rec-bucket.tos-cn-beijing.volces.com/live/cblook/20261208.mp4|20261208.mp4>" in ready
-    assert "yesterday" not in ready and "29 min 55 s" in ready and "console" in ready
+    assert "earlier" not in ready and "29 min 55 s" in ready and "console" in ready
+    until(lambda: (job := pair.store.jobs.get(f"{request_id}:files.lookup:1")) and job.status == "done", what="done")
+    assert [f.key for f in pair.store.files.files_of(request_id)] == [
+        "push.example.com/live/cblook/live/cblook/20261208.mp4"
+    ]
     looked = [
         c for c in provider_fakes.volc.calls_to("DescribeRecordTaskFileHistory") if c.params.get("Stream") == "cblook"
     ]

@@ -65,9 +65,12 @@ class FakeVolc(FakeProviderServer):
             raise ApiError("InvalidParam", "DateFrom/DateTo must be RFC3339", 400) from None
         if not timedelta(0) < until - since <= timedelta(days=7):
             raise ApiError("InvalidParam.OutOfRange", "the query window must be at most 7 days", 400)
-        found = [dict(f) for f in self.recorded
-                 if all(f[k] == p[k] for k in ("Vhost", "App", "Stream") if k in p)
-                 and since <= datetime.fromisoformat(f["StartTimeUTC"]) <= until]  # fmt: skip
+        found = [
+            dict(f)
+            for f in self.recorded
+            if all(f[k] == p[k] for k in ("Vhost", "App", "Stream") if k in p)
+            and since.date() <= datetime.fromisoformat(f["StartTimeUTC"]).date() <= until.date()
+        ]  # by day
         size, page = int(p.get("PageSize", 20)), int(p.get("PageNum", 1))
         return {"Data": found[(page - 1) * size : page * size]}
 
