@@ -180,6 +180,11 @@ def test_a_tencent_file_reaches_its_thread_once_across_retries_and_replicas_and_
     assert len([t for t in thread_texts(slack_api, channel, ts) if "Recording ready" in t]) == 1
     assert notice_ts is not None
     until(lambda: any("2 files" in t for t in card_texts(slack_api, token, channel, ts)), what="card: 2 files")
+    listing = json.dumps(slash(pair.a, slack_api, "list", user=REQUESTER, channel=channel), ensure_ascii=False)
+    assert (
+        f"Files: <https://{FILES_HOST}/f0/part1.mp4|part1.mp4>, <https://{FILES_HOST}/f0/part2.flv|part2.flv>"
+        in listing
+    )
 
 
 def test_a_start_failure_is_said_at_once_and_mentions_the_requester(pair: Pair, slack_api: FakeSlack) -> None:
