@@ -110,6 +110,10 @@ class VolcProvider:
 
     # --- requests ------------------------------------------------------------------------------------------------
 
+    def config_request(self, action: str, payload: dict[str, Any]) -> httpx.Request:
+        """A configuration call (e.g. registering callbacks)."""
+        return self._request(action, payload)
+
     def _request(self, action: str, payload: dict[str, Any]) -> httpx.Request:
         return self.api.http.build_request(
             "POST",

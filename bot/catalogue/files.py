@@ -54,6 +54,41 @@ TEXT: dict[str, dict[str, str]] = {
         "zh-CN": "没有文件：{provider}上 {target}（{when}）的录制已结束 {minutes} 分钟，仍未收到任何文件。"
         "请检查服务商控制台：可能一直没有推流。",
     },
+    "cli.callbacks.no_url": {
+        "en": 'Set [callbacks] public_url (e.g. "https://bot.example.com") or pass --url https://bot.example.com: '
+        "providers must reach this bot at <url>/callbacks/<provider>.",
+        "zh-CN": '请设置 [callbacks] public_url（例如 "https://bot.example.com"）或传入 --url https://bot.example.com：'
+        "服务商需要通过 <url>/callbacks/<provider> 访问本机器人。",
+    },
+    "cli.callbacks.no_key": {
+        "en": "{provider}: callbacks are off; set {variable} (a random secret) to turn them on.",
+        "zh-CN": "{provider}：回调未启用；设置 {variable}（一个随机密钥）即可启用。",
+    },
+    "cli.callbacks.register": {
+        "en": "# {provider}: register {url} with these calls (the callback key is masked):",
+        "zh-CN": "# {provider}：用以下调用注册 {url}（回调密钥已隐藏）：",
+    },
+    "cli.callbacks.now": {
+        "en": "{provider}: registered now: {current}; would become: {url}",
+        "zh-CN": "{provider}：当前注册：{current}；将改为：{url}",
+    },
+    "cli.callbacks.needs_force": {
+        "en": "{provider}: not changed. The current callback URL ({current}) is not this bot's, or cannot be read; "
+        "these calls replace the whole configuration. Run again with --force to replace it.",
+        "zh-CN": "{provider}：未修改。当前回调地址（{current}）不是本机器人的，或无法读取；这些调用会替换整个配置。"
+        "确认替换请加 --force 重新运行。",
+    },
+    "cli.callbacks.answer_ok": {
+        "en": "  {action}: done (RequestId {request_id})",
+        "zh-CN": "  {action}：完成（RequestId {request_id}）",
+    },
+    "cli.callbacks.answer_failed": {"en": "  {action}: failed: {error}", "zh-CN": "  {action}：失败：{error}"},
+    "cli.callbacks.qcloud_steps": {
+        "en": "# Tencent LVB (legacy): set callbacks in its console (Live > Settings > Callback): set the recording "
+        "callback URL to {url} and the callback key to the value of {variable}.",
+        "zh-CN": "# 腾讯云直播（旧版）：在控制台（直播 > 功能配置 > 回调配置）中设置：录制回调地址填 {url}，"
+        "回调密钥填 {variable} 的值。",
+    },
     "push.file_ready": {
         "en": "Recording ready: {target} on {provider}, {when}{task}",
         "zh-CN": "录制文件已就绪：{provider} {target}，{when}{task}",

@@ -11,7 +11,17 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.cli import audit_cmd, config_cmd, console_cmd, migrate_cmd, parse_cmd, request_cmd, serve_cmd, socket_cmd
+from bot.cli import (
+    audit_cmd,
+    callbacks_cmd,
+    config_cmd,
+    console_cmd,
+    migrate_cmd,
+    parse_cmd,
+    request_cmd,
+    serve_cmd,
+    socket_cmd,
+)
 from bot.cli.base import Subcommand
 from bot.errors import BotError
 
@@ -24,6 +34,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     serve_cmd.COMMAND,
     socket_cmd.COMMAND,
     console_cmd.COMMAND,
+    callbacks_cmd.COMMAND,
 )
 
 

@@ -101,9 +101,16 @@ class FakeTencentLive(_FakeTencentApi):
     service = "live"
     version = "2018-08-01"
     needs_region = True
-    rate_limits: ClassVar[Mapping[str, int]] = dict.fromkeys(
-        ("CreateRecordTask", "StopRecordTask", "DescribeRecordTask"), 20
-    )
+    rate_limits: ClassVar[Mapping[str, int]] = {
+        **dict.fromkeys(("CreateRecordTask", "StopRecordTask", "DescribeRecordTask"), 20),
+        **dict.fromkeys(("DescribeLiveCallbackTemplates", "DescribeLiveCallbackRules"), 20),
+        **dict.fromkeys(("CreateLiveCallbackTemplate", "CreateLiveCallbackRule"), 20),
+    }
+
+    def __init__(self, *credentials: str) -> None:
+        super().__init__(*credentials)
+        self.templates: dict[int, dict[str, Any]] = {}  # callback templates (CreateLiveCallbackTemplate)
+        self.rules: dict[str, dict[str, Any]] = {}  # domain → callback rule
 
     def _CreateRecordTask(self, p: dict[str, Any]) -> dict[str, Any]:
         require(p, "StreamName", "DomainName", "AppName", "EndTime", code="MissingParameter")
@@ -126,6 +133,26 @@ class FakeTencentLive(_FakeTencentApi):
         task["Stopped"] = 1
         return {}
 
+    def _DescribeLiveCallbackTemplates(self, p: dict[str, Any]) -> dict[str, Any]:
+        return {"Templates": [{k: v for k, v in t.items() if k != "CallbackKey"} for t in self.templates.values()]}
+
+    def _DescribeLiveCallbackRules(self, p: dict[str, Any]) -> dict[str, Any]:
+        return {"Rules": list(self.rules.values())}
+
+    def _CreateLiveCallbackTemplate(self, p: dict[str, Any]) -> dict[str, Any]:
+        require(p, "TemplateName", code="MissingParameter")
+        template_id = 1000 + len(self.templates)
+        self.templates[template_id] = {**p, "TemplateId": template_id}
+        return {"TemplateId": template_id}
+
+    def _CreateLiveCallbackRule(self, p: dict[str, Any]) -> dict[str, Any]:
+        require(p, "DomainName", "TemplateId", code="MissingParameter")
+        if p["TemplateId"] not in self.templates:
+            raise ApiError("InvalidParameter", "no such template")
+        self.rules[p["DomainName"]] = {"DomainName": p["DomainName"], "AppName": p.get("AppName", ""),
+                                       "TemplateId": p["TemplateId"]}  # fmt: skip
+        return {}
+
     def _DescribeRecordTask(self, p: dict[str, Any]) -> dict[str, Any]:
         require(p, "StartTime", "EndTime", code="MissingParameter")
         if p["EndTime"] - p["StartTime"] > 7 * 86400 or p["EndTime"] <= p["StartTime"]:
@@ -142,7 +169,18 @@ class FakeTrro(_FakeTencentApi):
     name = "trro"
     service = "trro"
     version = "2022-03-25"
-    rate_limits: ClassVar[Mapping[str, int]] = dict.fromkeys(("CreateCloudRecording", "DeleteCloudRecording"), 20)
+    rate_limits: ClassVar[Mapping[str, int]] = dict.fromkeys(
+        ("CreateCloudRecording", "DeleteCloudRecording", "ModifyCallbackUrl"), 20
+    )
+
+    def __init__(self, *credentials: str) -> None:
+        super().__init__(*credentials)
+        self.callback: dict[str, Any] = {}  # the project's callback (ModifyCallbackUrl)
+
+    def _ModifyCallbackUrl(self, p: dict[str, Any]) -> dict[str, Any]:
+        require(p, "ProjectId", "CallbackUrl", "SignKey", code="MissingParameter")
+        self.callback = {"ProjectId": p["ProjectId"], "CallbackUrl": p["CallbackUrl"], "SignKey": p["SignKey"]}
+        return {}
 
     def _CreateCloudRecording(self, p: dict[str, Any]) -> dict[str, Any]:
         require(p, "ProjectId", "DeviceId", "CloudStorage", code="MissingParameter")

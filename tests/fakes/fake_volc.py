@@ -29,6 +29,7 @@ class FakeVolc(FakeProviderServer):
         **dict.fromkeys(("CreatePullRecordTask", "StopPullRecordTask", "ListPullRecordTask"), 50),
         **dict.fromkeys(("CreateRelaySourceV4", "DeleteRelaySourceV4", "ListRelaySourceV4"), 10),
         "DescribeRecordTaskFileHistory": 10,
+        **dict.fromkeys(("DescribeCallback", "UpdateCallback"), 10),
     }
 
     def __init__(self, access_key: str = TEST_CREDENTIALS["VOLCENGINE_ACCESS_KEY"],
@@ -37,6 +38,8 @@ class FakeVolc(FakeProviderServer):
         self.keys = {access_key: secret_key}
         self.clock: Callable[[], float] = time.time
         self.recorded: list[dict[str, Any]] = []  # what DescribeRecordTaskFileHistory answers (see record_file)
+        self.callbacks: dict[tuple[str, str, str], dict[str, Any]] = {}  # (vhost, app, message type) → configuration
+        self.callback_keys: dict[str, str] = {}
 
     def record_file(
         self,
@@ -56,6 +59,20 @@ class FakeVolc(FakeProviderServer):
                               "FileName": path.rsplit("/", 1)[-1], "Format": path.rsplit(".", 1)[-1],
                               "Duration": f"{seconds:.3f}", "StartTimeUTC": start.astimezone(UTC).strftime(utc),
                               "EndTimeUTC": end.astimezone(UTC).strftime(utc), "Vid": ""})  # fmt: skip
+
+    def _DescribeCallback(self, p: dict[str, Any]) -> dict[str, Any]:
+        require(p, "MessageType")
+        kept = self.callbacks.get((p.get("Vhost", ""), p.get("App", ""), p["MessageType"]))
+        return {"CallbackList": [kept] if kept else []}
+
+    def _UpdateCallback(self, p: dict[str, Any]) -> dict[str, Any]:
+        require(p, "MessageType", "CallbackDetailList")
+        if p.get("AuthEnable") and not p.get("AuthKeyPrimary"):
+            raise ApiError("InvalidParam.AuthKeyPrimary", "AuthKeyPrimary is required when AuthEnable", 400)
+        self.callbacks[(p.get("Vhost", ""), p.get("App", ""), p["MessageType"])] = {
+            k: p[k] for k in ("MessageType", "CallbackDetailList", "AuthEnable") if k in p
+        }
+        return {}
 
     def _DescribeRecordTaskFileHistory(self, p: dict[str, Any]) -> dict[str, Any]:
         require(p, "DateFrom", "DateTo")
