@@ -365,3 +365,15 @@ def test_no_file_within_the_grace_period_is_said_and_a_file_in_time_keeps_it_qui
     make_due(pair.store, f"{fine}:files.grace")
     until(lambda: (job := pair.store.jobs.get(f"{fine}:files.grace")) and job.status == "done", what="grace ran")
     assert not any("No file" in t for t in thread_texts(slack_api, channel, fine_ts))
+
+
+def test_a_trro_failover_is_said_at_once(pair: Pair, slack_api: FakeSlack) -> None:
+    channel = unique("CTRRO")
+    request_id, ts, _ = confirmed(pair, slack_api, "dev7/0 now for 30m on trro", channel)
+    task_id = task_of(pair.store, request_id)
+    failover = pair.sender.trro_event(event_type=306, task_id=task_id, at_ms=int(time.time() * 1000), payload={})
+    assert pair.sender.deliver("trro", failover).statuses == [200]
+    said = wait_thread(slack_api, channel, ts, "lost its stream")
+    assert f"<@{REQUESTER}>" in said and "dev7/0" in said
+    forged = json.dumps(failover | {"CallbackTs": 1}).encode()
+    assert pair.sender.post("trro", forged, pair.sender.trro_headers(json.dumps(failover).encode())).status_code == 401
