@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,11 +21,12 @@ from bot.callbacks.matching import Matcher
 from bot.callbacks.model import CallbackKind, load_object
 from bot.callbacks.settings import CallbackSettings, callback_keys, load_callback_settings
 from bot.callbacks.signing import check_body_hmac, check_expiring_md5, expiring_md5
+from bot.console import ConsoleNotifier
 from bot.core.model import StreamTarget, TaskRequest, Window
 from bot.errors import CallbackMalformed, CallbackUnauthorized
 from bot.flow.file_facts import duration_text, size_text
 from bot.flow.life import RequestLife
-from bot.flow.outcome import Event
+from bot.flow.outcome import Event, Outcome
 from bot.lifecycle import NewTask, RequestState, StoredRequest
 from bot.recordings import RecordedFile
 from bot.secret import Secret
@@ -285,3 +287,23 @@ def test_a_file_is_kept_once_and_gathered_for_its_request(store: SqlRequestStore
     assert not store.files.add("r2", first)  # the same provider file, whoever brings it
     assert [f.key for f in store.files.files_of("r1")] == ["F0", "F1"] and store.files.files_of("r2") == []
     assert store.files.files_of("r1")[0] == earlier
+
+
+def test_the_console_prints_every_file_with_its_facts(store: SqlRequestStore) -> None:
+    stored = scheduled(store, "s5", "tc-5")
+    files = (
+        RecordedFile(
+            key="a",
+            provider="tencent",
+            url="https://1.vod2.myqcloud.com/a.mp4",
+            duration_seconds=65,
+            size_bytes=2_500_000,
+            format="mp4",
+        ),
+        RecordedFile(key="b.flv", provider="tencent", url=None),
+    )
+    out = io.StringIO()
+    ConsoleNotifier(out).notify(Outcome(Event.FILE_READY, stored, files=files))
+    printed = out.getvalue()
+    assert "Recording ready" in printed and "https://1.vod2.myqcloud.com/a.mp4 · 1 min 05 s · 2.5 MB · mp4" in printed
+    assert "b.flv (no link posted" in printed and "size not reported" in printed
