@@ -30,6 +30,7 @@ DOCUMENTED_LIMITS: Mapping[tuple[str, str], int] = {
     **{("trro", a): 20 for a in ("CreateCloudRecording", "DeleteCloudRecording")},
     # File look-ups: no documented limit was found; paced conservatively (the legacy one is slow by its own docs).
     ("volc", "DescribeRecordTaskFileHistory"): 10,
+    ("volc", "DescribeLiveCallbackData"): 10,
     ("qcloud", "Live_Tape_GetFilelist"): 1,
 }
 

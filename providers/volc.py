@@ -285,6 +285,25 @@ class VolcProvider:
                 break
         return found
 
+    def missed_callbacks(self, since: datetime, until: datetime) -> list[bytes]:
+        """Record callbacks whose delivery failed between ``since`` and ``until`` (``DescribeLiveCallbackData``),
+        as the bodies the provider tried to send. Field names of the answer are read tolerantly (unconfirmed)."""
+        action, bodies, size = "DescribeLiveCallbackData", list[bytes](), 100
+        base: dict[str, Any] = {"StartTime": rfc3339(since), "EndTime": rfc3339(until), "PageSize": size,
+                                "CallbackEventType": "record_event", "CallbackStatus": "fail"}  # fmt: skip
+        for page in range(1, LOOKUP_PAGES + 1):
+            reply = self.api.call(action, self._request(action, {**base, "PageNum": page}))
+            batch = reply.data.get("Data") or reply.data.get("List") or reply.data.get("CallbackDataList") or []
+            if not isinstance(batch, list):
+                raise lookup_inconclusive(self.key, action, "the callback list is not a list")
+            for item in batch:
+                body = item.get("CallbackBody") if isinstance(item, dict) else None
+                if isinstance(body, str) and body:
+                    bodies.append(body.encode("utf-8"))
+            if len(batch) < size:
+                break
+        return bodies
+
     def close(self) -> None:
         self.api.close()
 

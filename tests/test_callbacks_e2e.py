@@ -377,3 +377,31 @@ def test_a_trro_failover_is_said_at_once(pair: Pair, slack_api: FakeSlack) -> No
     assert f"<@{REQUESTER}>" in said and "dev7/0" in said
     forged = json.dumps(failover | {"CallbackTs": 1}).encode()
     assert pair.sender.post("trro", forged, pair.sender.trro_headers(json.dumps(failover).encode())).status_code == 401
+
+
+def test_a_replica_starting_after_downtime_catches_up_on_missed_volcengine_callbacks(
+    pair: Pair, slack_api: FakeSlack, provider_fakes: FakeProviders
+) -> None:
+    channel = unique("CMISS")
+    request_id, ts, _ = confirmed(pair, slack_api, "live/cbmiss tomorrow 22:00 to 22:30 on volc", channel)
+    window_passes(pair.store, request_id)
+    start, _ = window_of(pair.store, request_id)
+    missed = pair.sender.signed("volc", pair.sender.volc_record(
+        vhost="push.example.com", app="live", stream="cbmiss", event_type="record",
+        detail={"Bucket": "rec-bucket", "Path": "live/cbmiss/missed.mp4", "StartTime": start + 1},
+    ))  # fmt: skip
+    provider_fakes.volc.undelivered.append(missed)  # the delivery failed while the bot was down
+    with pair.store.engine.begin() as connection:  # the last catch-up was long ago (keys are per minute)
+        connection.execute(sa.delete(jobs).where(jobs.c.kind == "callbacks.catch_up"))
+    third = start_server(pair.env, pair.home)  # a replica (re)starting: it catches up once
+    try:
+        ready = wait_thread(slack_api, channel, ts, "Recording ready")
+        assert "missed.mp4" in ready
+        assert provider_fakes.volc.calls_to("DescribeLiveCallbackData")[-1].params["CallbackStatus"] == "fail"
+        # delivered late after all: handled already, nothing posted again
+        assert pair.sender.deliver("volc", missed).statuses == [200]
+        time.sleep(0.5)
+        assert len([t for t in thread_texts(slack_api, channel, ts) if "Recording ready" in t]) == 1
+    finally:
+        third.stop()
+    provider_fakes.volc.undelivered.clear()

@@ -88,7 +88,7 @@ class CallbackDesk:
         except Exception as exc:  # a reader bug must not become a 500 or a traceback with the body in it
             log.error("could not read a %s callback: %s", provider, type(exc).__name__)
             return _refusal(400, "not understood")
-        seen_key = f"cb:{provider}:{hashlib.sha256(event.identity.encode('utf-8')).hexdigest()}"
+        seen_key = _seen_key(provider, event)
         try:
             if not self.store.seen.first_time(seen_key):
                 log.info("%s callback %s delivered again: already handled", provider, event.what)
@@ -102,6 +102,19 @@ class CallbackDesk:
                 log.error("could not forget the callback either: %s", type(again).__name__)
             return _refusal(503, "try again later")
         return 200, JSON, ACK
+
+    def replay(self, body: bytes) -> bool:
+        """Act on a Volcengine callback the bot missed (a body ``DescribeLiveCallbackData`` returned), once: False
+        when it was handled already or is not readable."""
+        try:
+            event = volc.read_kept(body)
+        except CallbackRefused as refused:
+            log.warning("a missed volc callback could not be read: %s", refused.reason)
+            return False
+        if not self.store.seen.first_time(_seen_key("volc", event)):
+            return False
+        self._act(event)
+        return True
 
     def _act(self, event: CallbackEvent) -> None:
         source = f"provider:{event.provider}"
@@ -119,6 +132,10 @@ class CallbackDesk:
             request_id=stored.id if stored else None, task_id=event.task_id,
             detail=f"{event.what}{'' if stored else ' (matched no request)'}: {event.raw}",
         )  # fmt: skip
+
+
+def _seen_key(provider: str, event: CallbackEvent) -> str:
+    return f"cb:{provider}:{hashlib.sha256(event.identity.encode('utf-8')).hexdigest()}"
 
 
 def configured_domains(config: Config) -> dict[str, frozenset[str]]:

@@ -13,6 +13,8 @@ import os
 import threading
 from datetime import timedelta
 
+from bot.callbacks.catch_up import CatchUp
+from bot.callbacks.desk import open_desk
 from bot.callbacks.intake import FileIntake
 from bot.callbacks.settings import callback_keys
 from bot.callbacks.watch import FileWatch
@@ -43,7 +45,10 @@ class Background:
             settings=services.config.callbacks, told_by_callbacks=callback_keys(os.environ).keys(),
         )  # fmt: skip
         flow.windows.on_follow.append(self.files.plan)
-        handlers = {**flow.windows.handlers(), **self.files.handlers()}
+        #: Answers ``POST /callbacks/<provider>`` (the HTTP server routes to it); replays missed callbacks.
+        self.desk = open_desk(services, flow, os.environ)
+        self.catch_up = CatchUp(self.desk, services.store.jobs, services.providers)
+        handlers = {**flow.windows.handlers(), **self.files.handlers(), **self.catch_up.handlers()}
         self.scheduler = Scheduler(services.store.jobs, handlers, clock=services.clock)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -63,6 +68,7 @@ class Background:
         """Start the scheduler thread: due jobs, reconciliation and expiry every ``interval`` seconds (default: the
         configured ``scheduler_interval_seconds``)."""
         if self._thread is None:
+            self.catch_up.plan(self.services.clock())
             self._thread = self.scheduler.start_thread(
                 self._stop, interval=interval or self.interval, also=(self.reconcile, self.expire)
             )

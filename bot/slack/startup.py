@@ -9,7 +9,6 @@ from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
-from bot.callbacks.desk import open_desk
 from bot.core import warm
 from bot.errors import ConfigError
 from bot.flow.services import Services, open_services
@@ -35,7 +34,7 @@ def start_slack(mode: Mode, env: Mapping[str, str] | None = None) -> tuple[App, 
         api_error = exc if isinstance(exc, SlackApiError) else exc.__context__
         reason = api_error.response.get("error") if isinstance(api_error, SlackApiError) else type(exc).__name__
         raise ConfigError([f"SLACK_BOT_TOKEN: Slack did not accept it ({reason})"]) from exc
-    bot.callbacks = open_desk(services, bot.flow, env)
+    bot.callbacks = bot.background.desk
     return app, bot, settings
 
 

@@ -29,7 +29,7 @@ class FakeVolc(FakeProviderServer):
         **dict.fromkeys(("CreatePullRecordTask", "StopPullRecordTask", "ListPullRecordTask"), 50),
         **dict.fromkeys(("CreateRelaySourceV4", "DeleteRelaySourceV4", "ListRelaySourceV4"), 10),
         "DescribeRecordTaskFileHistory": 10,
-        **dict.fromkeys(("DescribeCallback", "UpdateCallback"), 10),
+        **dict.fromkeys(("DescribeCallback", "UpdateCallback", "DescribeLiveCallbackData"), 10),
     }
 
     def __init__(self, access_key: str = TEST_CREDENTIALS["VOLCENGINE_ACCESS_KEY"],
@@ -39,7 +39,7 @@ class FakeVolc(FakeProviderServer):
         self.clock: Callable[[], float] = time.time
         self.recorded: list[dict[str, Any]] = []  # what DescribeRecordTaskFileHistory answers (see record_file)
         self.callbacks: dict[tuple[str, str, str], dict[str, Any]] = {}  # (vhost, app, message type) → configuration
-        self.callback_keys: dict[str, str] = {}
+        self.undelivered: list[dict[str, Any]] = []  # record callbacks whose delivery failed (DescribeLiveCallbackData)
 
     def record_file(
         self,
@@ -73,6 +73,13 @@ class FakeVolc(FakeProviderServer):
             k: p[k] for k in ("MessageType", "CallbackDetailList", "AuthEnable") if k in p
         }
         return {}
+
+    def _DescribeLiveCallbackData(self, p: dict[str, Any]) -> dict[str, Any]:
+        require(p, "StartTime", "EndTime")
+        kept = [{"CallbackBody": json.dumps(body), "CallbackStatus": "fail", "ResponseCode": 502}
+                for body in self.undelivered if p.get("CallbackStatus") in (None, "fail")]  # fmt: skip
+        size, page = int(p.get("PageSize", 20)), int(p.get("PageNum", 1))
+        return {"Data": kept[(page - 1) * size : page * size]}
 
     def _DescribeRecordTaskFileHistory(self, p: dict[str, Any]) -> dict[str, Any]:
         require(p, "DateFrom", "DateTo")
