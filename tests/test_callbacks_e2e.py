@@ -390,7 +390,10 @@ def test_a_replica_starting_after_downtime_catches_up_on_missed_volcengine_callb
         vhost="push.example.com", app="live", stream="cbmiss", event_type="record",
         detail={"Bucket": "rec-bucket", "Path": "live/cbmiss/missed.mp4", "StartTime": start + 1},
     ))  # fmt: skip
-    provider_fakes.volc.undelivered.append(missed)  # the delivery failed while the bot was down
+    failed = pair.sender.signed("volc", pair.sender.volc_record(
+        vhost="push.example.com", app="live", stream="cbmiss", event_type="record_failed", detail={"time": start + 60},
+    ))  # fmt: skip
+    provider_fakes.volc.undelivered += [missed, failed]  # the deliveries failed while the bot was down
     with pair.store.engine.begin() as connection:  # the last catch-up was long ago (keys are per minute)
         connection.execute(sa.delete(jobs).where(jobs.c.kind == "callbacks.catch_up"))
     third = start_server(pair.env, pair.home)  # a replica (re)starting: it catches up once
@@ -398,10 +401,12 @@ def test_a_replica_starting_after_downtime_catches_up_on_missed_volcengine_callb
         ready = wait_thread(slack_api, channel, ts, "Recording ready")
         assert "missed.mp4" in ready
         assert provider_fakes.volc.calls_to("DescribeLiveCallbackData")[-1].params["CallbackStatus"] == "fail"
+        wait_thread(slack_api, channel, ts, "failed to start")
         # delivered late after all: handled already, nothing posted again
-        assert pair.sender.deliver("volc", missed).statuses == [200]
+        assert [pair.sender.deliver("volc", body).statuses for body in (missed, failed)] == [[200], [200]]
         time.sleep(0.5)
-        assert len([t for t in thread_texts(slack_api, channel, ts) if "Recording ready" in t]) == 1
+        said = thread_texts(slack_api, channel, ts)
+        assert len([t for t in said if "Recording ready" in t]) == 1 and len([t for t in said if "failed" in t]) == 1
     finally:
         third.stop()
     provider_fakes.volc.undelivered.clear()
