@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.callbacks.settings import CallbackSettings, load_callback_settings
 from bot.errors import ConfigError
 from bot.permissions import PermissionSettings, load_permission_settings
 from bot.provider_info import PROVIDER_KEYS
@@ -61,6 +62,7 @@ class Config:
     providers: ProviderSettings = field(default_factory=ProviderSettings)
     permissions: PermissionSettings = field(default_factory=PermissionSettings)
     relay: RelaySettings = field(default_factory=RelaySettings)
+    callbacks: CallbackSettings = field(default_factory=CallbackSettings)
     path: str | None = None  # the file it was read from, if any
 
 
@@ -126,6 +128,7 @@ SECTION_LOADERS: tuple[tuple[str, str, SectionLoader], ...] = (
     ("providers", "providers", load_provider_settings),
     ("permissions", "permissions", load_permission_settings),
     ("relay", "relay", _load_relay),
+    ("callbacks", "callbacks", load_callback_settings),
 )
 
 

@@ -19,8 +19,10 @@ from bot.errors import BotError, ConfigError, ParseError
 from bot.flow import Event, Outcome, describe
 from bot.flow.background import Background
 from bot.flow.card import headline, note_params, render_call
+from bot.flow.file_facts import duration_text, file_name, format_text, size_text
 from bot.flow.services import Services
 from bot.provider_info import PROVIDER_KEYS
+from bot.recordings import RecordedFile
 from bot.store.engine import describe as describe_database
 from bot.store.engine import is_sqlite
 
@@ -48,6 +50,16 @@ def card_text(schedule: Schedule, *, lang: str, request_id: str | None = None) -
     return "\n".join(lines)
 
 
+def file_text(file: RecordedFile, lang: str) -> str:
+    """One recorded file as plain text: link (or name), duration, size, format."""
+    shown = file.url or f"{file_name(file)} {text('files.no_link', lang)}"
+    line = text(
+        "files.line", lang, link=shown, duration=duration_text(file, lang), size=size_text(file, lang),
+        format=format_text(file, lang),
+    )  # fmt: skip
+    return f"{line} ({text('files.needs_login', lang)})" if file.url and file.needs_login else line
+
+
 class ConsoleNotifier:
     """Prints outcomes as they arrive."""
 
@@ -65,6 +77,8 @@ class ConsoleNotifier:
                 line += "\n  " + text(outcome.note.key, lang, **note_params(outcome, lang))
             elif outcome.error is not None:
                 line += "\n  " + outcome.error.render(lang)
+            for file in outcome.files:
+                line += "\n  " + file_text(file, lang)
         with self._lock:
             print(line, file=self._out, flush=True)
 

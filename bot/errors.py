@@ -9,6 +9,10 @@
     ├── RequestStateError         the request was already settled (double click, second replica, ...)
     │   ├── AlreadySettled        ... and says in which state it is now
     │   └── AlreadyRetried        a failed request was retried already: names the new request
+    ├── CallbackRefused           a provider callback the bot will not act on (its ``status``: the HTTP answer)
+    │   ├── CallbackUnauthorized  missing, wrong or expired signature, or unsigned (401)
+    │   ├── CallbackMalformed     not what the provider sends (400)
+    │   └── CallbackTooLarge      larger than any callback the providers send (413)
     ├── StoreError                the database could not keep something
     │   ├── StoreUnavailable      it did not answer (down, restarting, locked, file gone): try again later
     │   └── StoreRefused          it answered but refused the values (a bug, or data it cannot hold)
@@ -324,3 +328,33 @@ class BodyRejected(Exception):
         super().__init__(reason)
         self.status = status
         self.reason = reason
+
+
+class CallbackRefused(BotError):
+    """A provider callback the bot will not act on; ``status`` is the HTTP answer (401, 400, 413). Its text names
+    what was wrong, never a value from the body."""
+
+    default_key = "callbacks.refused"
+    status = 400
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(self.default_key, reason=reason)
+        self.reason = reason
+
+
+class CallbackUnauthorized(CallbackRefused):
+    """Missing, wrong or expired signature, or an unsigned callback."""
+
+    status = 401
+
+
+class CallbackMalformed(CallbackRefused):
+    """A body that is not what the provider sends."""
+
+    status = 400
+
+
+class CallbackTooLarge(CallbackRefused):
+    """A body larger than any callback the providers send."""
+
+    status = 413

@@ -161,6 +161,10 @@ class AuditAction(enum.StrEnum):
     DENIED = "denied"  # a permission check refused
     DRY_RUN = "dry_run"  # the calls a Confirm would send were shown
     PRUNE = "prune"  # an operator deleted history (``python -m bot prune --yes``)
+    FILE = "file"  # a provider callback or look-up reported a recorded file (the raw body in ``detail``)
+    TROUBLE = "trouble"  # a provider callback reported a failed start, an error or a lost stream
+    CALLBACK = "callback"  # a provider callback that matched no request, or was not posted (raw body kept)
+    NO_FILE = "no_file"  # no file came within the grace period after the window ended
 
 
 class AuditOutcome(enum.StrEnum):

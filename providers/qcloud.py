@@ -21,6 +21,7 @@ from bot.provider_info import BY_KEY
 from providers.base import PlannedCall, TaskResult, TaskStatus
 from providers.checks import Problems, starts_now
 from providers.config import QCLOUD_FORMATS, QcloudSettings
+from providers.files import FoundFile
 from providers.ratelimit import RateLimits
 from providers.signing import Clock, LegacyMd5Signer
 from providers.transport import (
@@ -178,5 +179,38 @@ class QcloudProvider:
     def status(self, request: TaskRequest, task_id: str) -> TaskStatus:
         raise lookup_inconclusive(self.key, "status", "this provider cannot report a task's status")
 
+    def recorded_files(self, request: TaskRequest, since: datetime, until: datetime) -> list[FoundFile]:
+        """``Live_Tape_GetFilelist`` for the request's channel (China time, one day at most per call; its docs ask
+        for few calls: the bot calls it once after the end, then backs off)."""
+        target = request.target
+        if not isinstance(target, ChannelTarget):
+            return []
+        since = max(since, until - timedelta(days=1))
+        params = [("Param.s.channel_id", target.channel_id), ("Param.n.page_no", "1"), ("Param.n.page_size", "100"),
+                  ("Param.s.start_time", china_time(since)), ("Param.s.end_time", china_time(until))]  # fmt: skip
+        reply = self.api.call("Live_Tape_GetFilelist", self._request("Live_Tape_GetFilelist", params))
+        listed = reply.data.get("file_list")
+        found = []
+        for item in listed if isinstance(listed, list) else []:
+            if not isinstance(item, dict) or not (item.get("file_id") or item.get("record_file_url")):
+                continue
+            started, ended = _china_moment(item.get("start_time")), _china_moment(item.get("end_time"))
+            url = str(item.get("record_file_url") or "") or None
+            found.append(FoundFile(
+                key=str(item.get("file_id") or url), url=url, started_at=started, ended_at=ended,
+                duration_seconds=(ended - started).total_seconds() if started and ended and ended > started else None,
+                format=url.rsplit(".", 1)[-1].lower() if url and "." in url.rsplit("/", 1)[-1] else None,
+            ))  # fmt: skip
+        return found
+
     def close(self) -> None:
         self.api.close()
+
+
+def _china_moment(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=CHINA)
+    except ValueError:
+        return None

@@ -36,6 +36,10 @@ DOCUMENTED_LIMITS: Mapping[tuple[str, str], int] = {
     **{("volc", a): 10 for a in ("CreateRelaySourceV4", "DeleteRelaySourceV4", "ListRelaySourceV4")},
     **{("tencent", a): 20 for a in ("CreateRecordTask", "StopRecordTask", "DescribeRecordTask")},
     **{("trro", a): 20 for a in ("CreateCloudRecording", "DeleteCloudRecording")},
+    # File look-ups: no documented limit was found; paced conservatively (the legacy one is slow by its own docs).
+    ("volc", "DescribeRecordTaskFileHistory"): 10,
+    ("volc", "DescribeLiveCallbackData"): 10,
+    ("qcloud", "Live_Tape_GetFilelist"): 1,
 }
 
 #: How far below the documented rate calls are paced (0.03 = 3 % slower). Measured by bench/throughput_bench.py.

@@ -114,6 +114,11 @@ class TencentProvider:
     def _region(self, request: TaskRequest) -> str:
         return request.options.region or self.settings.region
 
+    def config_request(self, action: str, payload: dict[str, Any]) -> httpx.Request:
+        """A configuration call (e.g. registering callbacks) in the configured region."""
+        return tc3_request(self.api.http, self.settings.endpoint, action, version=VERSION, region=self.settings.region,
+                           payload=payload)  # fmt: skip
+
     def _request(self, request: TaskRequest, action: str, payload: dict[str, Any]) -> httpx.Request:
         return tc3_request(
             self.api.http,

@@ -21,6 +21,7 @@ from bot.provider_info import BY_KEY
 from providers.base import PlannedCall, TaskResult, TaskStatus
 from providers.checks import Problems, starts_now
 from providers.config import VolcSettings
+from providers.files import FoundFile, seconds
 from providers.ratelimit import RateLimits
 from providers.signing import Clock, VolcSigner
 from providers.transport import (
@@ -110,6 +111,10 @@ class VolcProvider:
         self.api = ApiClient(self.key, http, parse_response, POLICY, limits, secrets=secrets, sleep=sleep)
 
     # --- requests ------------------------------------------------------------------------------------------------
+
+    def config_request(self, action: str, payload: dict[str, Any]) -> httpx.Request:
+        """A configuration call (e.g. registering callbacks)."""
+        return self._request(action, payload)
 
     def _request(self, action: str, payload: dict[str, Any]) -> httpx.Request:
         return self.api.http.build_request(
@@ -264,5 +269,66 @@ class VolcProvider:
         except ValueError:
             return False
 
+    def recorded_files(self, request: TaskRequest, since: datetime, until: datetime) -> list[FoundFile]:
+        """``DescribeRecordTaskFileHistory`` for the request's stream (bucket/path, no URL, no size)."""
+        target = request.target
+        if not isinstance(target, StreamTarget):
+            return []
+        action, found, size = "DescribeRecordTaskFileHistory", list[FoundFile](), 100
+        base: dict[str, Any] = {"Vhost": self.settings.vhost, "App": target.app, "Stream": target.stream, "Type": "tos",
+                "DateFrom": rfc3339(since), "DateTo": rfc3339(until), "PageSize": size}  # fmt: skip
+        for page in range(1, LOOKUP_PAGES + 1):
+            reply = self.api.call(action, self._request(action, {**base, "PageNum": page}))
+            batch = reply.data.get("Data") or reply.data.get("List") or []
+            if not isinstance(batch, list):
+                raise lookup_inconclusive(self.key, action, "the file list is not a list")
+            found.extend(_found_file(item) for item in batch if isinstance(item, dict) and item.get("Path"))
+            if len(batch) < size:
+                break
+        return found
+
+    def missed_callbacks(self, since: datetime, until: datetime) -> list[bytes]:
+        """Record callbacks whose delivery failed between ``since`` and ``until`` (``DescribeLiveCallbackData``),
+        as the bodies the provider tried to send. Field names of the answer are read tolerantly (unconfirmed)."""
+        action, bodies, size = "DescribeLiveCallbackData", list[bytes](), 100
+        base: dict[str, Any] = {"StartTime": rfc3339(since), "EndTime": rfc3339(until), "PageSize": size,
+                                "CallbackEventType": "record_event", "CallbackStatus": "fail"}  # fmt: skip
+        for page in range(1, LOOKUP_PAGES + 1):
+            reply = self.api.call(action, self._request(action, {**base, "PageNum": page}))
+            batch = reply.data.get("Data") or reply.data.get("List") or reply.data.get("CallbackDataList") or []
+            if not isinstance(batch, list):
+                raise lookup_inconclusive(self.key, action, "the callback list is not a list")
+            for item in batch:
+                body = item.get("CallbackBody") if isinstance(item, dict) else None
+                if isinstance(body, str) and body:
+                    bodies.append(body.encode("utf-8"))
+            if len(batch) < size:
+                break
+        return bodies
+
     def close(self) -> None:
         self.api.close()
+
+
+def _found_file(item: dict[str, Any]) -> FoundFile:
+    def moment(*names: str) -> datetime | None:
+        for name in names:
+            value = item.get(name)
+            if isinstance(value, str) and value:
+                try:
+                    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+                except ValueError:
+                    continue
+                return parsed if parsed.tzinfo else None
+        return None
+
+    bucket, path = str(item.get("Bucket") or ""), str(item["Path"])
+    return FoundFile(
+        key="/".join(str(item.get(k) or "-") for k in ("Vhost", "App", "Stream")) + "/" + path,
+        bucket=bucket,
+        path=path,
+        started_at=moment("StartTimeUTC", "StartTime"),
+        ended_at=moment("EndTimeUTC", "EndTime"),
+        duration_seconds=seconds(item.get("Duration")),
+        format=str(item.get("Format") or "") or None,
+    )

@@ -24,8 +24,12 @@ from bot.store.tables import metadata
 ROOT = Path(__file__).resolve().parent.parent
 FIRST, SECOND, THIRD, FOURTH = "0001_requests", "0002_audit_jobs", "0003_seen_events", "0004_provider_departures"
 FIFTH = "0005_request_life"
-HEAD = "0006_growth_indexes"
-ALL_TABLES = {"requests", "audit_events", "jobs", "seen_events", "provider_departures", "request_tasks"}
+SIXTH = "0006_growth_indexes"
+HEAD = "0007_recorded_files"
+ALL_TABLES = {
+    "requests", "audit_events", "jobs", "seen_events", "provider_departures", "request_tasks", "recorded_files",
+    "file_notices",
+}  # fmt: skip
 
 
 def tables(engine: sa.Engine) -> set[str]:
@@ -101,10 +105,14 @@ def test_upgrade_from_the_previous_version_keeps_requests_audit_and_jobs(store_u
 def test_downgrade_to_the_previous_revision_and_back(store_url: str) -> None:
     engine = create_engine(store_url)
     upgrade(engine)
+    assert downgrade(engine, SIXTH) == SIXTH
+    assert tables(engine) == ALL_TABLES - {"recorded_files", "file_notices"}
+    assert downgrade(engine, FIFTH) == FIFTH
+    assert tables(engine) == ALL_TABLES - {"recorded_files", "file_notices"}
     assert downgrade(engine, FOURTH) == FOURTH
-    assert tables(engine) == ALL_TABLES - {"request_tasks"}
+    assert tables(engine) == ALL_TABLES - {"request_tasks", "recorded_files", "file_notices"}
     assert downgrade(engine, THIRD) == THIRD
-    assert tables(engine) == ALL_TABLES - {"provider_departures", "request_tasks"}
+    assert tables(engine) == ALL_TABLES - {"provider_departures", "request_tasks", "recorded_files", "file_notices"}
     assert downgrade(engine, SECOND) == SECOND
     assert tables(engine) == {"requests", "audit_events", "jobs"}
     assert downgrade(engine, FIRST) == FIRST

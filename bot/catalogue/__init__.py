@@ -12,6 +12,7 @@ from typing import Any, Final, Literal
 
 from bot.catalogue import (
     faults,
+    files,
     general,
     life,
     operations,
@@ -32,6 +33,7 @@ SECTIONS: Final[tuple[Mapping[str, Mapping[str, str]], ...]] = (
     series.TEXT,
     slack.TEXT,
     life.TEXT,
+    files.TEXT,
     store.TEXT,
     provider_checks.TEXT,
     provider_errors.TEXT,

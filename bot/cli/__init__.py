@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from bot import __version__
 from bot.cli import (
     audit_cmd,
+    callbacks_cmd,
     config_cmd,
     console_cmd,
     migrate_cmd,
@@ -35,6 +36,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     serve_cmd.COMMAND,
     socket_cmd.COMMAND,
     console_cmd.COMMAND,
+    callbacks_cmd.COMMAND,
 )
 
 

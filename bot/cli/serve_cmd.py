@@ -27,6 +27,7 @@ def _run(args: argparse.Namespace) -> int:
         health_checks=health_checks(bot),
         metrics=metrics_for(bot),
         metrics_token=os.environ.get("METRICS_TOKEN") or None,
+        callbacks=bot.callbacks,
         after_start=bot.background.start,
         before_exit=worker_stopping,
     )

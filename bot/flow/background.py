@@ -9,9 +9,15 @@ are told exactly as after a click.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from datetime import datetime, timedelta
 
+from bot.callbacks.catch_up import CatchUp
+from bot.callbacks.desk import open_desk
+from bot.callbacks.intake import FileIntake
+from bot.callbacks.settings import callback_keys
+from bot.callbacks.watch import FileWatch
 from bot.flow.requests import RequestFlow
 from bot.flow.services import Services
 from bot.scheduler import Scheduler
@@ -33,9 +39,17 @@ class Background:
         settings = services.config.bot
         self.interval = settings.scheduler_interval_seconds
         self.reconcile_after = timedelta(seconds=settings.reconcile_after_seconds)
-        self.scheduler = Scheduler(
-            services.store.jobs, flow.windows.handlers(), clock=services.clock, early_kinds=flow.windows.EARLY
-        )
+        self.files = FileWatch(
+            life=flow.life, store=services.store, jobs=services.store.jobs, providers=services.providers,
+            files=FileIntake(flow.life, services.store.files, services.config.callbacks, later=flow.later),
+            settings=services.config.callbacks, told_by_callbacks=callback_keys(os.environ).keys(),
+        )  # fmt: skip
+        flow.windows.on_follow.append(self.files.plan)
+        #: Answers ``POST /callbacks/<provider>`` (the HTTP server routes to it); replays missed callbacks.
+        self.desk = open_desk(services, flow, os.environ)
+        self.catch_up = CatchUp(self.desk, services.store.jobs, services.providers)
+        handlers = {**flow.windows.handlers(), **self.files.handlers(), **self.catch_up.handlers()}
+        self.scheduler = Scheduler(services.store.jobs, handlers, clock=services.clock, early_kinds=flow.windows.EARLY)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._started_at: datetime | None = None
@@ -56,6 +70,7 @@ class Background:
         configured ``scheduler_interval_seconds``)."""
         if self._thread is None:
             self._started_at = self.services.clock()
+            self.catch_up.plan(self.services.clock())
             self._thread = self.scheduler.start_thread(
                 self._stop, interval=interval or self.interval, also=(self.reconcile, self.expire)
             )

@@ -10,6 +10,7 @@ from typing import Protocol
 from bot.core.model import Note
 from bot.errors import BotError, OutcomeUnknown, ProviderError, Retry
 from bot.lifecycle import StoredRequest
+from bot.recordings import RecordedFile
 from providers.base import TaskResult
 
 
@@ -29,6 +30,9 @@ class Event(enum.StrEnum):
     CANCEL_UNCLEAR = "cancel_unclear"  # nothing can tell whether the stop happened: a person must check
     RETRIED = "retried"  # a failed request was retried as a new one (``request.extra["retried_as"]``)
     EXPIRED = "expired"  # nobody answered the card in time
+    FILE_READY = "file_ready"  # the provider produced a file (``files``: every file of the request so far)
+    RECORDING_TROUBLE = "recording_trouble"  # the provider says a recording failed to start, erred or lost its stream
+    NO_FILE = "no_file"  # the window ended and no file came within the grace period
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class Outcome:
     note: Note | None = None
     #: Who caused it (a Slack user id, "console", "scheduler", "bot"); None when it is the provider's answer.
     actor: str | None = None
+    #: Every file of the request so far (``FILE_READY``), in recording order.
+    files: tuple[RecordedFile, ...] = ()
 
     @property
     def retry_is_safe(self) -> bool:

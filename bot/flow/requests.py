@@ -366,6 +366,10 @@ class RequestFlow:
                 expired.append(moved)
         return expired
 
+    def later(self, job: Callable[[], None]) -> None:
+        """Run ``job`` on the flow's workers: slow work (telling Slack) after a provider callback had its answer."""
+        self._run(job)
+
     def _run(self, job: Callable[..., None], *args: Any) -> None:
         future = self._pool.submit(job, *args)
         with self._lock:

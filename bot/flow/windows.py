@@ -13,6 +13,7 @@ expects.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from bot.core.model import Note
@@ -45,6 +46,8 @@ class WindowJobs:
         self.store = store
         self.jobs = jobs
         self.providers = providers
+        #: Also called for every request whose window is planned (e.g. to follow its recording to its files).
+        self.on_follow: list[Callable[[StoredRequest], None]] = []
 
     def handlers(self) -> dict[str, JobHandler]:
         """The job kinds this handles, for :class:`~bot.scheduler.Scheduler`."""
@@ -63,7 +66,10 @@ class WindowJobs:
         )
         self.jobs.schedule(key=f"{stored.id}:stop", kind=self.STOP, due_at=window.end, request_id=stored.id)
         why = Move(Event.SCHEDULED, AuditAction.CREATE, detail="scheduled by the bot")
-        return self.life.move(stored.id, from_states={S.SUBMITTING}, to=S.SCHEDULED, why=why)
+        kept = self.life.move(stored.id, from_states={S.SUBMITTING}, to=S.SCHEDULED, why=why)
+        if kept is not None:
+            self._followed(kept)
+        return kept
 
     def follow(self, stored: StoredRequest) -> None:
         """For a request the provider holds: move it to ``running`` at the window's start and ``done`` at its end."""
@@ -74,6 +80,14 @@ class WindowJobs:
             key=f"{stored.id}:begin", kind=self.BEGIN, due_at=window.start, deadline_at=window.end, request_id=stored.id
         )
         self.jobs.schedule(key=f"{stored.id}:end", kind=self.END, due_at=window.end, request_id=stored.id)
+        self._followed(stored)
+
+    def _followed(self, stored: StoredRequest) -> None:
+        for also in self.on_follow:
+            try:
+                also(stored)
+            except Exception as exc:  # following files must never stop the window itself
+                log.error("request %s: planning its follow-up failed: %s", stored.id, type(exc).__name__)
 
     def cancel_before_start(self, request_id: str, *, user: str) -> StoredRequest | None:
         """Cancel a bot-kept request whose task does not exist yet (``scheduled``, no TaskId): no provider call is

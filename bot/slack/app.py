@@ -60,10 +60,12 @@ def build_app(settings: SlackSettings, services: Services, *, socket_mode: bool 
     )
     replies = SlackReplies(posting, handlers, SendQueue(per_second=settings.channel_pace))
     services.group_members = GroupDirectory(quick_client).members
-    flow = services.flow(SlackNotifier(replies), workers=settings.provider_workers)
+    flow = services.flow(SlackNotifier(replies, services.store.files), workers=settings.provider_workers)
     background = Background(services, flow)
     users = UserDirectory(quick_client, default_timezone=services.config.bot.timezone)
-    bot = SlackBot(services=services, flow=flow, users=users, replies=replies, background=background)
+    bot = SlackBot(
+        services=services, flow=flow, users=users, replies=replies, background=background, callbacks=background.desk
+    )
     slash.register(app, bot)
     actions.register(app, bot)
     mentions.register(app, bot)

@@ -7,14 +7,16 @@ becomes mrkdwn through :mod:`bot.slack.mrkdwn`; what happens after Confirm is dr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.catalogue import text
 from bot.core.model import Note
 from bot.flow import CardContent, describe
 from bot.flow.card import format_window, notes_of, provider_name, render_call
+from bot.flow.file_facts import file_name
 from bot.lifecycle import ACTIVE_STATES, RequestState, StoredRequest
+from bot.recordings import RecordedFile
 from bot.slack import mrkdwn
 from bot.slack.mrkdwn import Mrkdwn, code, element, escape, escape_sentence, section, sentence
 from providers.base import PlannedCall
@@ -96,9 +98,10 @@ def list_message(
     recent_heading: str,
     lang: str,
     more: str | None = None,
+    files: Mapping[str, Sequence[RecordedFile]] | None = None,
 ) -> Message:
-    """`/record list`: each upcoming or running request with a Cancel button (asking first), then recent outcomes;
-    ``more`` says how many were left out and how to see them."""
+    """`/record list`: each upcoming or running request with a Cancel button (asking first), then recent outcomes
+    (with their ``files``' links); ``more`` says how many were left out and how to see them."""
     blocks: list[Block] = [section(Mrkdwn(f"*{escape(heading)}*"))]
     if not active:
         blocks.append({"type": "context", "elements": [element(escape(text("list.nothing_active", lang)))]})
@@ -111,15 +114,26 @@ def list_message(
         blocks.append(item)
     if recent:
         blocks.append(section(Mrkdwn(f"*{escape(recent_heading)}*")))
-        blocks.extend(section(list_item(s, lang)) for s in recent)
+        blocks.extend(section(_with_files(list_item(s, lang), (files or {}).get(s.id, ()), lang)) for s in recent)
     if more:
         blocks.append({"type": "context", "elements": [element(escape(more))]})
     lines = [escape(heading), *(list_item(s, lang) for s in active)]
     if recent:
-        lines += [escape(recent_heading), *(list_item(s, lang) for s in recent)]
+        lines += [
+            escape(recent_heading),
+            *(_with_files(list_item(s, lang), (files or {}).get(s.id, ()), lang) for s in recent),
+        ]
     if more:
         lines.append(escape(more))
     return {"text": "\n".join(lines)[:3000], "blocks": blocks[:50]}
+
+
+def _with_files(item: Mrkdwn, files: Sequence[RecordedFile], lang: str) -> Mrkdwn:
+    """A finished request's list line, followed by its files' links (names only where no link may be posted)."""
+    if not files:
+        return item
+    shown = [mrkdwn.link(f.url, file_name(f)) if f.url else code(file_name(f)) for f in files]
+    return Mrkdwn(f"{item}\n{sentence('files.list_line', lang, links=Mrkdwn(', '.join(shown)))}")
 
 
 def list_item(stored: StoredRequest, lang: str) -> Mrkdwn:

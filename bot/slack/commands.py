@@ -128,7 +128,10 @@ def _list(services: Services, *, channel: str | None, user: str | None, lang: st
     recent_heading = text("list.heading.recent", lang, hours=hours, count=recent_total)
     left_out = max(0, total - MAX_LISTED) + max(0, recent_total - MAX_RECENT)
     more = text("list.more", lang, count=left_out) if left_out else None
-    return list_message(active, recent, heading=heading, recent_heading=recent_heading, lang=lang, more=more)
+    files = store.files.files_of_many([stored.id for stored in recent])
+    return list_message(
+        active, recent, heading=heading, recent_heading=recent_heading, lang=lang, more=more, files=files
+    )
 
 
 def cancel_answer(flow: RequestFlow, reference: str, *, user: str, lang: str, where: str | None) -> Message:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.callbacks.desk import CallbackDesk
 from bot.flow import RequestFlow
 from bot.flow.background import Background
 from bot.flow.services import Services
@@ -20,4 +21,5 @@ class SlackBot:
     flow: RequestFlow
     users: UserDirectory
     replies: SlackReplies
-    background: Background  # the scheduler thread: start it in the serving process (after gunicorn forks)
+    background: Background  # the scheduler thread: start it in the serving process, once it listens
+    callbacks: CallbackDesk | None = None  # answers POST /callbacks/<provider> (HTTP mode)

@@ -14,8 +14,10 @@ from bot.catalogue import text
 from bot.errors import TaskNotCreated
 from bot.flow import Event, Outcome
 from bot.flow.card import format_window, headline, note_params, provider_name
+from bot.flow.file_facts import duration_text, file_name, format_text, size_text
 from bot.flow.stopping import CANCEL_UNCLEAR
 from bot.lifecycle import RequestState, StoredRequest
+from bot.recordings import RecordedFile
 from bot.slack import mrkdwn
 from bot.slack.cards import RETRY, STOP, Block, Message, button, confirm_dialog, content_of, facts
 from bot.slack.mrkdwn import Mrkdwn, code, escape, section, sentence
@@ -32,8 +34,13 @@ MENTIONED = frozenset(
         Event.FINISHED,
         Event.CANCEL_FAILED,
         Event.CANCEL_UNCLEAR,
+        Event.FILE_READY,
+        Event.RECORDING_TROUBLE,
+        Event.NO_FILE,
     }
 )
+#: Events about a recording's files: their thread reply carries no buttons.
+FILE_EVENTS = frozenset({Event.FILE_READY, Event.RECORDING_TROUBLE, Event.NO_FILE})
 #: Events that only redraw the card.
 CARD_ONLY = frozenset({Event.CONFIRMED, Event.EXPIRED, Event.CANCELLING, Event.RETRIED})
 
@@ -42,7 +49,7 @@ def _clock(moment: datetime, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")
 
 
-def status_line(stored: StoredRequest, note_line: Mrkdwn | None = None) -> Mrkdwn:
+def status_line(stored: StoredRequest, note_line: Mrkdwn | None = None, *, files: int = 0) -> Mrkdwn:
     """The request's state in words, for the card (it replaces the Confirm/Cancel buttons)."""
     lang, state = stored.lang, stored.state
     who = mrkdwn.user(stored.settled_by or stored.requester)
@@ -63,6 +70,9 @@ def status_line(stored: StoredRequest, note_line: Mrkdwn | None = None) -> Mrkdw
         return Mrkdwn(":red_circle: " + sentence("card.status.running_permanent", lang))
     if state is S.DONE:
         end = _clock(window.end, stored.timezone) if window else "-"
+        if files:
+            key = "card.status.finished_one_file" if files == 1 else "card.status.finished_files"
+            return Mrkdwn(":checkered_flag: " + sentence(key, lang, end=end, count=files))
         return Mrkdwn(":checkered_flag: " + sentence("card.status.finished", lang, end=end))
     if state is S.FAILED:
         return Mrkdwn(":x: " + sentence("card.status.failed", lang, code=code(stored.error_code or "-")))
@@ -103,7 +113,7 @@ def status_card(outcome: Outcome) -> Message:
     """The card after a decision: the same facts, the buttons replaced by the state and what it allows."""
     stored = outcome.request
     note = _note_line(outcome) if outcome.event is Event.EXPIRED else None
-    line = status_line(stored, note)
+    line = status_line(stored, note, files=len(outcome.files))
     blocks: list[Block] = [*facts(content_of(stored), stored), section(line)]
     actions = card_buttons(stored, retry_is_safe=_retry_is_safe(outcome))
     if actions:
@@ -120,6 +130,8 @@ def thread_reply(outcome: Outcome) -> Message | None:
     if event is Event.CANCELLED and not stored.task_id and not someone_else:
         return None  # the requester cancelled a card or a bot-kept window before it began: the card says it
     lang = stored.lang
+    if event is Event.FILE_READY:
+        return files_message(outcome)
     line = _note_line(outcome) or _event_line(outcome)
     already_said = isinstance(outcome.error, TaskNotCreated)  # its explanation says it is safe to try again
     if event is Event.FAILED and _retry_is_safe(outcome) and outcome.note is None and not already_said:
@@ -128,11 +140,43 @@ def thread_reply(outcome: Outcome) -> Message | None:
     if mention:
         line = Mrkdwn(f"{line} {mrkdwn.user(stored.requester)}")
     blocks: list[Block] = [section(line)]
-    actions = card_buttons(stored, retry_is_safe=_retry_is_safe(outcome)) if event is not Event.STARTED else []
+    shows_buttons = event is not Event.STARTED and event not in FILE_EVENTS
+    actions = card_buttons(stored, retry_is_safe=_retry_is_safe(outcome)) if shows_buttons else []
     if actions:
         blocks.append({"type": "actions", "elements": actions})
     push = push_text(outcome)
     return {"text": Mrkdwn(f"{push} {mrkdwn.user(stored.requester)}") if mention else push, "blocks": blocks}
+
+
+def files_message(outcome: Outcome) -> Message:
+    """ "Recording ready" with every file so far, one line each (link, duration, size, format), mentioning the
+    requester; the same message is edited as more files arrive."""
+    stored, lang = outcome.request, outcome.request.lang
+    request = stored.request
+    facts_of = {
+        "target": request.target.label(),
+        "provider": provider_name(request.provider, lang),
+        "when": format_window(request.window, stored.timezone, lang),
+    }
+    count = len(outcome.files)
+    key = "files.ready_many" if count > 1 else "files.ready"
+    head = Mrkdwn(f":white_check_mark: {sentence(key, lang, count=count, **facts_of)} {mrkdwn.user(stored.requester)}")
+    lines = [head, *(file_line(file, lang) for file in outcome.files)]
+    push = Mrkdwn(f"{escape(text(key, lang, count=count, **facts_of))} {mrkdwn.user(stored.requester)}")
+    return {"text": push, "blocks": [section(Mrkdwn("\n".join(lines)))]}
+
+
+def file_line(file: RecordedFile, lang: str) -> Mrkdwn:
+    """``• <link|0001.mp4> · 30 min 05 s · 12.3 MB · mp4`` (and whether opening it needs a console login)."""
+    name = file_name(file)
+    shown = mrkdwn.link(file.url, name) if file.url else Mrkdwn(f"{code(name)} {escape(text('files.no_link', lang))}")
+    line = sentence(
+        "files.line", lang, link=shown, duration=duration_text(file, lang), size=size_text(file, lang),
+        format=format_text(file, lang),
+    )  # fmt: skip
+    if file.url and file.needs_login:
+        line = Mrkdwn(f"{line} ({escape(text('files.needs_login', lang))})")
+    return Mrkdwn(f"• {line}")
 
 
 def push_text(outcome: Outcome) -> Mrkdwn:

@@ -11,20 +11,21 @@ which waits for the new message's ts.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import RetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from bot.flow import Outcome
+from bot.flow import Event, Outcome
 from bot.lifecycle import CardRef
 from bot.slack.cards import Message
-from bot.slack.outcomes import status_card, thread_reply
+from bot.slack.outcomes import files_message, status_card, thread_reply
 from bot.slack.send_queue import SendQueue, retry_after
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,29 @@ class SlackReplies:
                 return True
         return fallback_user is not None and self.direct_message(fallback_user, message)
 
+    def post_in_thread(self, card: CardRef, message: Message) -> str | None:
+        """Post in the card's thread (queued, waiting for its turn); the new message's ts, or None when it failed."""
+        if not card.channel:
+            return None
+        return self.post(card.channel, message, thread_ts=card.thread_ts or card.ts)
+
+    def edit(self, channel: str, ts: str, message: Message) -> bool:
+        """Replace a message the bot posted (chat.update, queued, waiting for its turn); True when Slack took it."""
+        try:
+            return self.queue.submit(channel, partial(self._edit_now, channel, ts, message)).result()
+        except (SlackApiError, OSError, RuntimeError):
+            return False
+
+    def _edit_now(self, channel: str, ts: str, message: Message) -> bool:
+        try:
+            self.client.chat_update(channel=channel, ts=ts, **message)
+        except (SlackApiError, OSError) as exc:
+            if retry_after(exc) is not None:
+                raise
+            self._api_error("chat.update", exc, " (a thread message)")
+            return False
+        return True
+
     def direct_message(self, user: str, message: Message) -> bool:
         """A message to ``user`` in their DM with the bot (conversations.open, then chat.postMessage)."""
         try:
@@ -179,18 +203,59 @@ class SlackReplies:
             self.on_api_error(method, error or "unknown")
 
 
+class NoticeBook(Protocol):
+    """Where each request's "Recording ready" message lives (:class:`bot.store.RecordedFiles` fits)."""
+
+    def notice_ts(self, request_id: str) -> str | None: ...
+
+    def claim_notice(self, request_id: str) -> bool: ...
+
+    def set_notice_ts(self, request_id: str, ts: str | None) -> None: ...
+
+
+#: How long a process that did not win a request's first notice waits for the winner's ts before editing it.
+NOTICE_WAIT_SECONDS = 5.0
+
+
 class SlackNotifier:
     """The flow's one :class:`~bot.flow.Notifier` for Slack: redraws the card in place, replies in its thread
     (mentioning the requester where :mod:`bot.slack.outcomes` says so) and — where the bot cannot reach the channel
-    any more — tells the requester by DM instead, so no outcome is lost. Everything leaves through the send queue."""
+    any more — tells the requester by DM instead, so no outcome is lost. Everything leaves through the send queue;
+    "Recording ready" is posted once per request and edited as more files arrive."""
 
-    def __init__(self, replies: SlackReplies) -> None:
+    def __init__(
+        self, replies: SlackReplies, notices: NoticeBook | None = None, *, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self.replies = replies
+        self.notices = notices
+        self._sleep = sleep
 
     def notify(self, outcome: Outcome) -> None:
         stored = outcome.request
         self.replies.update_card(stored.card, status_card(outcome))
+        if outcome.event is Event.FILE_READY and self.notices is not None and stored.card.channel:
+            self._files_notice(outcome, self.notices)
+            return
         reply = thread_reply(outcome)
         if reply is not None:
             person = stored.requester if stored.requester[:1] in {"U", "W"} else None
             self.replies.reply_in_thread(stored.card, reply, fallback_user=person)
+
+    def _files_notice(self, outcome: Outcome, notices: NoticeBook) -> None:
+        """Post "Recording ready" once per request, then edit that message as more files arrive."""
+        stored, message = outcome.request, files_message(outcome)
+        channel = stored.card.channel
+        assert channel is not None
+        ts = notices.notice_ts(stored.id)
+        if ts is None and not notices.claim_notice(stored.id):
+            waited = 0.0
+            while ts is None and waited < NOTICE_WAIT_SECONDS:  # another thread or replica is posting it now
+                self._sleep(0.2)
+                waited += 0.2
+                ts = notices.notice_ts(stored.id)
+        if ts is not None and self.replies.edit(channel, ts, message):
+            return
+        posted = self.replies.post_in_thread(stored.card, message)
+        notices.set_notice_ts(stored.id, posted)
+        if posted is None and stored.requester[:1] in {"U", "W"}:
+            self.replies.direct_message(stored.requester, message)

@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 import uvicorn
 from slack_bolt import App
 
+from bot.callbacks.route import CallbackAnswerer, callback_routes
 from bot.metrics import Metrics
 from bot.slack.routes import EVENTS_PATH, HEALTH_PATH, HealthCheck, HttpFront, slack_routes
 
@@ -43,6 +44,7 @@ def serve(
     health_checks: Sequence[tuple[str, HealthCheck]] = (),
     metrics: Metrics | None = None,
     metrics_token: str | None = None,
+    callbacks: CallbackAnswerer | None = None,
     after_start: Callable[[], None] | None = None,
     before_exit: Callable[[], None] | None = None,
 ) -> None:
@@ -63,6 +65,8 @@ def serve(
         metrics=metrics,
         metrics_token=metrics_token,
     )
+    if callbacks is not None:
+        routes += callback_routes(callbacks, workers)
     front = HttpFront(routes)
     config = uvicorn.Config(
         front,

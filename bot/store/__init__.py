@@ -20,6 +20,7 @@ from bot.errors import ConfigError
 from bot.store.audit import AuditAction, AuditEvent, AuditLog, AuditOutcome
 from bot.store.engine import create_engine, database_url, is_sqlite, normalize_url
 from bot.store.events import SeenEvents
+from bot.store.files import RecordedFiles
 from bot.store.health import connect_problem
 from bot.store.jobs import Job, JobStatus, JobStore
 from bot.store.requests import SqlRequestStore
@@ -35,6 +36,7 @@ __all__ = [
     "Job",
     "JobStatus",
     "JobStore",
+    "RecordedFiles",
     "SeenEvents",
     "SqlRequestStore",
     "create_engine",

@@ -27,6 +27,11 @@ class SeenEvents:
             return False
         return True
 
+    def forget(self, key: str) -> None:
+        """Drop ``key`` (its handling failed: the next delivery must be handled again)."""
+        with self.engine.begin() as connection:
+            connection.execute(seen_events.delete().where(seen_events.c.key == key[:128]))
+
     def forget_older_than(self, moment: datetime) -> int:
         """Drop keys seen before ``moment`` (Slack stops retrying after minutes); returns how many."""
         with self.engine.begin() as connection:

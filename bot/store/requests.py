@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Collection, Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +30,7 @@ from bot.lifecycle import (
 from bot.store.audit import AuditLog
 from bot.store.departures import SqlDepartureBook
 from bot.store.events import SeenEvents
+from bot.store.files import RecordedFiles
 from bot.store.group_insert import GroupInsert
 from bot.store.jobs import JobStore
 from bot.store.tables import request_tasks, requests
@@ -59,6 +60,7 @@ class SqlRequestStore:
         self.audit = AuditLog(engine, clock=clock)
         self.jobs = JobStore(engine, clock=clock)
         self.seen = SeenEvents(engine, clock=clock)
+        self.files = RecordedFiles(engine, clock=clock)
         self.departures = SqlDepartureBook(engine)
         self._new_rows = GroupInsert(engine, requests)
 
@@ -120,6 +122,38 @@ class SqlRequestStore:
     def find_by_task_id(self, provider: str, task_id: str) -> StoredRequest | None:
         """The newest request whose provider task is ``task_id``."""
         return self._one(sa.and_(requests.c.provider == provider, requests.c.task_id == task_id.strip()))
+
+    def owner_of_task(self, provider: str, task_id: str) -> StoredRequest | None:
+        """The request that owns provider task ``task_id`` (its newest task, or any earlier one)."""
+        found = self.find_by_task_id(provider, task_id)
+        if found is not None:
+            return found
+        query = (
+            sa.select(request_tasks.c.request_id)
+            .where(request_tasks.c.provider == provider, request_tasks.c.task_id == task_id.strip())
+            .limit(1)
+        )
+        with self.engine.connect() as connection:
+            owner = connection.execute(query).scalar()
+        return None if owner is None else self.get(owner)
+
+    def windows_around(
+        self, provider: str, moment: datetime, *, margin: timedelta, states: Collection[RequestState]
+    ) -> list[StoredRequest]:
+        """Requests on ``provider`` in ``states`` whose window holds ``moment`` (give or take ``margin``)."""
+        query = (
+            sa.select(requests)
+            .where(
+                requests.c.provider == provider,
+                requests.c.state.in_([state.value for state in states]),
+                requests.c.window_start <= moment + margin,
+                requests.c.window_end >= moment - margin,
+            )
+            .order_by(requests.c.created_at.desc())
+            .limit(50)
+        )
+        with self.engine.connect() as connection:
+            return [_from_row(row) for row in connection.execute(query).mappings()]
 
     def find(self, reference: str) -> StoredRequest | None:
         """A request by our id (``rk4q2mz``) or by a provider TaskId (any provider): what ``/record cancel`` takes."""

@@ -140,3 +140,30 @@ provider_departures = sa.Table(
     sa.Column("key", sa.String(96), primary_key=True),  # "volc:CreatePullRecordTask": one pace shared by every replica
     sa.Column("next_at", sa.Double, nullable=False),  # wall-clock seconds: the earliest moment the next call may leave
 )
+
+recorded_files = sa.Table(
+    "recorded_files",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("request_id", sa.String(16), nullable=False, index=True),
+    sa.Column("provider", sa.String(16), nullable=False),
+    sa.Column("file_key", sa.String(255), nullable=False),  # the provider's file id or path: a file is kept once
+    sa.Column("task_id", sa.Text, nullable=True),
+    sa.Column("url", sa.Text, nullable=True),
+    sa.Column("started_at", UtcDateTime, nullable=True),
+    sa.Column("ended_at", UtcDateTime, nullable=True),
+    sa.Column("duration_seconds", sa.Float, nullable=True),
+    sa.Column("size_bytes", sa.BigInteger, nullable=True),
+    sa.Column("format", sa.String(16), nullable=True),
+    sa.Column("needs_login", sa.Boolean, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("provider", "file_key", name="uq_recorded_files_provider_key"),
+)
+
+file_notices = sa.Table(
+    "file_notices",
+    metadata,
+    sa.Column("request_id", sa.String(16), primary_key=True),  # one "Recording ready" message per request
+    sa.Column("ts", sa.String(32), nullable=True),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)

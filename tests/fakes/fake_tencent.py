@@ -101,9 +101,16 @@ class FakeTencentLive(_FakeTencentApi):
     service = "live"
     version = "2018-08-01"
     needs_region = True
-    rate_limits: ClassVar[Mapping[str, int]] = dict.fromkeys(
-        ("CreateRecordTask", "StopRecordTask", "DescribeRecordTask"), 20
-    )
+    rate_limits: ClassVar[Mapping[str, int]] = {
+        **dict.fromkeys(("CreateRecordTask", "StopRecordTask", "DescribeRecordTask"), 20),
+        **dict.fromkeys(("DescribeLiveCallbackTemplates", "DescribeLiveCallbackRules"), 20),
+        **dict.fromkeys(("CreateLiveCallbackTemplate", "CreateLiveCallbackRule"), 20),
+    }
+
+    def __init__(self, *credentials: str) -> None:
+        super().__init__(*credentials)
+        self.templates: dict[int, dict[str, Any]] = {}  # callback templates (CreateLiveCallbackTemplate)
+        self.rules: dict[str, dict[str, Any]] = {}  # domain → callback rule
 
     def _CreateRecordTask(self, p: dict[str, Any]) -> dict[str, Any]:
         require(p, "StreamName", "DomainName", "AppName", "EndTime", code="MissingParameter")
@@ -126,6 +133,26 @@ class FakeTencentLive(_FakeTencentApi):
         task["Stopped"] = 1
         return {}
 
+    def _DescribeLiveCallbackTemplates(self, p: dict[str, Any]) -> dict[str, Any]:
+        return {"Templates": [{k: v for k, v in t.items() if k != "CallbackKey"} for t in self.templates.values()]}
+
+    def _DescribeLiveCallbackRules(self, p: dict[str, Any]) -> dict[str, Any]:
+        return {"Rules": list(self.rules.values())}
+
+    def _CreateLiveCallbackTemplate(self, p: dict[str, Any]) -> dict[str, Any]:
+        require(p, "TemplateName", code="MissingParameter")
+        template_id = 1000 + len(self.templates)
+        self.templates[template_id] = {**p, "TemplateId": template_id}
+        return {"TemplateId": template_id}
+
+    def _CreateLiveCallbackRule(self, p: dict[str, Any]) -> dict[str, Any]:
+        require(p, "DomainName", "TemplateId", code="MissingParameter")
+        if p["TemplateId"] not in self.templates:
+            raise ApiError("InvalidParameter", "no such template")
+        self.rules[p["DomainName"]] = {"DomainName": p["DomainName"], "AppName": p.get("AppName", ""),
+                                       "TemplateId": p["TemplateId"]}  # fmt: skip
+        return {}
+
     def _DescribeRecordTask(self, p: dict[str, Any]) -> dict[str, Any]:
         require(p, "StartTime", "EndTime", code="MissingParameter")
         if p["EndTime"] - p["StartTime"] > 7 * 86400 or p["EndTime"] <= p["StartTime"]:
@@ -142,7 +169,18 @@ class FakeTrro(_FakeTencentApi):
     name = "trro"
     service = "trro"
     version = "2022-03-25"
-    rate_limits: ClassVar[Mapping[str, int]] = dict.fromkeys(("CreateCloudRecording", "DeleteCloudRecording"), 20)
+    rate_limits: ClassVar[Mapping[str, int]] = dict.fromkeys(
+        ("CreateCloudRecording", "DeleteCloudRecording", "ModifyCallbackUrl"), 20
+    )
+
+    def __init__(self, *credentials: str) -> None:
+        super().__init__(*credentials)
+        self.callback: dict[str, Any] = {}  # the project's callback (ModifyCallbackUrl)
+
+    def _ModifyCallbackUrl(self, p: dict[str, Any]) -> dict[str, Any]:
+        require(p, "ProjectId", "CallbackUrl", "SignKey", code="MissingParameter")
+        self.callback = {"ProjectId": p["ProjectId"], "CallbackUrl": p["CallbackUrl"], "SignKey": p["SignKey"]}
+        return {}
 
     def _CreateCloudRecording(self, p: dict[str, Any]) -> dict[str, Any]:
         require(p, "ProjectId", "DeviceId", "CloudStorage", code="MissingParameter")
@@ -179,6 +217,25 @@ class FakeQcloud(FakeProviderServer):
         self.appid, self.key = appid, key
         self.clock: Callable[[], float] = time.time
         self._task_ids = iter(range(18446744073709551000, 18446744073709551615))
+        self.recorded: list[dict[str, Any]] = []  # what Live_Tape_GetFilelist answers
+
+    def record_file(self, *, channel_id: str, start: datetime, seconds: int, url: str) -> None:
+        """A file this fake "recorded" on ``channel_id`` (listed by Live_Tape_GetFilelist, China time)."""
+        text = "%Y-%m-%d %H:%M:%S"
+        self.recorded.append({"channel_id": channel_id, "vid": f"vid{len(self.recorded)}", "file_id": f"52{len(self.recorded):08d}",
+                              "start_time": start.astimezone(CHINA).strftime(text), "record_file_url": url,
+                              "end_time": (start + timedelta(seconds=seconds)).astimezone(CHINA).strftime(text)})  # fmt: skip
+
+    def _file_list(self, p: dict[str, Any]) -> dict[str, Any]:
+        require(p, "Param.s.channel_id", "Param.s.start_time", "Param.s.end_time", code="1204")
+        since, until = (datetime.strptime(p[f"Param.s.{k}_time"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=CHINA)
+                        for k in ("start", "end"))  # fmt: skip
+        if until - since > timedelta(days=1) or until <= since:
+            raise ApiError("1204", "the time range must be within one day")
+        found = [{k: v for k, v in f.items() if k != "channel_id"} for f in self.recorded
+                 if f["channel_id"] == p["Param.s.channel_id"]
+                 and since <= datetime.strptime(f["start_time"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=CHINA) <= until]  # fmt: skip
+        return {"file_list": found, "all_count": len(found)}
 
     def read(
         self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
@@ -195,11 +252,13 @@ class FakeQcloud(FakeProviderServer):
         expected = hashlib.md5((self.key + t).encode(), usedforsecurity=False).hexdigest()
         if not hmac.compare_digest(expected, params.get("sign", "")):
             raise ApiError("-1", "sign invalid")
-        if action not in ("Live_Tape_Start", "Live_Tape_Stop"):
+        if action not in ("Live_Tape_Start", "Live_Tape_Stop", "Live_Tape_GetFilelist"):
             raise ApiError("1204", f"unknown interface {action}")
         return action, params
 
     def perform(self, action: str, p: dict[str, Any]) -> dict[str, Any]:
+        if action == "Live_Tape_GetFilelist":
+            return self._file_list(p)
         if action == "Live_Tape_Stop":
             if p.get("Param.n.task_id") not in self.tasks:
                 raise ApiError("1204", "task not found")

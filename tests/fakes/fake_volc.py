@@ -8,7 +8,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, quote
 
@@ -28,6 +28,8 @@ class FakeVolc(FakeProviderServer):
     rate_limits: ClassVar[Mapping[str, int]] = {
         **dict.fromkeys(("CreatePullRecordTask", "StopPullRecordTask", "ListPullRecordTask"), 50),
         **dict.fromkeys(("CreateRelaySourceV4", "DeleteRelaySourceV4", "ListRelaySourceV4"), 10),
+        "DescribeRecordTaskFileHistory": 10,
+        **dict.fromkeys(("DescribeCallback", "UpdateCallback", "DescribeLiveCallbackData"), 10),
     }
 
     def __init__(self, access_key: str = TEST_CREDENTIALS["VOLCENGINE_ACCESS_KEY"],
@@ -35,6 +37,66 @@ class FakeVolc(FakeProviderServer):
         super().__init__()
         self.keys = {access_key: secret_key}
         self.clock: Callable[[], float] = time.time
+        self.recorded: list[dict[str, Any]] = []  # what DescribeRecordTaskFileHistory answers (see record_file)
+        self.callbacks: dict[tuple[str, str, str], dict[str, Any]] = {}  # (vhost, app, message type) → configuration
+        self.undelivered: list[dict[str, Any]] = []  # record callbacks whose delivery failed (DescribeLiveCallbackData)
+
+    def record_file(
+        self,
+        *,
+        app: str,
+        stream: str,
+        start: datetime,
+        seconds: float,
+        path: str,
+        vhost: str = "push.example.com",
+        bucket: str = "rec-bucket",
+    ) -> None:
+        """A file this fake "recorded", as DescribeRecordTaskFileHistory lists it (bucket/path, no URL, no size)."""
+        utc = "%Y-%m-%dT%H:%M:%SZ"
+        end = start + timedelta(seconds=seconds)
+        self.recorded.append({"Vhost": vhost, "App": app, "Stream": stream, "Bucket": bucket, "Path": path,
+                              "FileName": path.rsplit("/", 1)[-1], "Format": path.rsplit(".", 1)[-1],
+                              "Duration": f"{seconds:.3f}", "StartTimeUTC": start.astimezone(UTC).strftime(utc),
+                              "EndTimeUTC": end.astimezone(UTC).strftime(utc), "Vid": ""})  # fmt: skip
+
+    def _DescribeCallback(self, p: dict[str, Any]) -> dict[str, Any]:
+        require(p, "MessageType")
+        kept = self.callbacks.get((p.get("Vhost", ""), p.get("App", ""), p["MessageType"]))
+        return {"CallbackList": [kept] if kept else []}
+
+    def _UpdateCallback(self, p: dict[str, Any]) -> dict[str, Any]:
+        require(p, "MessageType", "CallbackDetailList")
+        if p.get("AuthEnable") and not p.get("AuthKeyPrimary"):
+            raise ApiError("InvalidParam.AuthKeyPrimary", "AuthKeyPrimary is required when AuthEnable", 400)
+        self.callbacks[(p.get("Vhost", ""), p.get("App", ""), p["MessageType"])] = {
+            k: p[k] for k in ("MessageType", "CallbackDetailList", "AuthEnable") if k in p
+        }
+        return {}
+
+    def _DescribeLiveCallbackData(self, p: dict[str, Any]) -> dict[str, Any]:
+        require(p, "StartTime", "EndTime")
+        kept = [{"CallbackBody": json.dumps(body), "CallbackStatus": "fail", "ResponseCode": 502}
+                for body in self.undelivered if p.get("CallbackStatus") in (None, "fail")]  # fmt: skip
+        size, page = int(p.get("PageSize", 20)), int(p.get("PageNum", 1))
+        return {"Data": kept[(page - 1) * size : page * size]}
+
+    def _DescribeRecordTaskFileHistory(self, p: dict[str, Any]) -> dict[str, Any]:
+        require(p, "DateFrom", "DateTo")
+        try:
+            since, until = datetime.fromisoformat(p["DateFrom"]), datetime.fromisoformat(p["DateTo"])
+        except (TypeError, ValueError):
+            raise ApiError("InvalidParam", "DateFrom/DateTo must be RFC3339", 400) from None
+        if not timedelta(0) < until - since <= timedelta(days=7):
+            raise ApiError("InvalidParam.OutOfRange", "the query window must be at most 7 days", 400)
+        found = [
+            dict(f)
+            for f in self.recorded
+            if all(f[k] == p[k] for k in ("Vhost", "App", "Stream") if k in p)
+            and since.date() <= datetime.fromisoformat(f["StartTimeUTC"]).date() <= until.date()
+        ]  # by day
+        size, page = int(p.get("PageSize", 20)), int(p.get("PageNum", 1))
+        return {"Data": found[(page - 1) * size : page * size]}
 
     def read(
         self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
