@@ -13,11 +13,12 @@ from typing import TextIO
 
 from bot.catalogue import text
 from bot.config import PROVIDER_KEYS
-from bot.core.model import CancelTask, Help, ListTasks, Schedule, request_to_dict
+from bot.core.model import CancelTask, ExtendTask, Help, ListTasks, Schedule, request_to_dict
 from bot.errors import BotError, ConfigError, ParseError
 from bot.flow import Event, Outcome, describe
 from bot.flow.background import Background
 from bot.flow.card import headline, note_params, render_call
+from bot.flow.extending import local_clock
 from bot.flow.services import Services
 
 USER = "console"
@@ -121,6 +122,8 @@ class Console:
                 self.list_requests(lang)
             elif isinstance(command, CancelTask):
                 self.cancel(command)
+            elif isinstance(command, ExtendTask):
+                self.extend(command)
             else:
                 self.schedule(command, line)
         except ParseError as error:
@@ -175,6 +178,15 @@ class Console:
         for stored in found:
             task = f" · TaskId {stored.task_id}" if stored.task_id else ""
             self.say(f"{stored.id} · {stored.request.kind} {stored.request.target.label()} · {stored.state}{task}")
+
+    def extend(self, command: ExtendTask) -> None:
+        """``extend <id or TaskId> <duration>``: the outcome is printed by the notifier."""
+        extension = self.flow.extend(command.task, command.by, user=USER)
+        stored = extension.request
+        self.say(
+            text("extend.started", command.lang, request=stored.id, end=local_clock(extension.new_end, stored.timezone))
+        )
+        self.flow.drain()
 
     def cancel(self, command: CancelTask) -> None:
         """``cancel <id or TaskId>``: the outcome is printed by the notifier."""

@@ -181,6 +181,13 @@ class TencentProvider:
         reply = self.api.call("StopRecordTask", self._request(request, "StopRecordTask", {"TaskId": task_id}))
         return TaskResult(self.key, "StopRecordTask", task_id, reply.request_id)
 
+    def can_extend_in_place(self, request: TaskRequest) -> bool:
+        """No call changes a created task: an extension is a follow-on task (or, kept by the bot, a moved stop)."""
+        return False
+
+    def extend_in_place(self, request: TaskRequest, task_id: str) -> TaskResult:
+        raise ProviderError(self.key, "UnsupportedOperation", "tasks cannot be changed in place", action="extend")
+
     def find(self, request: TaskRequest) -> str | None:
         target, window = request.target, request.window
         if not isinstance(target, StreamTarget) or window is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 
-from bot.catalogue import faults, general, life, parse, provider_checks, provider_errors, series, slack, store
+from bot.catalogue import controls, faults, general, life, parse, provider_checks, provider_errors, series, slack, store
 
 Lang = Literal["en", "zh-CN"]
 LANGS: Final[tuple[Lang, ...]] = ("en", "zh-CN")
@@ -21,6 +21,7 @@ SECTIONS: Final[tuple[Mapping[str, Mapping[str, str]], ...]] = (
     series.TEXT,
     slack.TEXT,
     life.TEXT,
+    controls.TEXT,
     store.TEXT,
     provider_checks.TEXT,
     provider_errors.TEXT,

@@ -106,6 +106,17 @@ COMMANDS: tuple[CommandEntry, ...] = (
         examples={"en": ("/{kind} cancel rk4q2mz",), "zh-CN": ("/{kind} 取消 rk4q2mz",)},
     ),
     CommandEntry(
+        action="extend",
+        kinds=("record", "relay"),
+        words=("extend", "延长", "延时", "加时"),
+        usage={"en": "/{kind} extend <id> <duration>", "zh-CN": "/{kind} 延长 <编号> <时长>"},
+        summary={
+            "en": "make a scheduled or running task end later (a follow-on task, no gap)",
+            "zh-CN": "让已安排或进行中的任务晚些结束（无缝接续）",
+        },
+        examples={"en": ("/{kind} extend rk4q2mz 45m",), "zh-CN": ("/{kind} 延长 rk4q2mz 30分钟",)},
+    ),
+    CommandEntry(
         action="help",
         kinds=("record", "relay"),
         words=("help", "帮助", "?", "-h", "--help", "usage"),
@@ -122,7 +133,7 @@ MINE_WORDS = frozenset({"mine", "me", "my", "我的", "我"})
 
 
 def subcommand_action(word: str) -> str | None:
-    """The action (``help``/``list``/``cancel``) a subcommand word selects, or ``None``."""
+    """The action (``help``/``list``/``cancel``/``extend``) a subcommand word selects, or ``None``."""
     low = word.lower()
     for entry in COMMANDS:
         if low in entry.words:

@@ -144,7 +144,17 @@ class CancelTask:
     lang: str = "en"
 
 
-Command = Schedule | Help | ListTasks | CancelTask
+@dataclass(frozen=True)
+class ExtendTask:
+    """``/record extend <id or TaskId> 45m``, ``延长 <id> 30分钟``: move a scheduled or running window's end later."""
+
+    kind: Kind
+    task: str
+    by: timedelta
+    lang: str = "en"
+
+
+Command = Schedule | Help | ListTasks | CancelTask | ExtendTask
 
 
 # --- JSON form (store, CLI, dry runs) ---------------------------------------------------------------------------

@@ -17,7 +17,20 @@ from typing import TYPE_CHECKING
 
 from bot.catalogue import text
 from bot.core import commands
-from bot.core.model import CancelTask, Command, Help, Kind, ListTasks, Note, Options, Schedule, TaskRequest, Window
+from bot.core.durations import parse_duration
+from bot.core.model import (
+    CancelTask,
+    Command,
+    ExtendTask,
+    Help,
+    Kind,
+    ListTasks,
+    Note,
+    Options,
+    Schedule,
+    TaskRequest,
+    Window,
+)
 from bot.core.options import OPTION_PROVIDERS, OPTION_WORDS, SENTENCE_PUNCTUATION, Taken, take_options
 from bot.core.problem import Problem
 from bot.core.provider_names import PROVIDER_NAMES, RELAY_PROVIDERS, closest
@@ -194,7 +207,30 @@ def _parse(raw: str, reading: _Reading, ctx: _Context) -> Command:
         if len(tokens) > 2 or not _TASK_ID.fullmatch(tokens[1]):
             raise Problem("parse.bad_task_id", quote=" ".join(tokens[1:]), example=f"/{kind} cancel rk4q2mz")
         return CancelTask(kind=kind, task=tokens[1], lang=lang)
+    if action == "extend":
+        return _extend(tokens, kind, lang)
     return _schedule(tokens, kind, reading, ctx)
+
+
+#: The longest single extension: one follow-on task (Tencent allows at most 24 h per task).
+MAX_EXTENSION_HOURS = 24
+
+
+def _extend(tokens: list[str], kind: Kind, lang: str) -> ExtendTask:
+    example = f"/{kind} 延长 rk4q2mz 30分钟" if lang == "zh-CN" else f"/{kind} extend rk4q2mz 30m"
+    if len(tokens) < 2:
+        raise Problem("parse.extend_needs_id", example=example)
+    if not _TASK_ID.fullmatch(tokens[1]):
+        raise Problem("parse.bad_task_id", quote=tokens[1], example=example)
+    said = " ".join(tokens[2:]).rstrip(SENTENCE_PUNCTUATION)
+    if not said:
+        raise Problem("parse.extend_needs_duration", example=example)
+    by = parse_duration(said)
+    if by is None or by.total_seconds() < 60:
+        raise Problem("parse.extend_bad_duration", quote=said, example=example)
+    if by.total_seconds() > MAX_EXTENSION_HOURS * 3600:
+        raise Problem("parse.extend_too_long", quote=said, hours=str(MAX_EXTENSION_HOURS), example=example)
+    return ExtendTask(kind=kind, task=tokens[1], by=by, lang=lang)
 
 
 def _expand_aliases(tokens: list[str], config: Config) -> tuple[list[str], bool]:

@@ -29,6 +29,8 @@ class Event(enum.StrEnum):
     CANCEL_UNCLEAR = "cancel_unclear"  # nothing can tell whether the stop happened: a person must check
     RETRIED = "retried"  # a failed request was retried as a new one (``request.extra["retried_as"]``)
     EXPIRED = "expired"  # nobody answered the card in time
+    EXTENDED = "extended"  # the window ends later (``note`` says how: a follow-on task, in place, or bot-kept)
+    EXTEND_FAILED = "extend_failed"  # an extension was refused or unclear; ``error`` explains
 
 
 @dataclass(frozen=True)

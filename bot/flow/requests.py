@@ -29,6 +29,7 @@ from bot.errors import (
     RequestStateError,
 )
 from bot.flow.card import notes_to_json
+from bot.flow.extending import Extender, Extension
 from bot.flow.life import SAVE_ATTEMPTS, Move, RequestLife, error_changes
 from bot.flow.outcome import Event, Notifier
 from bot.flow.ports import AuditTrail, JobQueue, ProviderLookup
@@ -82,6 +83,7 @@ class RequestFlow:
         #: Follows windows (None without a job queue: then nothing moves a request past ``scheduled`` by the clock).
         self.windows = WindowJobs(self.life, store, jobs, providers) if jobs is not None else None
         self.stopper = TaskStopper(self.life, store, providers, clock=clock, jobs=self.windows)
+        self.extender = Extender(self.life, store, providers, clock=clock, jobs=jobs)
         on_found = self.windows.follow if self.windows is not None else None
         self.reconciler = Reconciler(
             self.life, store, providers, self.stopper, clock=clock, on_scheduled=on_found,
@@ -300,6 +302,20 @@ class RequestFlow:
             raise self._already_settled(request_id)
         self._run(self.stopper.finish, cancelling)
         return cancelling
+
+    # --- extending a scheduled or running window -------------------------------------------------------------------
+
+    def extend(self, reference: str, by: timedelta, *, user: str) -> Extension:
+        """Make the window of a scheduled or running request end ``by`` later (the requester, or whoever has
+        ``cancel_any``): the stored end moves at once, the provider call runs on the worker pool and its outcome
+        reaches the card's thread. ``reference`` is our id or a provider TaskId."""
+        found = self.store.find(reference)
+        if found is None:
+            raise RequestStateError("flow.unknown_request", request=reference.strip())
+        stored = self._may_cancel(found.id, user)
+        extension = self.extender.claim(stored, by, user=user)
+        self._run(self.extender.carry_out, extension)
+        return extension
 
     # --- plumbing -------------------------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""Buttons: Confirm and Cancel on the card, Cancel task / Stop now and Retry on the card and in its thread, Cancel
-next to a listed request.
+"""Buttons: Confirm and Cancel on the card, Cancel task / Stop now, +15 min / +30 min / +1 h and Retry on the card
+and in its thread, Cancel next to a listed request.
 
 Every click is acknowledged first; the request id in the button value lets the store settle it exactly once, so
 double taps and repeated payloads do nothing more. Refusals are ephemeral (only the clicker sees them).
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
@@ -18,8 +19,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.errors import AlreadyRetried, BotError, RequestStateError
 from bot.lifecycle import CardRef
 from bot.slack import mrkdwn
-from bot.slack.cards import CANCEL, CONFIRM, LIST_CANCEL, RETRY, STOP, Message, plain_message
-from bot.slack.commands import cancel_answer
+from bot.slack.cards import CANCEL, CONFIRM, EXTEND, LIST_CANCEL, RETRY, STOP, Message, plain_message
+from bot.slack.commands import cancel_answer, extend_answer
 from bot.slack.mrkdwn import Mrkdwn
 
 if TYPE_CHECKING:
@@ -83,6 +84,20 @@ def register(app: App, bot: SlackBot) -> None:
         _tell_clicker(bot, body, user, cancel_answer(flow, request_id, user=user, lang=bot.users.lookup(user).lang))
 
     app.action(LIST_CANCEL)(handle(cancel_listed))
+
+    def extend_by(minutes: int) -> Callable[[str, str, dict[str, Any]], object]:
+        def extend(request_id: str, user: str, body: dict[str, Any]) -> None:
+            lang = bot.users.lookup(user).lang
+            try:
+                answer = extend_answer(flow, request_id, timedelta(minutes=minutes), user=user, lang=lang)
+            except RequestStateError as error:  # said even to the requester: an extend is never a double tap
+                answer = plain_message(mrkdwn.explain(error, lang))
+            _tell_clicker(bot, body, user, answer)
+
+        return extend
+
+    for action_id, minutes in EXTEND.items():
+        app.action(action_id)(handle(extend_by(minutes)))
 
 
 def _refuse(bot: SlackBot, body: dict[str, Any], user: str, error: BotError, *, link: str | None = None) -> None:

@@ -27,6 +27,8 @@ CANCEL = "request_cancel"
 RETRY = "request_retry"
 STOP = "task_cancel"  # Cancel task (scheduled) and Stop now (running)
 LIST_CANCEL = "list_cancel"  # Cancel next to an item of `/record list`
+#: +15 min / +30 min / +1 h on a scheduled or running card: action id → minutes.
+EXTEND: dict[str, int] = {"task_extend_15": 15, "task_extend_30": 30, "task_extend_60": 60}
 #: States a Cancel button in a list can act on (the card itself, the bot's schedule, or the provider task).
 CANCELLABLE = frozenset({RequestState.PROPOSED, *ACTIVE_STATES})
 

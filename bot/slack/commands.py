@@ -13,10 +13,11 @@ from datetime import timedelta
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.catalogue import text
-from bot.core.model import CancelTask, Help, Kind, ListTasks, Note, Schedule
+from bot.core.model import CancelTask, ExtendTask, Help, Kind, ListTasks, Note, Schedule
 from bot.errors import BotError, ParseError
 from bot.flow import RequestFlow
 from bot.flow.card import provider_name
+from bot.flow.extending import local_clock
 from bot.flow.services import Services
 from bot.lifecycle import ACTIVE_STATES, CardRef, RequestState, StoredRequest
 from bot.slack.cards import Message, dry_run_message, list_message, plain_message, proposal_card
@@ -74,6 +75,8 @@ def answer_command(
             return Answer(_list(services, channel=channel, user=person.id if command.mine else None, lang=lang))
         if isinstance(command, CancelTask):
             return Answer(cancel_answer(flow, command.task, user=person.id, lang=lang))
+        if isinstance(command, ExtendTask):
+            return Answer(extend_answer(flow, command.task, command.by, user=person.id, lang=lang))
         return _schedule(flow, command, text_typed=text_typed, person=person, lang=lang, channel=channel, card=card)
     except ParseError as error:
         said = error.lang or lang
@@ -126,6 +129,14 @@ def _list(services: Services, *, channel: str | None, user: str | None, lang: st
     left_out = max(0, total - MAX_LISTED) + max(0, recent_total - MAX_RECENT)
     more = text("list.more", lang, count=left_out) if left_out else None
     return list_message(active, recent, heading=heading, recent_heading=recent_heading, lang=lang, more=more)
+
+
+def extend_answer(flow: RequestFlow, reference: str, by: timedelta, *, user: str, lang: str) -> Message:
+    """Extend by our id or a provider TaskId; says it is under way (the outcome goes to the card's thread)."""
+    extension = flow.extend(reference, by, user=user)
+    stored = extension.request
+    end = local_clock(extension.new_end, stored.timezone)
+    return plain_message(text("extend.started", lang, request=stored.id, end=end))
 
 
 def cancel_answer(flow: RequestFlow, reference: str, *, user: str, lang: str) -> Message:

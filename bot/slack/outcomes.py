@@ -17,7 +17,7 @@ from bot.flow.card import format_window, headline, note_params, provider_name
 from bot.flow.stopping import CANCEL_UNCLEAR
 from bot.lifecycle import RequestState, StoredRequest
 from bot.slack import mrkdwn
-from bot.slack.cards import RETRY, STOP, Block, Message, button, confirm_dialog, content_of, facts
+from bot.slack.cards import EXTEND, RETRY, STOP, Block, Message, button, confirm_dialog, content_of, facts
 from bot.slack.mrkdwn import Mrkdwn, code, escape, section, sentence
 
 S = RequestState
@@ -32,6 +32,7 @@ MENTIONED = frozenset(
         Event.FINISHED,
         Event.CANCEL_FAILED,
         Event.CANCEL_UNCLEAR,
+        Event.EXTEND_FAILED,
     }
 )
 #: Events that only redraw the card.
@@ -43,7 +44,18 @@ def _clock(moment: datetime, zone: str) -> str:
 
 
 def status_line(stored: StoredRequest, note_line: Mrkdwn | None = None) -> Mrkdwn:
-    """The request's state in words, for the card (it replaces the Confirm/Cancel buttons)."""
+    """The request's state in words, for the card (it replaces the Confirm/Cancel buttons); for a scheduled or
+    running window someone extended, who extended it and its new end ("Extended to 16:00 by @bob")."""
+    line = _state_line(stored, note_line)
+    extended_by, window = stored.extra.get("extended_by"), stored.request.window
+    if extended_by and window is not None and stored.state in (S.SCHEDULED, S.RUNNING):
+        end = _clock(window.end, stored.timezone)
+        extended = sentence("card.status.extended", stored.lang, end=end, user=mrkdwn.user(str(extended_by)))
+        return Mrkdwn(f"{line}\n:heavy_plus_sign: {extended}")
+    return line
+
+
+def _state_line(stored: StoredRequest, note_line: Mrkdwn | None) -> Mrkdwn:
     lang, state = stored.lang, stored.state
     who = mrkdwn.user(stored.settled_by or stored.requester)
     window = stored.request.window
@@ -84,19 +96,28 @@ def status_line(stored: StoredRequest, note_line: Mrkdwn | None = None) -> Mrkdw
 
 
 def card_buttons(stored: StoredRequest, *, retry_is_safe: bool) -> list[Block]:
-    """The buttons the current state allows: Cancel task (scheduled), Stop now (running), Retry (a safe failure)."""
+    """The buttons the current state allows: +15 min / +30 min / +1 h and Cancel task (scheduled), the same with
+    Stop now (running), Retry (a safe failure)."""
     lang = stored.lang
     if stored.state is S.SCHEDULED:
         cancel = button(text("card.button.stop", lang), STOP, stored.id, style="danger")
         cancel["confirm"] = confirm_dialog("cancel", stored, lang)
-        return [cancel]
+        return [*extend_buttons(stored), cancel]
     if stored.state is S.RUNNING:
         stop = button(text("card.button.stop_now", lang), STOP, stored.id, style="danger")
         stop["confirm"] = confirm_dialog("stop", stored, lang)
-        return [stop]
+        return [*extend_buttons(stored), stop]
     if stored.state is S.FAILED and retry_is_safe:
         return [button(text("card.button.retry", lang), RETRY, stored.id, style="primary")]
     return []
+
+
+def extend_buttons(stored: StoredRequest) -> list[Block]:
+    """+15 min / +30 min / +1 h for a window with an end (a permanent relay has none to move)."""
+    if stored.request.window is None:
+        return []
+    return [button(text(f"card.button.extend_{minutes}", stored.lang), action, stored.id)
+            for action, minutes in EXTEND.items()]  # fmt: skip
 
 
 def status_card(outcome: Outcome) -> Message:
@@ -124,7 +145,7 @@ def thread_reply(outcome: Outcome) -> Message | None:
     already_said = isinstance(outcome.error, TaskNotCreated)  # its explanation says it is safe to try again
     if event is Event.FAILED and _retry_is_safe(outcome) and outcome.note is None and not already_said:
         line = Mrkdwn(f"{line}\n{escape(text('thread.failed_retry', lang))}")
-    mention = event in MENTIONED or (event is Event.CANCELLED and someone_else)
+    mention = event in MENTIONED or (event in (Event.CANCELLED, Event.EXTENDED) and someone_else)
     if mention:
         line = Mrkdwn(f"{line} {mrkdwn.user(stored.requester)}")
     blocks: list[Block] = [section(line)]
@@ -187,7 +208,8 @@ def _note_line(outcome: Outcome) -> Mrkdwn | None:
     if outcome.note is None:
         return None
     lang = outcome.request.lang
-    return sentence(outcome.note.key, lang, **note_params(outcome, lang))
+    who = {"user": mrkdwn.user(outcome.actor)} if outcome.actor else {}
+    return sentence(outcome.note.key, lang, **{**note_params(outcome, lang), **who})
 
 
 def _retry_is_safe(outcome: Outcome) -> bool:

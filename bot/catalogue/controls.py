@@ -1,0 +1,59 @@
+"""Sentences of the producer's controls: extending a scheduled or running window (buttons, command, thread)."""
+
+TEXT: dict[str, dict[str, str]] = {
+    # --- buttons and the card -----------------------------------------------------------------------------------
+    "card.button.extend_15": {"en": "+15 min", "zh-CN": "+15 分钟"},
+    "card.button.extend_30": {"en": "+30 min", "zh-CN": "+30 分钟"},
+    "card.button.extend_60": {"en": "+1 h", "zh-CN": "+1 小时"},
+    "card.status.extended": {"en": "Extended to {end} by {user}", "zh-CN": "已由 {user} 延长到 {end}"},
+    # --- answers to the person who asked ------------------------------------------------------------------------
+    "extend.started": {
+        "en": "Extending request {request} to {end}; the result will appear in its thread.",
+        "zh-CN": "正在把请求 {request} 延长到 {end}，结果会出现在它的消息串中。",
+    },
+    "extend.not_active": {
+        "en": "Request {request} cannot be extended now: it is {state}. Only a scheduled or running task can be.",
+        "zh-CN": "请求 {request} 现在无法延长：它{state}。只有已安排或进行中的任务可以延长。",
+    },
+    "extend.permanent": {
+        "en": "Request {request} has no end (it runs until cancelled), so there is nothing to extend.",
+        "zh-CN": "请求 {request} 没有结束时间（直到取消才停），无需延长。",
+    },
+    "extend.ended": {
+        "en": "Request {request} already ended at {end}; schedule a new one instead, e.g. `/record live/stream001 now for 30m`.",
+        "zh-CN": "请求 {request} 已于 {end} 结束；请重新预约，例如 `/record live/stream001 现在 持续30分钟`。",
+    },
+    "extend.busy": {
+        "en": "Request {request} is being extended by someone else right now; try again in a moment.",
+        "zh-CN": "别人正在延长请求 {request}，请稍后再试。",
+    },
+    # --- the thread ---------------------------------------------------------------------------------------------
+    "thread.extended.follow_on": {
+        "en": "{user} extended it to {end}: follow-on task {task_id} on {provider} from {start} to {end}, no gap.",
+        "zh-CN": "{user} 已把它延长到 {end}：{provider}上的接续任务 {task_id}，从 {start} 到 {end}，无缝衔接。",
+    },
+    "thread.extended.in_place": {
+        "en": "{user} extended it to {end}: {provider} changed the relay in place.",
+        "zh-CN": "{user} 已把它延长到 {end}：{provider}已直接修改转推。",
+    },
+    "thread.extended.bot_kept": {
+        "en": "{user} extended it to {end}: the bot will stop it then.",
+        "zh-CN": "{user} 已把它延长到 {end}：机器人会在那时停止它。",
+    },
+    "thread.extend_failed": {
+        "en": "Could not extend it to {end}: {error}\nIt still ends at {old_end}.",
+        "zh-CN": "无法延长到 {end}：{error}\n它仍在 {old_end} 结束。",
+    },
+    "thread.extend_unclear": {
+        "en": "Not sure the extension to {end} worked: {error}\nCheck the {provider} console for {target} after {old_end}.",
+        "zh-CN": "不确定是否已延长到 {end}：{error}\n请到{provider}控制台检查 {target} 在 {old_end} 之后的任务。",
+    },
+    "push.extended": {
+        "en": "Extended: {target} on {provider}, {when}{task}",
+        "zh-CN": "已延长：{provider} {target}，{when}{task}",
+    },
+    "push.extend_failed": {
+        "en": "Not extended: {target} on {provider}, {when}{task}",
+        "zh-CN": "未能延长：{provider} {target}，{when}{task}",
+    },
+}
