@@ -62,8 +62,16 @@ def record(provider: str, stream: str, window: Window) -> TaskRequest:
 
 def volc_windows(fakes: FakeProviders, stream: str) -> list[tuple[datetime, datetime]]:
     found = [t for t in fakes.volc.tasks.values() if t.get("Stream") == stream and "StreamURL" in t]
-    parse = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))  # noqa: E731
-    return sorted((parse(t["StartTime"]), parse(t["EndTime"])) for t in found)
+    return sorted((utc(t["StartTime"]), utc(t["EndTime"])) for t in found)
+
+
+def utc(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def sql(flow: RequestFlow) -> SqlRequestStore:
+    assert isinstance(flow.store, SqlRequestStore)
+    return flow.store
 
 
 def test_a_volc_recording_gets_a_contiguous_follow_on_on_the_same_request(
@@ -81,12 +89,12 @@ def test_a_volc_recording_gets_a_contiguous_follow_on_on_the_same_request(
     assert stored.request.window.end == new_end and stored.extra["extended_by"] == "U1"
     tasks = flow.store.tasks_of(request_id)
     assert [(t.window_start, t.window_end) for t in tasks] == [(window.start, window.end), (window.end, new_end)]
-    end_job = flow.store.jobs.get(f"{request_id}:end")
+    end_job = sql(flow).jobs.get(f"{request_id}:end")
     assert end_job is not None and end_job.due_at == new_end
     extended = [o for o in posted.outcomes if o.event is Event.EXTENDED]
     assert len(extended) == 1 and extended[0].note is not None
     assert extended[0].note.key == "thread.extended.follow_on"
-    assert [e.action for e in flow.store.audit.events(request_id=request_id)].count("extend") == 1
+    assert [e.action for e in sql(flow).audit.events(request_id=request_id)].count("extend") == 1
     # Cancel now stops both tasks
     flow.cancel(request_id, user="U1")
     flow.drain()
@@ -139,8 +147,8 @@ def test_a_bot_kept_trro_window_moves_its_stop_job_only(flow: RequestFlow, fake_
     request_id = scheduled(flow, TaskRequest("record", "trro", DeviceTarget("device01", 0), window))
     flow.extend(request_id, timedelta(minutes=15), user="U1")
     flow.drain()
-    stop = flow.store.jobs.get(f"{request_id}:stop")
-    start = flow.store.jobs.get(f"{request_id}:start")
+    stop = sql(flow).jobs.get(f"{request_id}:stop")
+    start = sql(flow).jobs.get(f"{request_id}:start")
     assert stop is not None and stop.due_at == window.end + timedelta(minutes=15)
     assert start is not None and start.deadline_at == window.end + timedelta(minutes=15)
     assert fake_providers.trro.calls == []
@@ -186,7 +194,7 @@ def test_a_refused_follow_on_moves_the_end_back_and_says_so(
     flow.drain()
     stored = flow.store.get(request_id)
     assert stored is not None and stored.request.window == window
-    end_job = flow.store.jobs.get(f"{request_id}:end")
+    end_job = sql(flow).jobs.get(f"{request_id}:end")
     assert end_job is not None and end_job.due_at == window.end
     failed = [o for o in posted.outcomes if o.event is Event.EXTEND_FAILED]
     assert len(failed) == 1 and failed[0].note is not None and failed[0].note.key == "thread.extend_failed"
