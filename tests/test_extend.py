@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -211,3 +212,20 @@ def test_what_cannot_be_extended_says_why(flow: RequestFlow) -> None:
     with pytest.raises(RequestStateError) as unknown:
         flow.extend("rzzzzzz", timedelta(minutes=15), user="U1")
     assert unknown.value.key == "flow.unknown_request"
+
+
+def test_the_store_moves_a_window_end_only_from_the_end_it_was_told(flow: RequestFlow) -> None:
+    window = soon()
+    request_id = scheduled(flow, record("volc", "ext9", window))
+    stored = flow.store.get(request_id)
+    assert stored is not None
+    later = replace(stored.request, window=Window(window.start, window.end + timedelta(minutes=5)))
+    stale = window.end - timedelta(minutes=1)
+    assert flow.store.transition(request_id, from_states={S.SCHEDULED}, to=S.SCHEDULED, request=later,
+                                 window_end_was=stale) is None  # fmt: skip
+    moved = flow.store.transition(
+        request_id, from_states={S.SCHEDULED}, to=S.SCHEDULED, request=later, window_end_was=window.end
+    )
+    assert moved is not None and moved.request.window == later.window
+    again = flow.store.get(request_id)
+    assert again is not None and again.request.window == later.window

@@ -222,6 +222,7 @@ def _extend(tokens: list[str], kind: Kind, lang: str) -> ExtendTask:
         raise Problem("parse.extend_needs_id", example=example)
     if not _TASK_ID.fullmatch(tokens[1]):
         raise Problem("parse.bad_task_id", quote=tokens[1], example=example)
+    example = example.replace("rk4q2mz", tokens[1])  # their own id: the example is what they meant
     said = " ".join(tokens[2:]).rstrip(SENTENCE_PUNCTUATION)
     if not said:
         raise Problem("parse.extend_needs_duration", example=example)

@@ -96,17 +96,17 @@ def _state_line(stored: StoredRequest, note_line: Mrkdwn | None) -> Mrkdwn:
 
 
 def card_buttons(stored: StoredRequest, *, retry_is_safe: bool) -> list[Block]:
-    """The buttons the current state allows: +15 min / +30 min / +1 h and Cancel task (scheduled), the same with
-    Stop now (running), Retry (a safe failure)."""
+    """The buttons the current state allows: Cancel task and +15 min / +30 min / +1 h (scheduled), Stop now and the
+    same (running), Retry (a safe failure)."""
     lang = stored.lang
     if stored.state is S.SCHEDULED:
         cancel = button(text("card.button.stop", lang), STOP, stored.id, style="danger")
         cancel["confirm"] = confirm_dialog("cancel", stored, lang)
-        return [*extend_buttons(stored), cancel]
+        return [cancel, *extend_buttons(stored)]
     if stored.state is S.RUNNING:
         stop = button(text("card.button.stop_now", lang), STOP, stored.id, style="danger")
         stop["confirm"] = confirm_dialog("stop", stored, lang)
-        return [*extend_buttons(stored), stop]
+        return [stop, *extend_buttons(stored)]
     if stored.state is S.FAILED and retry_is_safe:
         return [button(text("card.button.retry", lang), RETRY, stored.id, style="primary")]
     return []
