@@ -252,6 +252,12 @@ class RequestStore(Protocol):
         Returns the updated request, or None when another actor settled it first."""
         ...
 
+    def overlapping(
+        self, request: TaskRequest, states: Collection[RequestState], limit: int = 20
+    ) -> list[StoredRequest]:
+        """Requests in ``states`` of the same kind, provider and target whose window overlaps ``request``'s."""
+        ...
+
     def tasks_of(self, request_id: str) -> list[ProviderTask]:
         """Every provider task the request owns, oldest first."""
         ...

@@ -90,6 +90,10 @@ class Provider(Protocol):
         the look-up cannot tell. Only when :attr:`can_look_up`."""
         ...
 
+    def tasks_per_stream(self, request: TaskRequest) -> int | None:
+        """How many tasks like ``request`` the provider holds on one stream at a time (None: no documented cap)."""
+        ...
+
     def can_extend_in_place(self, request: TaskRequest) -> bool:
         """True when :meth:`extend_in_place` can move the end of ``request``'s task (no follow-on task needed)."""
         ...

@@ -166,6 +166,10 @@ class TrroProvider:
         )
         return TaskResult(self.key, "DeleteCloudRecording", task_id, reply.request_id)
 
+    def tasks_per_stream(self, request: TaskRequest) -> int | None:
+        """No documented cap."""
+        return None
+
     def can_extend_in_place(self, request: TaskRequest) -> bool:
         """No call changes a created task: an extension is a follow-on task (or, kept by the bot, a moved stop)."""
         return False

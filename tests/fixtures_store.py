@@ -167,6 +167,9 @@ class RecordingProvider:
     def can_extend_in_place(self, request: TaskRequest) -> bool:
         return False
 
+    def tasks_per_stream(self, request: TaskRequest) -> int | None:
+        return None
+
     def extend_in_place(self, request: TaskRequest, task_id: str) -> TaskResult:
         raise BotError("provider.unknown", provider=self.key, known="")
 

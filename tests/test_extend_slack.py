@@ -123,3 +123,25 @@ def test_only_the_requester_or_cancel_any_may_extend_and_bad_durations_get_an_ex
     assert local_end(bot, request_id) == end
     unclear = slash(bot.server, slack_api, f"extend {request_id} a bit", user=REQUESTER, channel=channel)
     assert "“a bit”" in dumps(unclear) and f"/record extend {request_id} 30m" in dumps(unclear)
+
+
+def test_an_overlapping_volc_card_offers_extending_the_existing_one_and_its_button_does_it(
+    bot: Bot, slack_api: FakeSlack, provider_fakes: FakeProviders
+) -> None:
+    channel = unique("CEXT")
+    card = slash(bot.server, slack_api, "live/ext3 tomorrow 11:00 to 11:30 on volc", user=REQUESTER, channel=channel)
+    existing = request_id_of(card)
+    press(bot.server, slack_api, "request_confirm", existing, user=REQUESTER, channel=channel)
+    until(lambda: (bot.store.get(existing) or card) and bot.store.get(existing).task_id, what="a TaskId")  # type: ignore[union-attr]
+    second = slash(bot.server, slack_api, "live/ext3 tomorrow 11:15 to 12:00 on volc", user=REQUESTER, channel=channel)
+    assert f"<@{REQUESTER}> already records `live/ext3` 11:00–11:30 (`{existing}`)" in dumps(second)
+    offered = [(a, v) for a, v in buttons(second)]
+    assert [a for a, _ in offered] == ["overlap_extend", "request_cancel"]
+    proposed = offered[1][1]
+    click = press(bot.server, slack_api, "overlap_extend", offered[0][1], user=REQUESTER, channel=channel)
+    until(lambda: [c for c in response_posts(slack_api, click) if f"Extending request {existing} to 12:00" in dumps(c.params)],
+          what="the clicker told")  # fmt: skip
+    until(lambda: hhmm(local_end(bot, existing)) == "12:00", what="the existing request extended")
+    until(lambda: str(bot.store.get(proposed).state) == "cancelled", what="the proposal cancelled")  # type: ignore[union-attr]
+    until(lambda: len([c for c in provider_fakes.volc.calls_to("CreatePullRecordTask")
+                       if c.params["Stream"] == "ext3"]) == 2, what="the follow-on")  # fmt: skip

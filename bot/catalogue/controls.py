@@ -23,6 +23,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Request {request} already ended at {end}; schedule a new one instead, e.g. `/record live/stream001 now for 30m`.",
         "zh-CN": "请求 {request} 已于 {end} 结束；请重新预约，例如 `/record live/stream001 现在 持续30分钟`。",
     },
+    "extend.covered": {
+        "en": "Request {request} already runs until {end}, which covers this window; nothing to add.",
+        "zh-CN": "请求 {request} 已经持续到 {end}，覆盖了这个时间段，无需再加。",
+    },
     "extend.busy": {
         "en": "Request {request} is being extended by someone else right now; try again in a moment.",
         "zh-CN": "别人正在延长请求 {request}，请稍后再试。",
@@ -56,4 +60,23 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Not extended: {target} on {provider}, {when}{task}",
         "zh-CN": "未能延长：{provider} {target}，{when}{task}",
     },
+    # --- overlaps, said before Confirm --------------------------------------------------------------------------
+    "card.overlap.record": {
+        "en": "{user} already records {target} {window} ({request})",
+        "zh-CN": "{user} 已在录制 {target} {window}（{request}）",
+    },
+    "card.overlap.relay": {
+        "en": "{user} already relays to {target} {window} ({request})",
+        "zh-CN": "{user} 已在转推到 {target} {window}（{request}）",
+    },
+    "card.overlap.until_cancelled": {"en": "until cancelled", "zh-CN": "直到取消"},
+    "card.overlap.capped": {
+        "en": "{provider} allows {cap} task(s) per stream at a time, so it would refuse this one.",
+        "zh-CN": "{provider}每个流同一时间最多允许 {cap} 个任务，所以会拒绝这个请求。",
+    },
+    "card.overlap.extend_instead": {
+        "en": "Extend {request} to {end} instead: one recording, no gap.",
+        "zh-CN": "可以改为把 {request} 延长到 {end}：同一个录制，没有间断。",
+    },
+    "card.button.extend_instead": {"en": "Extend {request} to {end}", "zh-CN": "把 {request} 延长到 {end}"},
 }

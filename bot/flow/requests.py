@@ -32,6 +32,7 @@ from bot.flow.card import notes_to_json
 from bot.flow.extending import Extender, Extension
 from bot.flow.life import SAVE_ATTEMPTS, Move, RequestLife, error_changes
 from bot.flow.outcome import Event, Notifier
+from bot.flow.overlaps import find_overlaps
 from bot.flow.ports import AuditTrail, JobQueue, ProviderLookup
 from bot.flow.reconcile import Reconciler
 from bot.flow.stopping import TaskStopper
@@ -108,14 +109,18 @@ class RequestFlow:
         notes: Sequence[Note] = (),
     ) -> StoredRequest:
         """Check the request with its provider (raises :class:`~bot.errors.ValidationError`) and store it, with the
-        card's notes (the parser's, then ``notes`` from the adapter) so every later version of the card shows them."""
+        card's notes (the parser's, then ``notes`` from the adapter) and the requests it overlaps on the same stream,
+        so every later version of the card shows them."""
         request = schedule.request
         try:
             self.permissions.check_request(requester, request, channel)
         except PermissionDenied as denied:
             self._record_denial(requester, denied, channel=channel, raw_text=text, request=request)
             raise
-        self.providers.get(request.provider).validate(request, self.clock())
+        provider = self.providers.get(request.provider)
+        provider.validate(request, self.clock())
+        overlaps = find_overlaps(self.store, request, provider.tasks_per_stream(request))
+        said = {"overlaps": overlaps.to_json()} if overlaps.found else {}
         return self.store.propose(
             request=request,
             requester=requester,
@@ -124,7 +129,7 @@ class RequestFlow:
             lang=lang or schedule.lang,
             channel=channel,
             card=card,
-            extra={"notes": notes_to_json((*schedule.notes, *notes))},
+            extra={"notes": notes_to_json((*schedule.notes, *notes)), **said},
         )
 
     def plan(self, request: TaskRequest) -> list[PlannedCall]:

@@ -19,8 +19,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.errors import AlreadyRetried, BotError, RequestStateError
 from bot.lifecycle import CardRef
 from bot.slack import mrkdwn
-from bot.slack.cards import CANCEL, CONFIRM, EXTEND, LIST_CANCEL, RETRY, STOP, Message, plain_message
-from bot.slack.commands import cancel_answer, extend_answer
+from bot.slack.cards import CANCEL, CONFIRM, EXTEND, LIST_CANCEL, OVERLAP_EXTEND, RETRY, STOP, Message, plain_message
+from bot.slack.commands import cancel_answer, extend_answer, extend_instead_answer
 from bot.slack.mrkdwn import Mrkdwn
 
 if TYPE_CHECKING:
@@ -98,6 +98,17 @@ def register(app: App, bot: SlackBot) -> None:
 
     for action_id, minutes in EXTEND.items():
         app.action(action_id)(handle(extend_by(minutes)))
+
+    def extend_instead(value: str, user: str, body: dict[str, Any]) -> None:
+        existing, _, proposed = value.partition(":")
+        lang = bot.users.lookup(user).lang
+        try:
+            answer = extend_instead_answer(flow, existing, proposed, user=user, lang=lang, card=card_from_click(body))
+        except RequestStateError as error:  # said even to the requester: never a double tap of Confirm
+            answer = plain_message(mrkdwn.explain(error, lang))
+        _tell_clicker(bot, body, user, answer)
+
+    app.action(OVERLAP_EXTEND)(handle(extend_instead))
 
 
 def _refuse(bot: SlackBot, body: dict[str, Any], user: str, error: BotError, *, link: str | None = None) -> None:

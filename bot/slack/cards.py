@@ -8,12 +8,15 @@ becomes mrkdwn through :mod:`bot.slack.mrkdwn`; what happens after Confirm is dr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.catalogue import text
 from bot.core.model import Note
 from bot.flow import CardContent, describe
-from bot.flow.card import format_window, notes_of, provider_name, render_call
+from bot.flow.card import format_day, format_window, notes_of, provider_name, render_call
+from bot.flow.overlaps import Overlaps, overlaps_of
 from bot.lifecycle import ACTIVE_STATES, RequestState, StoredRequest
 from bot.slack import mrkdwn
 from bot.slack.mrkdwn import Mrkdwn, code, element, escape, escape_sentence, section, sentence
@@ -27,6 +30,7 @@ CANCEL = "request_cancel"
 RETRY = "request_retry"
 STOP = "task_cancel"  # Cancel task (scheduled) and Stop now (running)
 LIST_CANCEL = "list_cancel"  # Cancel next to an item of `/record list`
+OVERLAP_EXTEND = "overlap_extend"  # on a card the provider would refuse: extend the existing request instead
 #: +15 min / +30 min / +1 h on a scheduled or running card: action id → minutes.
 EXTEND: dict[str, int] = {"task_extend_15": 15, "task_extend_30": 30, "task_extend_60": 60}
 #: States a Cancel button in a list can act on (the card itself, the bot's schedule, or the provider task).
@@ -78,16 +82,59 @@ def proposal_card(stored: StoredRequest, notes: Sequence[Note] | None = None) ->
     """The card with Confirm (primary) and Cancel."""
     lang = stored.lang
     content = content_of(stored, notes)
+    overlaps = overlaps_of(stored)
+    confirm: Block | None = button(text("card.button.confirm", lang), CONFIRM, stored.id, style="primary")
+    if overlaps.cap is not None:  # the provider would refuse it: offer extending the existing one instead
+        confirm = _extend_instead(stored, overlaps)
+    elements = [confirm] if confirm else []
     actions: Block = {
         "type": "actions",
         "block_id": f"request:{stored.id}",
-        "elements": [
-            button(text("card.button.confirm", lang), CONFIRM, stored.id, style="primary"),
-            button(text("card.button.cancel", lang), CANCEL, stored.id),
-        ],
+        "elements": [*elements, button(text("card.button.cancel", lang), CANCEL, stored.id)],
     }
     push = Mrkdwn(f"{escape(content.summary)} ({mrkdwn.user(stored.requester)})")
-    return {"text": push, "blocks": [*facts(content, stored), actions]}
+    return {"text": push, "blocks": [*facts(content, stored), *overlap_blocks(stored, overlaps), actions]}
+
+
+def overlap_blocks(stored: StoredRequest, overlaps: Overlaps) -> list[Block]:
+    """Who already records the same stream in an overlapping window, and whether the provider would refuse."""
+    if not overlaps.found:
+        return []
+    lang, request = stored.lang, stored.request
+    lines = []
+    for found in overlaps.found:
+        if found.start is None or found.end is None:
+            window = text("card.overlap.until_cancelled", lang)
+        else:
+            window = f"{_local(found.start, stored)}–{_local(found.end, stored)}"
+        lines.append(":warning: " + sentence(f"card.overlap.{request.kind}", lang, user=mrkdwn.user(found.requester),
+                     target=code(request.target.label()), window=window, request=code(found.request_id)))  # fmt: skip
+    if overlaps.cap is not None:
+        provider = provider_name(request.provider, lang)
+        lines.append(":no_entry: " + sentence("card.overlap.capped", lang, provider=provider, cap=str(overlaps.cap)))
+    if overlaps.extend_id and request.window is not None:
+        end = _local(request.window.end, stored)
+        lines.append(
+            ":bulb: " + sentence("card.overlap.extend_instead", lang, request=code(overlaps.extend_id), end=end)
+        )
+    return [{"type": "context", "elements": [element(Mrkdwn("\n".join(lines)), 3000)]}]
+
+
+def _extend_instead(stored: StoredRequest, overlaps: Overlaps) -> Block | None:
+    if not overlaps.extend_id or stored.request.window is None:
+        return None
+    label = text("card.button.extend_instead", stored.lang, request=overlaps.extend_id,
+                 end=_local(stored.request.window.end, stored))  # fmt: skip
+    return button(label, OVERLAP_EXTEND, f"{overlaps.extend_id}:{stored.id}", style="primary")
+
+
+def _local(moment: datetime, stored: StoredRequest) -> str:
+    """``HH:MM`` in the card's zone, with the day when it is not the card's start day."""
+    zone = ZoneInfo(stored.timezone)
+    window = stored.request.window
+    if window is not None and moment.astimezone(zone).date() != window.start.astimezone(zone).date():
+        return f"{format_day(moment.astimezone(zone), stored.lang)} {moment.astimezone(zone):%H:%M}"
+    return f"{moment.astimezone(zone):%H:%M}"
 
 
 def list_message(

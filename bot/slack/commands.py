@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.catalogue import text
 from bot.core.model import CancelTask, ExtendTask, Help, Kind, ListTasks, Note, Schedule
-from bot.errors import BotError, ParseError
+from bot.errors import BotError, ParseError, RequestStateError
 from bot.flow import RequestFlow
 from bot.flow.card import provider_name
 from bot.flow.extending import local_clock
@@ -137,6 +137,24 @@ def extend_answer(flow: RequestFlow, reference: str, by: timedelta, *, user: str
     stored = extension.request
     end = local_clock(extension.new_end, stored.timezone)
     return plain_message(text("extend.started", lang, request=stored.id, end=end))
+
+
+def extend_instead_answer(
+    flow: RequestFlow, existing: str, proposed: str, *, user: str, lang: str, card: CardRef | None
+) -> Message:
+    """The card of ``proposed`` overlaps ``existing`` where the provider allows no more tasks: extend ``existing``
+    to ``proposed``'s end instead, and cancel the proposal."""
+    old, new = flow.store.get(existing), flow.store.get(proposed)
+    if old is None or new is None or old.request.window is None or new.request.window is None:
+        raise RequestStateError("flow.unknown_request", request=existing if old is None else proposed)
+    by = new.request.window.end - old.request.window.end
+    if by > timedelta(0):
+        answer = extend_answer(flow, existing, by, user=user, lang=lang)
+    else:  # extended meanwhile, far enough already
+        end = local_clock(old.request.window.end, old.timezone)
+        answer = plain_message(text("extend.covered", lang, request=existing, end=end))
+    flow.cancel_proposal(proposed, user=user, card=card)
+    return answer
 
 
 def cancel_answer(flow: RequestFlow, reference: str, *, user: str, lang: str) -> Message:

@@ -264,6 +264,26 @@ class SqlRequestStore:
         with self.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
+    def overlapping(
+        self, request: TaskRequest, states: Collection[RequestState], limit: int = 20
+    ) -> list[StoredRequest]:
+        """Requests in ``states`` of the same kind on the same provider and target whose window overlaps
+        ``request``'s (a permanent one overlaps everything), earliest first."""
+        query = sa.select(requests).where(
+            requests.c.state.in_(sorted(RequestState(s).value for s in states)),
+            requests.c.provider == request.provider,
+            requests.c.kind == request.kind,
+        )
+        if request.window is not None:
+            query = query.where(
+                sa.or_(requests.c.window_end.is_(None), requests.c.window_end > request.window.start),
+                sa.or_(requests.c.window_start.is_(None), requests.c.window_start < request.window.end),
+            )
+        query = query.order_by(requests.c.window_start, requests.c.id).limit(500)
+        with self.engine.connect() as connection:
+            found = [_from_row(row) for row in connection.execute(query).mappings()]
+        return [s for s in found if s.request.target == request.target][:limit]
+
     # --- beyond the protocol ------------------------------------------------------------------------------------
 
     def _one(self, condition: sa.ColumnElement[bool]) -> StoredRequest | None:
