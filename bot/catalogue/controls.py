@@ -79,4 +79,19 @@ TEXT: dict[str, dict[str, str]] = {
         "zh-CN": "可以改为把 {request} 延长到 {end}：同一个录制，没有间断。",
     },
     "card.button.extend_instead": {"en": "Extend {request} to {end}", "zh-CN": "把 {request} 延长到 {end}"},
+    # --- the App Home tab -----------------------------------------------------------------------------------------
+    "home.title": {"en": "Your recordings and relays", "zh-CN": "你的录制和转推"},
+    "home.zone": {"en": "Times in {timezone}.", "zh-CN": "时间按 {timezone} 显示。"},
+    "home.running": {"en": "Running now ({count})", "zh-CN": "进行中（{count}）"},
+    "home.upcoming": {"en": "Upcoming ({count})", "zh-CN": "即将开始（{count}）"},
+    "home.recent": {"en": "Recent, last 7 days ({count})", "zh-CN": "最近 7 天（{count}）"},
+    "home.everyone": {
+        "en": "Everyone's running and upcoming ({count})",
+        "zh-CN": "所有人进行中和即将开始的（{count}）",
+    },
+    "home.nothing": {"en": "Nothing here.", "zh-CN": "暂无。"},
+    "home.more": {
+        "en": "{count} more not shown here: see them with /record list.",
+        "zh-CN": "还有 {count} 个未显示：用 /record list 查看。",
+    },
 }

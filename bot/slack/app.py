@@ -15,10 +15,14 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, RetryHandler
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 
+from bot.config import PROVIDER_KEYS
 from bot.flow import RequestFlow
 from bot.flow.background import Background
 from bot.flow.services import Services
+from bot.permissions import Action
 from bot.slack import actions, mentions, modal, slash
+from bot.slack.home import HomeTab
+from bot.slack.home import register as register_home
 from bot.slack.replies import SlackNotifier, SlackReplies
 from bot.slack.settings import SlackSettings
 from bot.slack.users import GroupDirectory, UserDirectory
@@ -65,14 +69,20 @@ def build_app(settings: SlackSettings, services: Services, *, socket_mode: bool 
     )
     replies = SlackReplies(client, handlers)
     services.group_members = GroupDirectory(quick_client).members
-    flow = services.flow(SlackNotifier(replies), workers=settings.provider_workers)
-    background = Background(services, flow)
     users = UserDirectory(quick_client, default_timezone=services.config.bot.timezone)
+    permissions = services.permissions()
+    home = HomeTab(
+        services.store, client, lookup=users.lookup, clock=services.clock,
+        may_see_everyone=lambda user: any(permissions.allowed(user, Action.CANCEL_ANY, key) for key in PROVIDER_KEYS),
+    )  # fmt: skip
+    flow = services.flow(SlackNotifier(replies, on_change=home.changed), workers=settings.provider_workers)
+    background = Background(services, flow)
     bot = SlackBot(services=services, flow=flow, users=users, replies=replies, background=background)
     slash.register(app, bot)
     actions.register(app, bot)
     mentions.register(app, bot)
     modal.register(app, bot)
+    register_home(app, home)
     app.error(answer_unreadable)
     return app, bot
 

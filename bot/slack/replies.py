@@ -7,6 +7,7 @@ command or click is used instead; it bypasses channel membership.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -132,11 +133,14 @@ class SlackNotifier:
     (mentioning the requester where :mod:`bot.slack.outcomes` says so), and — where the bot cannot reach the channel
     any more — tells the requester by DM instead, so no outcome is lost."""
 
-    def __init__(self, replies: SlackReplies) -> None:
+    def __init__(self, replies: SlackReplies, *, on_change: Callable[[str], None] | None = None) -> None:
         self.replies = replies
+        self.on_change = on_change  # told the requester of every outcome (the Home tab redraws)
 
     def notify(self, outcome: Outcome) -> None:
         stored = outcome.request
+        if self.on_change is not None:
+            self.on_change(stored.requester)
         card_drawn = self.replies.update_card(stored.card, status_card(outcome))
         reply = thread_reply(outcome)
         if reply is None:

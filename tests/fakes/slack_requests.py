@@ -125,6 +125,23 @@ def app_mention_body(
     return json.dumps(body).encode()
 
 
+def app_home_opened_body(*, event_id: str, user: str, tab: str = "home") -> bytes:
+    """A signed-ready ``app_home_opened`` event (the person opened the app's Home tab)."""
+    event = {
+        "type": "app_home_opened",
+        "user": user,
+        "channel": "D" + user,
+        "tab": tab,
+        "event_ts": f"{time.time():.6f}",
+    }
+    body = {
+        "token": "legacy-token-unused", "team_id": "T1", "api_app_id": "A1", "event": event, "type": "event_callback",
+        "event_id": event_id, "event_time": int(time.time()),
+        "authorizations": [{"team_id": "T1", "user_id": BOT_USER_ID, "is_bot": True}],
+    }  # fmt: skip
+    return json.dumps(body).encode()
+
+
 class BotServer:
     """``python -m bot serve`` as a real subprocess on an ephemeral port, with signed-request helpers."""
 
