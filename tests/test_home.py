@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -93,14 +93,19 @@ def test_redraws_only_for_people_who_opened_it_and_at_most_once_per_interval(
     assert publishes(slack_api, person) == 1
     quick.changed(person)
     until(lambda: publishes(slack_api, person) == 2, what="a redraw")
-    frozen = 100.0
+    planned: list[tuple[float, Callable[[], None]]] = []
     slow = HomeTab(store, client, lookup=lambda u: Person(u, "Asia/Shanghai", "en"), may_see_everyone=lambda u: False,
-                   clock=lambda: NOW, redraw_every=3600, monotonic=lambda: frozen)  # fmt: skip
+                   clock=lambda: NOW, redraw_every=3, monotonic=lambda: 100.0,
+                   later=lambda delay, job: planned.append((delay, job)))  # fmt: skip
     other = unique("UHOME")
     slow.opened(other)
     for _ in range(5):
-        slow.changed(other)  # within the interval: one redraw waits (an hour), none is sent now
-    assert publishes(slack_api, other) == 1 and slow._waiting == {other}
+        slow.changed(other)  # within the interval: one redraw is planned for when it ends, none is sent now
+    assert publishes(slack_api, other) == 1 and [delay for delay, _ in planned] == [3]
+    planned[0][1]()
+    assert publishes(slack_api, other) == 2
+    slow.changed(other)  # the next change waits for the next interval again
+    assert [delay for delay, _ in planned] == [3, 3]
 
 
 @pytest.fixture(scope="module")

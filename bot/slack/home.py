@@ -114,6 +114,7 @@ class HomeTab:
         clock: Callable[[], datetime],
         redraw_every: float = REDRAW_EVERY,
         monotonic: Callable[[], float] = time.monotonic,
+        later: Callable[[float, Callable[[], None]], None] | None = None,
     ) -> None:
         self.store = store
         self.client = client
@@ -122,6 +123,7 @@ class HomeTab:
         self.clock = clock
         self.redraw_every = redraw_every
         self.monotonic = monotonic
+        self.later = later or _timer  # runs a redraw after a delay (a daemon timer thread)
         self._lock = threading.Lock()
         self._opened: set[str] = set()
         self._last: dict[str, float] = {}
@@ -147,9 +149,7 @@ class HomeTab:
                 return  # a redraw is already coming; it will read the latest state
             wait = self._last.get(user, -1e9) + self.redraw_every - self.monotonic()
             self._waiting.add(user)
-        timer = threading.Timer(max(0.0, wait), self._redraw, args=(user,))
-        timer.daemon = True
-        timer.start()
+        self.later(max(0.0, wait), lambda: self._redraw(user))
 
     def _redraw(self, user: str) -> None:
         with self._lock:
@@ -168,6 +168,12 @@ class HomeTab:
             log.warning("views.publish failed: %s", error)
         except Exception as exc:  # the tab is a convenience: it must never break a request's outcome
             log.error("drawing the Home tab failed: %s", type(exc).__name__)
+
+
+def _timer(delay: float, job: Callable[[], None]) -> None:
+    timer = threading.Timer(delay, job)
+    timer.daemon = True
+    timer.start()
 
 
 def register(app: App, home: HomeTab) -> None:
