@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from bot.catalogue import text
 from bot.config import PROVIDER_KEYS
@@ -19,6 +20,7 @@ from bot.flow import Event, Outcome, describe
 from bot.flow.background import Background
 from bot.flow.card import headline, note_params, render_call
 from bot.flow.extending import local_clock
+from bot.flow.series_jobs import upcoming
 from bot.flow.services import Services
 
 USER = "console"
@@ -175,9 +177,16 @@ class Console:
         found = self.services.store.list_requests(requester=USER, limit=20)
         if not found:
             self.say(text("slack.list.empty", lang))
+        now = self.services.clock()
         for stored in found:
             task = f" · TaskId {stored.task_id}" if stored.task_id else ""
-            self.say(f"{stored.id} · {stored.request.kind} {stored.request.target.label()} · {stored.state}{task}")
+            todo = upcoming(stored, now)  # a series is one line, with its next date
+            nxt = (
+                f" · next {todo[0].start.astimezone(ZoneInfo(stored.timezone)):%Y-%m-%d %H:%M} ({len(todo)})"
+                if todo
+                else ""
+            )
+            self.say(f"{stored.id} · {stored.request.kind} {stored.request.target.label()} · {stored.state}{nxt}{task}")
 
     def extend(self, command: ExtendTask) -> None:
         """``extend <id or TaskId> <duration>``: the outcome is printed by the notifier."""
@@ -189,6 +198,9 @@ class Console:
         self.flow.drain()
 
     def cancel(self, command: CancelTask) -> None:
-        """``cancel <id or TaskId>``: the outcome is printed by the notifier."""
-        self.flow.cancel(command.task, user=USER)
+        """``cancel <id or TaskId> [<date>]``: the outcome is printed by the notifier."""
+        if command.day is not None:
+            self.flow.cancel_occurrence(command.task, command.day, user=USER)
+        else:
+            self.flow.cancel(command.task, user=USER)
         self.flow.drain()

@@ -94,4 +94,82 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{count} more not shown here: see them with /record list.",
         "zh-CN": "还有 {count} 个未显示：用 /record list 查看。",
     },
+    # --- series -------------------------------------------------------------------------------------------------
+    "series.not_bot_kept": {
+        "en": "{provider} cannot hold a task ahead of its window, so it cannot repeat yet; schedule one window at a time.",
+        "zh-CN": "{provider}无法提前保存任务，暂不支持重复预约；请一次预约一个时间段。",
+    },
+    "series.next": {"en": "Next: {dates}", "zh-CN": "接下来：{dates}"},
+    "series.thread.planned": {
+        "en": "Series confirmed: {count} recordings. Each one is created at {provider} ahead of its time and reported here.",
+        "zh-CN": "重复预约已确认：共 {count} 次。每一次都会提前在{provider}创建，并在这里报告。",
+    },
+    "series.thread.scheduled": {
+        "en": "Scheduled {when} on {provider}: TaskId {task_id}.",
+        "zh-CN": "已在{provider}预约 {when}：TaskId {task_id}。",
+    },
+    "series.thread.failed": {
+        "en": "Could not schedule {when} on {provider}: {error}",
+        "zh-CN": "无法在{provider}预约 {when}：{error}",
+    },
+    "series.thread.missed": {
+        "en": "Missed {when}: the bot was not running when it had to create it at {provider}.",
+        "zh-CN": "已错过 {when}：该在{provider}创建时机器人没有运行。",
+    },
+    "series.thread.stop_failed": {
+        "en": "Could not stop {when} on {provider}: {error}",
+        "zh-CN": "无法在{provider}停止 {when}：{error}",
+    },
+    "series.thread.skipped": {
+        "en": "{user} cancelled {when}; {left} left in the series.",
+        "zh-CN": "{user} 取消了 {when}；这个重复预约还剩 {left} 次。",
+    },
+    "series.skip_done": {
+        "en": "Cancelled the {day} recording of {request}; {left} left in the series.",
+        "zh-CN": "已取消 {request} 在 {day} 的录制；这个重复预约还剩 {left} 次。",
+    },
+    "series.not_series": {
+        "en": "Request {request} does not repeat; cancel it with `/record cancel {request}`.",
+        "zh-CN": "请求 {request} 不是重复预约；用 `/record cancel {request}` 取消它。",
+    },
+    "series.no_occurrence": {
+        "en": "Request {request} has no upcoming recording on {day}; see its dates with `/record list`.",
+        "zh-CN": "请求 {request} 在 {day} 没有待进行的录制；用 `/record list` 查看它的日期。",
+    },
+    "series.cannot_extend": {
+        "en": "Request {request} repeats; extend one recording by scheduling a window after it, e.g. `/record live/stream001 now for 30m`.",
+        "zh-CN": "请求 {request} 是重复预约；如需延长某一次，请在它之后另约一个时间段，例如 `/record live/stream001 现在 持续30分钟`。",
+    },
+    "card.status.series": {
+        "en": "Repeating · {left} to come · next {next} · by {user}",
+        "zh-CN": "重复中 · 还有 {left} 次 · 下一次 {next} · {user}",
+    },
+    "card.button.cancel_series": {"en": "Cancel series", "zh-CN": "取消全部"},
+    "card.button.skip": {"en": "Skip {day}", "zh-CN": "跳过 {day}"},
+    "confirm.cancel_series.title": {"en": "Cancel the series?", "zh-CN": "取消整个重复预约？"},
+    "confirm.cancel_series.text": {
+        "en": "All {count} upcoming recordings of {target} on {provider} will be cancelled.",
+        "zh-CN": "{provider}上 {target} 接下来的 {count} 次录制都会被取消。",
+    },
+    "confirm.cancel_series.yes": {"en": "Cancel all {count}", "zh-CN": "全部取消（{count}）"},
+    "list.series": {
+        "en": "repeats {days} · next {next} · {left} to come",
+        "zh-CN": "重复 {days} · 下一次 {next} · 还有 {left} 次",
+    },
+    "push.occurrence_scheduled": {
+        "en": "Scheduled one of the series: {target} on {provider}{task}",
+        "zh-CN": "重复预约中的一次已预约：{provider} {target}{task}",
+    },
+    "push.occurrence_failed": {
+        "en": "Failed, one of the series: {target} on {provider}",
+        "zh-CN": "重复预约中的一次失败：{provider} {target}",
+    },
+    "push.occurrence_missed": {
+        "en": "Missed, one of the series: {target} on {provider}",
+        "zh-CN": "重复预约中的一次已错过：{provider} {target}",
+    },
+    "push.occurrence_skipped": {
+        "en": "Skipped, one of the series: {target} on {provider}",
+        "zh-CN": "重复预约中的一次已取消：{provider} {target}",
+    },
 }

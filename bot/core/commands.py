@@ -101,9 +101,15 @@ COMMANDS: tuple[CommandEntry, ...] = (
         action="cancel",
         kinds=("record", "relay"),
         words=("cancel", "取消", "stop", "停止"),
-        usage={"en": "/{kind} cancel <id>", "zh-CN": "/{kind} cancel <编号>"},
-        summary={"en": "cancel a task by its id or TaskId", "zh-CN": "按编号或 TaskId 取消任务"},
-        examples={"en": ("/{kind} cancel rk4q2mz",), "zh-CN": ("/{kind} 取消 rk4q2mz",)},
+        usage={"en": "/{kind} cancel <id> [<date>]", "zh-CN": "/{kind} cancel <编号> [<日期>]"},
+        summary={
+            "en": "cancel a task by its id or TaskId (with a date: one recording of a series)",
+            "zh-CN": "按编号或 TaskId 取消任务（加日期：只取消重复预约中的那一次）",
+        },
+        examples={
+            "en": ("/{kind} cancel rk4q2mz", "/{kind} cancel rk4q2mz 2026-12-08"),
+            "zh-CN": ("/{kind} 取消 rk4q2mz",),
+        },
     ),
     CommandEntry(
         action="extend",

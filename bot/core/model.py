@@ -8,7 +8,7 @@ Datetimes are always timezone-aware.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from bot.core.series import Series
@@ -137,11 +137,12 @@ class ListTasks:
 
 @dataclass(frozen=True)
 class CancelTask:
-    """``/record cancel <id or TaskId>``."""
+    """``/record cancel <id or TaskId>``; ``/record cancel <series id> 2026-12-08`` cancels one occurrence."""
 
     kind: Kind
     task: str
     lang: str = "en"
+    day: date | None = None
 
 
 @dataclass(frozen=True)

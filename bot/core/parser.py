@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.catalogue import text
@@ -204,12 +204,21 @@ def _parse(raw: str, reading: _Reading, ctx: _Context) -> Command:
     if action == "cancel":
         if len(tokens) < 2:
             raise Problem("parse.cancel_needs_id", example=f"/{kind} cancel rk4q2mz")
-        if len(tokens) > 2 or not _TASK_ID.fullmatch(tokens[1]):
+        day = _iso_day(tokens[2]) if len(tokens) == 3 else None
+        if (len(tokens) > 2 and day is None) or not _TASK_ID.fullmatch(tokens[1]):
             raise Problem("parse.bad_task_id", quote=" ".join(tokens[1:]), example=f"/{kind} cancel rk4q2mz")
-        return CancelTask(kind=kind, task=tokens[1], lang=lang)
+        return CancelTask(kind=kind, task=tokens[1], lang=lang, day=day)
     if action == "extend":
         return _extend(tokens, kind, lang)
     return _schedule(tokens, kind, reading, ctx)
+
+
+def _iso_day(word: str) -> date | None:
+    """``2026-12-08`` (one occurrence of a series), else None."""
+    try:
+        return date.fromisoformat(word) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word) else None
+    except ValueError:
+        return None
 
 
 #: The longest single extension: one follow-on task (Tencent allows at most 24 h per task).

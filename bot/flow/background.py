@@ -33,7 +33,8 @@ class Background:
         settings = services.config.bot
         self.interval = settings.scheduler_interval_seconds
         self.reconcile_after = timedelta(seconds=settings.reconcile_after_seconds)
-        self.scheduler = Scheduler(services.store.jobs, flow.windows.handlers(), clock=services.clock)
+        handlers = {**flow.windows.handlers(), **(flow.series.handlers() if flow.series is not None else {})}
+        self.scheduler = Scheduler(services.store.jobs, handlers, clock=services.clock)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 

@@ -138,6 +138,8 @@ class Extender:
         if stored.state not in ACTIVE_STATES:
             raise RequestStateError("extend.not_active", request=stored.id, state=stored.state.value)
         window = stored.request.window
+        if "series" in stored.extra:
+            raise RequestStateError("series.cannot_extend", request=stored.id)
         if window is None:
             raise RequestStateError("extend.permanent", request=stored.id)
         if window.end <= self.clock():

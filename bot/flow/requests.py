@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.core.model import Note, Schedule, TaskRequest
@@ -27,6 +27,7 @@ from bot.errors import (
     PermissionDenied,
     ProviderError,
     RequestStateError,
+    ValidationError,
 )
 from bot.flow.card import notes_to_json
 from bot.flow.extending import Extender, Extension
@@ -35,6 +36,7 @@ from bot.flow.outcome import Event, Notifier
 from bot.flow.overlaps import find_overlaps
 from bot.flow.ports import AuditTrail, JobQueue, ProviderLookup
 from bot.flow.reconcile import Reconciler
+from bot.flow.series_jobs import DEFAULT_LEAD, SeriesJobs, series_of, series_to_json
 from bot.flow.stopping import TaskStopper
 from bot.flow.windows import WindowJobs
 from bot.lifecycle import (
@@ -72,6 +74,7 @@ class RequestFlow:
         audit: AuditTrail | None = None,
         card_lifetime: timedelta = timedelta(hours=24),
         stale_after: timedelta | None = None,
+        series_lead: timedelta = DEFAULT_LEAD,
     ) -> None:
         self.store = store
         self.card_lifetime = card_lifetime
@@ -85,6 +88,9 @@ class RequestFlow:
         self.windows = WindowJobs(self.life, store, jobs, providers) if jobs is not None else None
         self.stopper = TaskStopper(self.life, store, providers, clock=clock, jobs=self.windows)
         self.extender = Extender(self.life, store, providers, clock=clock, jobs=jobs)
+        self.series = (
+            SeriesJobs(self.life, store, jobs, providers, clock=clock, lead=series_lead) if jobs is not None else None
+        )
         on_found = self.windows.follow if self.windows is not None else None
         self.reconciler = Reconciler(
             self.life, store, providers, self.stopper, clock=clock, on_scheduled=on_found,
@@ -120,7 +126,11 @@ class RequestFlow:
         provider = self.providers.get(request.provider)
         provider.validate(request, self.clock())
         overlaps = find_overlaps(self.store, request, provider.tasks_per_stream(request))
-        said = {"overlaps": overlaps.to_json()} if overlaps.found else {}
+        said: dict[str, Any] = {"overlaps": overlaps.to_json()} if overlaps.found else {}
+        if schedule.series is not None:
+            if not provider.keeps_window:
+                raise ValidationError(request.provider, [BotError("series.not_bot_kept", provider=request.provider)])
+            said["series"] = series_to_json(schedule.series)
         return self.store.propose(
             request=request,
             requester=requester,
@@ -233,6 +243,9 @@ class RequestFlow:
             return
         try:
             provider = self.providers.get(stored.request.provider)
+            if series_of(stored) is not None and self.series is not None:
+                self.series.plan(stored)  # each occurrence is created ahead of its window by its own job
+                return
             if not provider.keeps_window and stored.request.window is not None and self.windows is not None:
                 self.windows.keep(stored)  # the bot's scheduler creates it when the window starts
                 return
@@ -307,6 +320,16 @@ class RequestFlow:
             raise self._already_settled(request_id)
         self._run(self.stopper.finish, cancelling)
         return cancelling
+
+    def cancel_occurrence(self, reference: str, day: date, *, user: str) -> tuple[StoredRequest, int]:
+        """Cancel one occurrence of a series (``/record cancel <id> 2026-12-08``, Skip): the series and how many
+        recordings are left. Its provider task, if created already, is stopped on the worker pool."""
+        found = self.store.find(reference)
+        if found is None or self.series is None:
+            raise RequestStateError("flow.unknown_request", request=reference.strip())
+        stored, occurrence, left = self.series.skip(self._may_cancel(found.id, user), day, user=user)
+        self._run(self.series.stop_occurrence, stored, occurrence.start, user)
+        return stored, left
 
     # --- extending a scheduled or running window -------------------------------------------------------------------
 

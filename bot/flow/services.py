@@ -39,7 +39,7 @@ class Services:
         """Read a command typed by a person in ``timezone`` (raises :class:`~bot.errors.ParseError`)."""
         from bot.core.parser import parse_command
 
-        return parse_command(text, now=self.clock(), tz=timezone, config=self.config, kind=kind)
+        return parse_command(text, now=self.clock(), tz=timezone, config=self.config, kind=kind, allow_series=True)
 
     def help(self, kind: Kind, lang: str, *, user: str | None = None, channel: str | None = None) -> str:
         """Help with examples, generated from the same command table the parser uses; with ``user``, only what
@@ -71,6 +71,7 @@ class Services:
             audit=audit,
             card_lifetime=timedelta(hours=self.config.bot.card_lifetime_hours),
             stale_after=timedelta(seconds=self.config.bot.reconcile_after_seconds),
+            series_lead=timedelta(hours=self.config.bot.series_lead_hours),
         )
 
 

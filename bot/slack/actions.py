@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
@@ -19,8 +19,19 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.errors import AlreadyRetried, BotError, RequestStateError
 from bot.lifecycle import CardRef
 from bot.slack import mrkdwn
-from bot.slack.cards import CANCEL, CONFIRM, EXTEND, LIST_CANCEL, OVERLAP_EXTEND, RETRY, STOP, Message, plain_message
-from bot.slack.commands import cancel_answer, extend_answer, extend_instead_answer
+from bot.slack.cards import (
+    CANCEL,
+    CONFIRM,
+    EXTEND,
+    LIST_CANCEL,
+    OVERLAP_EXTEND,
+    RETRY,
+    SKIP,
+    STOP,
+    Message,
+    plain_message,
+)
+from bot.slack.commands import cancel_answer, extend_answer, extend_instead_answer, skip_answer
 from bot.slack.mrkdwn import Mrkdwn
 
 if TYPE_CHECKING:
@@ -109,6 +120,17 @@ def register(app: App, bot: SlackBot) -> None:
         _tell_clicker(bot, body, user, answer)
 
     app.action(OVERLAP_EXTEND)(handle(extend_instead))
+
+    def skip(value: str, user: str, body: dict[str, Any]) -> None:
+        request_id, _, day = value.partition("|")
+        lang = bot.users.lookup(user).lang
+        try:
+            answer = skip_answer(flow, request_id, date.fromisoformat(day), user=user, lang=lang)
+        except RequestStateError as error:  # said even to the requester: never a double tap of Confirm
+            answer = plain_message(mrkdwn.explain(error, lang))
+        _tell_clicker(bot, body, user, answer)
+
+    app.action(SKIP)(handle(skip))
 
 
 def _refuse(bot: SlackBot, body: dict[str, Any], user: str, error: BotError, *, link: str | None = None) -> None:

@@ -17,6 +17,7 @@ from bot.core.model import Note
 from bot.flow import CardContent, describe
 from bot.flow.card import format_day, format_window, notes_of, provider_name, render_call
 from bot.flow.overlaps import Overlaps, overlaps_of
+from bot.flow.series_jobs import series_of, upcoming
 from bot.lifecycle import ACTIVE_STATES, RequestState, StoredRequest
 from bot.slack import mrkdwn
 from bot.slack.mrkdwn import Mrkdwn, code, element, escape, escape_sentence, section, sentence
@@ -30,6 +31,7 @@ CANCEL = "request_cancel"
 RETRY = "request_retry"
 STOP = "task_cancel"  # Cancel task (scheduled) and Stop now (running)
 LIST_CANCEL = "list_cancel"  # Cancel next to an item of `/record list`
+SKIP = "occurrence_skip"  # Skip one date of a series (value ``<id>|<YYYY-MM-DD>``)
 OVERLAP_EXTEND = "overlap_extend"  # on a card the provider would refuse: extend the existing request instead
 #: +15 min / +30 min / +1 h on a scheduled or running card: action id → minutes.
 EXTEND: dict[str, int] = {"task_extend_15": 15, "task_extend_30": 30, "task_extend_60": 60}
@@ -93,7 +95,19 @@ def proposal_card(stored: StoredRequest, notes: Sequence[Note] | None = None) ->
         "elements": [*elements, button(text("card.button.cancel", lang), CANCEL, stored.id)],
     }
     push = Mrkdwn(f"{escape(content.summary)} ({mrkdwn.user(stored.requester)})")
-    return {"text": push, "blocks": [*facts(content, stored), *overlap_blocks(stored, overlaps), actions]}
+    return {
+        "text": push,
+        "blocks": [*facts(content, stored), *series_blocks(stored), *overlap_blocks(stored, overlaps), actions],
+    }
+
+
+def series_blocks(stored: StoredRequest) -> list[Block]:
+    """For a series: its next three dates."""
+    dates = next_dates(stored, stored.created_at) if series_of(stored) is not None else []
+    if not dates:
+        return []
+    line = escape(text("series.next", stored.lang, dates=" · ".join(dates)))
+    return [{"type": "context", "elements": [element(Mrkdwn(f":repeat: {line}"))]}]
 
 
 def overlap_blocks(stored: StoredRequest, overlaps: Overlaps) -> list[Block]:
@@ -145,6 +159,7 @@ def list_message(
     recent_heading: str,
     lang: str,
     more: str | None = None,
+    now: datetime | None = None,
 ) -> Message:
     """`/record list`: each upcoming or running request with a Cancel button (asking first), then recent outcomes;
     ``more`` says how many were left out and how to see them."""
@@ -152,7 +167,7 @@ def list_message(
     if not active:
         blocks.append({"type": "context", "elements": [element(escape(text("list.nothing_active", lang)))]})
     for stored in active:
-        item: Block = section(list_item(stored, lang))
+        item: Block = section(list_item(stored, lang, now))
         if stored.state in CANCELLABLE:
             cancel = button(text("card.button.cancel", lang), LIST_CANCEL, stored.id, style="danger")
             cancel["confirm"] = confirm_dialog("cancel", stored, lang)
@@ -163,7 +178,7 @@ def list_message(
         blocks.extend(section(list_item(s, lang)) for s in recent)
     if more:
         blocks.append({"type": "context", "elements": [element(escape(more))]})
-    lines = [escape(heading), *(list_item(s, lang) for s in active)]
+    lines = [escape(heading), *(list_item(s, lang, now) for s in active)]
     if recent:
         lines += [escape(recent_heading), *(list_item(s, lang) for s in recent)]
     if more:
@@ -171,13 +186,14 @@ def list_message(
     return {"text": "\n".join(lines)[:3000], "blocks": blocks[:50]}
 
 
-def list_item(stored: StoredRequest, lang: str) -> Mrkdwn:
-    """One request in a list: id, what, when, state, TaskId or error code, who asked."""
+def list_item(stored: StoredRequest, lang: str, now: datetime | None = None) -> Mrkdwn:
+    """One request in a list: id, what, when (a series: its rule and next date), state, TaskId or error code, who
+    asked."""
     request = stored.request
     facts_shown = [
         code(stored.id),
         escape(f"{request.kind} {request.target.label()} · {provider_name(request.provider, lang)}"),
-        escape(format_window(request.window, stored.timezone, lang)),
+        escape(_when(stored, lang, now)),
         escape(text(f"flow.state.{stored.state}", lang)),
     ]
     if stored.task_id:
@@ -185,6 +201,29 @@ def list_item(stored: StoredRequest, lang: str) -> Mrkdwn:
     if stored.error_code:
         facts_shown.append(code(stored.error_code))
     return Mrkdwn("• " + " · ".join([*facts_shown, mrkdwn.user(stored.requester)]))
+
+
+def _when(stored: StoredRequest, lang: str, now: datetime | None) -> str:
+    series = series_of(stored)
+    todo = upcoming(stored, now or stored.updated_at) if series is not None else []
+    if series is None or not todo:
+        return format_window(stored.request.window, stored.timezone, lang)
+    nxt = todo[0].start.astimezone(ZoneInfo(stored.timezone))
+    return text("list.series", lang, days=rule_words(stored, lang), left=str(len(todo)),
+                next=f"{format_day(nxt, lang)} {nxt:%H:%M}")  # fmt: skip
+
+
+def rule_words(stored: StoredRequest, lang: str) -> str:
+    """The series' rule in words, as the parser wrote it on the card ("on weekdays, 09:00–10:00 …")."""
+    said = next((note for note in notes_of(stored) if note.key == "note.series"), None)
+    return dict(said.params).get("days", "") if said is not None else ""
+
+
+def next_dates(stored: StoredRequest, now: datetime, count: int = 3) -> list[str]:
+    """The next ``count`` dates of a series in its zone ("Tue 8 Dec 2026 09:00")."""
+    zone = ZoneInfo(stored.timezone)
+    return [f"{format_day(o.start.astimezone(zone), stored.lang)} {o.start.astimezone(zone):%H:%M}"
+            for o in upcoming(stored, now)[:count]]  # fmt: skip
 
 
 def confirm_dialog(kind: str, stored: StoredRequest, lang: str) -> Block:

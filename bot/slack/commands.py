@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -18,6 +18,7 @@ from bot.errors import BotError, ParseError, RequestStateError
 from bot.flow import RequestFlow
 from bot.flow.card import provider_name
 from bot.flow.extending import local_clock
+from bot.flow.series_jobs import upcoming
 from bot.flow.services import Services
 from bot.lifecycle import ACTIVE_STATES, CardRef, RequestState, StoredRequest
 from bot.slack.cards import Message, dry_run_message, list_message, plain_message, proposal_card
@@ -73,6 +74,8 @@ def answer_command(
             return Answer(plain_message(services.help(command.kind, lang, user=person.id, channel=channel)))
         if isinstance(command, ListTasks):
             return Answer(_list(services, channel=channel, user=person.id if command.mine else None, lang=lang))
+        if isinstance(command, CancelTask) and command.day is not None:
+            return Answer(skip_answer(flow, command.task, command.day, user=person.id, lang=lang))
         if isinstance(command, CancelTask):
             return Answer(cancel_answer(flow, command.task, user=person.id, lang=lang))
         if isinstance(command, ExtendTask):
@@ -117,7 +120,7 @@ def _list(services: Services, *, channel: str | None, user: str | None, lang: st
     active = [
         stored
         for stored in store.list_requests(states=UPCOMING_STATES, channel=where, requester=user, limit=MAX_LISTED)
-        if stored.request.window is None or stored.request.window.end > now
+        if stored.request.window is None or stored.request.window.end > now or upcoming(stored, now)
     ]
     total = store.count_requests(states=UPCOMING_STATES, channel=where, requester=user)
     since = now - RECENT
@@ -128,7 +131,7 @@ def _list(services: Services, *, channel: str | None, user: str | None, lang: st
     recent_heading = text("list.heading.recent", lang, hours=hours, count=recent_total)
     left_out = max(0, total - MAX_LISTED) + max(0, recent_total - MAX_RECENT)
     more = text("list.more", lang, count=left_out) if left_out else None
-    return list_message(active, recent, heading=heading, recent_heading=recent_heading, lang=lang, more=more)
+    return list_message(active, recent, heading=heading, recent_heading=recent_heading, lang=lang, more=more, now=now)
 
 
 def extend_answer(flow: RequestFlow, reference: str, by: timedelta, *, user: str, lang: str) -> Message:
@@ -155,6 +158,12 @@ def extend_instead_answer(
         answer = plain_message(text("extend.covered", lang, request=existing, end=end))
     flow.cancel_proposal(proposed, user=user, card=card)
     return answer
+
+
+def skip_answer(flow: RequestFlow, reference: str, day: date, *, user: str, lang: str) -> Message:
+    """Cancel one occurrence of a series; says how many are left (the thread says it too)."""
+    stored, left = flow.cancel_occurrence(reference, day, user=user)
+    return plain_message(text("series.skip_done", lang, day=day.isoformat(), request=stored.id, left=left))
 
 
 def cancel_answer(flow: RequestFlow, reference: str, *, user: str, lang: str) -> Message:
