@@ -18,7 +18,7 @@ from bot.core.series import Series
 from bot.flow import Event, RequestFlow
 from bot.lifecycle import RequestState as S
 from bot.lifecycle import TaskState
-from bot.scheduler import Scheduler
+from bot.scheduler import Due, Scheduler
 from bot.slack.outcomes import card_buttons
 from bot.store import SqlRequestStore
 from providers.registry import ProviderRegistry
@@ -101,6 +101,11 @@ def test_a_weekday_series_over_dst_creates_each_occurrence_once_across_a_restart
     tasks = store.tasks_of(request_id)
     assert [t.window_start.astimezone(NEW_YORK).hour for t in tasks if t.window_start] == [9, 9, 9, 9]
     assert [o.event for o in posted.outcomes].count(Event.OCCURRENCE_SCHEDULED) == 4
+    again = new_flow(store, provider_registry, posted, clock, lead_days=10)  # a job run twice (a lost lease)
+    assert again.series is not None
+    again.series.create(Due(job=creates[0], now=clock(), late_by=None, missed=False, final_attempt=False))
+    again.close()
+    assert len(qcloud_starts(fake_providers, "8888_series1")) == 4
     assert len([e for e in store.audit.events(request_id=request_id) if e.action == "create"]) == 5  # series + 4
 
 
@@ -118,18 +123,19 @@ def test_one_occurrence_can_be_cancelled_alone_and_cancelling_the_series_says_ho
     assert left == 3 and stored.extra["skipped"] == ["2027-03-12"]  # Thu (running), Mon, Tue
     stopped = [t for t in store.tasks_of(request_id) if t.state is TaskState.STOPPED]
     assert [t.window_start.astimezone(NEW_YORK).day for t in stopped if t.window_start] == [12]
-    clock.at = datetime(2027, 3, 14, 12, 0, tzinfo=NEW_YORK)
+    flow.cancel_occurrence(request_id, date(2027, 3, 16), user="U1")  # Tuesday's, not created yet
+    clock.at = datetime(2027, 3, 15, 9, 30, tzinfo=NEW_YORK)  # Mon's and Tue's creates are due
     scheduler(store, flow, clock, "one").run_due()
-    assert len(qcloud_starts(fake_providers, "8888_series2")) == 3  # Mon's created; Fri's not again
+    assert len(qcloud_starts(fake_providers, "8888_series2")) == 3  # Mon's created; Fri's not again, Tue's never
     series = store.get(request_id)
     assert series is not None
     dialog = card_buttons(series, retry_is_safe=False)[0]["confirm"]["text"]["text"]
-    # counted when the card was last drawn (the store's real clock, months before): all but the skipped Friday
-    assert "All 3 upcoming recordings" in dialog
+    # counted when the card was last drawn (the store's real clock, months before): Thursday and Monday
+    assert "All 2 upcoming recordings" in dialog
     flow.cancel(request_id, user="U1")
     flow.drain()
     assert store.get(request_id).state is S.CANCELLED  # type: ignore[union-attr]
-    clock.at = datetime(2027, 3, 15, 12, 0, tzinfo=NEW_YORK)
+    clock.at = datetime(2027, 3, 16, 9, 30, tzinfo=NEW_YORK)
     scheduler(store, flow, clock, "one").run_due()
     assert len(qcloud_starts(fake_providers, "8888_series2")) == 3  # nothing after the cancel
     assert {t.state for t in store.tasks_of(request_id)} == {TaskState.STOPPED}
@@ -155,6 +161,17 @@ def test_volcengine_gets_each_occurrence_only_after_the_previous_one_ends(
         scheduler(store, flow, clock, "volc").run_due()
     assert len(fake_providers.volc.calls_to("CreatePullRecordTask")) == 3
     assert not [c for c in fake_providers.volc.calls if c.outcome != "ok"]  # the fake's one-task rule never refused
+    flow.close()
+
+
+def test_tencent_occurrences_are_created_within_its_six_and_seven_day_limits(
+    store: SqlRequestStore, provider_registry: ProviderRegistry, posted: Posted, clock: Clock
+) -> None:
+    flow = new_flow(store, provider_registry, posted, clock, lead_days=1)
+    assert flow.series is not None
+    short = SERIES.occurrences()[0]  # (a task is at most 24 h long, so its start, 6 days ahead, always decides)
+    assert flow.series.create_at("tencent", short, None) == short.start - timedelta(days=6) + timedelta(minutes=1)
+    assert flow.series.create_at("qcloud", short, None) == short.start - timedelta(days=1)
     flow.close()
 
 
