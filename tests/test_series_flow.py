@@ -127,6 +127,9 @@ def test_one_occurrence_can_be_cancelled_alone_and_cancelling_the_series_says_ho
     clock.at = datetime(2027, 3, 15, 9, 30, tzinfo=NEW_YORK)  # Mon's and Tue's creates are due
     scheduler(store, flow, clock, "one").run_due()
     assert len(qcloud_starts(fake_providers, "8888_series2")) == 3  # Mon's created; Fri's not again, Tue's never
+    started = [o for o in posted.outcomes if o.event is Event.OCCURRENCE_STARTED]  # Thursday's and Monday's
+    assert [dict(o.note.params)["when"][:10] for o in started if o.note] == ["Thu 11 Mar", "Mon 15 Mar"]
+    assert "Recording now on Tencent LVB" in posted.notes[posted.outcomes.index(started[0])][2]
     series = store.get(request_id)
     assert series is not None
     dialog = card_buttons(series, retry_is_safe=False)[0]["confirm"]["text"]["text"]
@@ -138,7 +141,8 @@ def test_one_occurrence_can_be_cancelled_alone_and_cancelling_the_series_says_ho
     clock.at = datetime(2027, 3, 16, 9, 30, tzinfo=NEW_YORK)
     scheduler(store, flow, clock, "one").run_due()
     assert len(qcloud_starts(fake_providers, "8888_series2")) == 3  # nothing after the cancel
-    assert {t.state for t in store.tasks_of(request_id)} == {TaskState.STOPPED}
+    finals = {t.window_start.astimezone(NEW_YORK).day: t.state for t in store.tasks_of(request_id) if t.window_start}
+    assert finals == {11: TaskState.ENDED, 12: TaskState.STOPPED, 15: TaskState.STOPPED}  # Thu finished before
     flow.close()
 
 

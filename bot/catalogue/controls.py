@@ -108,6 +108,14 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Scheduled {when} on {provider}: TaskId {task_id}.",
         "zh-CN": "已在{provider}预约 {when}：TaskId {task_id}。",
     },
+    "series.thread.started": {
+        "en": "Recording now on {provider}: {when} (TaskId {task_id}).",
+        "zh-CN": "{provider}正在录制：{when}（TaskId {task_id}）。",
+    },
+    "series.thread.finished": {
+        "en": "Finished on {provider}: {when} (TaskId {task_id}).",
+        "zh-CN": "{provider}已结束：{when}（TaskId {task_id}）。",
+    },
     "series.thread.failed": {
         "en": "Could not schedule {when} on {provider}: {error}",
         "zh-CN": "无法在{provider}预约 {when}：{error}",
@@ -159,6 +167,14 @@ TEXT: dict[str, dict[str, str]] = {
     "push.occurrence_scheduled": {
         "en": "Scheduled one of the series: {target} on {provider}{task}",
         "zh-CN": "重复预约中的一次已预约：{provider} {target}{task}",
+    },
+    "push.occurrence_started": {
+        "en": "Recording now, one of the series: {target} on {provider}",
+        "zh-CN": "重复预约中的一次正在录制：{provider} {target}",
+    },
+    "push.occurrence_finished": {
+        "en": "Finished, one of the series: {target} on {provider}",
+        "zh-CN": "重复预约中的一次已结束：{provider} {target}",
     },
     "push.occurrence_failed": {
         "en": "Failed, one of the series: {target} on {provider}",

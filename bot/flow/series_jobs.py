@@ -38,6 +38,8 @@ from bot.scheduler import Due, JobHandler
 log = logging.getLogger(__name__)
 
 CREATE = "series.create"
+BEGIN = "series.begin"  # an occurrence's window began: said in the thread
+FINISH = "series.finish"  # an occurrence's window ended: its task ended, said in the thread
 END = "window.end"  # the last occurrence's end settles the series (handled by WindowJobs.end)
 SCHEDULER = "scheduler"
 DEFAULT_LEAD = timedelta(hours=24)
@@ -100,7 +102,7 @@ class SeriesJobs:
 
     def handlers(self) -> dict[str, JobHandler]:
         """The job kinds this handles, for :class:`~bot.scheduler.Scheduler`."""
-        return {CREATE: self.create}
+        return {CREATE: self.create, BEGIN: self.begin, FINISH: self.finish}
 
     def create_at(self, provider: str, occurrence: Occurrence, previous_end: datetime | None) -> datetime:
         """When the occurrence's task is created: as late as the provider needs, after ``previous_end`` if given."""
@@ -161,6 +163,36 @@ class SeriesJobs:
             log.error(
                 "series %s moved on while occurrence %s was created (TaskId %s)", stored.id, start, result.task_id
             )
+            return
+        day, payload = start.date().isoformat(), {**due.job.payload, "task_id": result.task_id}
+        self.jobs.schedule(key=f"{stored.id}:begin:{day}", kind=BEGIN, due_at=start, deadline_at=end,
+                           request_id=stored.id, payload=payload)  # fmt: skip
+        self.jobs.schedule(key=f"{stored.id}:finish:{day}", kind=FINISH, due_at=end, request_id=stored.id,
+                           payload=payload)  # fmt: skip
+
+    def begin(self, due: Due) -> None:
+        """An occurrence's window began (its task still active): said in the thread, no mention."""
+        self._window_passed(due, Event.OCCURRENCE_STARTED, "series.thread.started")
+
+    def finish(self, due: Due) -> None:
+        """An occurrence's window ended: its task ended, said in the thread, no mention."""
+        self._window_passed(due, Event.OCCURRENCE_FINISHED, "series.thread.finished")
+
+    def _window_passed(self, due: Due, event: Event, key: str) -> None:
+        request_id, task_id = due.job.request_id, str(due.job.payload.get("task_id", ""))
+        stored = self.store.get(request_id) if request_id else None
+        if stored is None or due.missed:
+            return
+        task = next((t for t in self.store.tasks_of(stored.id) if t.task_id == task_id), None)
+        if task is None or task.state is not TaskState.ACTIVE:
+            return  # skipped or cancelled meanwhile: already said
+        if event is Event.OCCURRENCE_FINISHED:
+            self.store.set_task_state(stored.id, task_id, TaskState.ENDED)
+        start = datetime.fromisoformat(str(due.job.payload["start"]))
+        end = datetime.fromisoformat(str(due.job.payload["end"]))
+        when = format_window(Window(start, end), stored.timezone, stored.lang)
+        note = Note(key, (("when", when), ("task_id", task_id)))
+        self.life.tell(Outcome(event, stored, note=note, actor=SCHEDULER))
 
     def skip(self, stored: StoredRequest, day: date, *, user: str) -> tuple[StoredRequest, Occurrence, int]:
         """Cancel the occurrence on ``day`` alone (the series goes on): the request, the occurrence and how many are

@@ -40,7 +40,14 @@ MENTIONED = frozenset(
 )
 #: Events of one occurrence of a series: a line in the thread, without the series' buttons again.
 OCCURRENCE_EVENTS = frozenset(
-    {Event.OCCURRENCE_SCHEDULED, Event.OCCURRENCE_FAILED, Event.OCCURRENCE_MISSED, Event.OCCURRENCE_SKIPPED}
+    {
+        Event.OCCURRENCE_SCHEDULED,
+        Event.OCCURRENCE_STARTED,
+        Event.OCCURRENCE_FINISHED,
+        Event.OCCURRENCE_FAILED,
+        Event.OCCURRENCE_MISSED,
+        Event.OCCURRENCE_SKIPPED,
+    }
 )
 #: Events that only redraw the card.
 CARD_ONLY = frozenset({Event.CONFIRMED, Event.EXPIRED, Event.CANCELLING, Event.RETRIED})
