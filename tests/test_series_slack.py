@@ -30,7 +30,7 @@ from tests.durable_support import (
 )
 from tests.fakes.providers import FakeProviders
 from tests.fakes.slack import FakeSlack
-from tests.fakes.slack_requests import BotServer
+from tests.fakes.slack_requests import BotServer, app_home_opened_body
 from tests.fixtures_slack import REQUESTER, unique
 
 
@@ -72,6 +72,9 @@ def test_a_weekday_series_from_chat_is_one_card_one_confirm_and_one_thread(
     until(lambda: len([c for c in provider_fakes.volc.calls_to("CreatePullRecordTask")
                        if c.params["Stream"] == "news"]) == 2, what="two occurrences created")  # fmt: skip
 
+    assert server.event(app_home_opened_body(event_id=unique("EvSeries"), user=REQUESTER)).status_code == 200
+    home = slack_api.wait_for("views.publish", user_id=REQUESTER)[-1].params["view"]
+    assert "repeats on weekdays · next " in str(home)  # the Home tab shows the series as one line too
     listing = dumps(slash(server, slack_api, "list mine", user=REQUESTER, channel=channel))
     assert "requests (1)" in listing and "repeats on weekdays · next " in listing
 

@@ -193,7 +193,7 @@ def list_item(stored: StoredRequest, lang: str, now: datetime | None = None) -> 
     facts_shown = [
         code(stored.id),
         escape(f"{request.kind} {request.target.label()} · {provider_name(request.provider, lang)}"),
-        escape(_when(stored, lang, now)),
+        escape(when_text(stored, lang, now)),
         escape(text(f"flow.state.{stored.state}", lang)),
     ]
     if stored.task_id:
@@ -203,12 +203,13 @@ def list_item(stored: StoredRequest, lang: str, now: datetime | None = None) -> 
     return Mrkdwn("• " + " · ".join([*facts_shown, mrkdwn.user(stored.requester)]))
 
 
-def _when(stored: StoredRequest, lang: str, now: datetime | None) -> str:
+def when_text(stored: StoredRequest, lang: str, now: datetime | None, zone: str | None = None) -> str:
+    """The request's window in ``zone`` (default: the request's); a series: its rule, next date and how many left."""
     series = series_of(stored)
     todo = upcoming(stored, now or stored.updated_at) if series is not None else []
     if series is None or not todo:
-        return format_window(stored.request.window, stored.timezone, lang)
-    nxt = todo[0].start.astimezone(ZoneInfo(stored.timezone))
+        return format_window(stored.request.window, zone or stored.timezone, lang)
+    nxt = todo[0].start.astimezone(ZoneInfo(zone or stored.timezone))
     return text("list.series", lang, days=rule_words(stored, lang), left=str(len(todo)),
                 next=f"{format_day(nxt, lang)} {nxt:%H:%M}")  # fmt: skip
 

@@ -21,10 +21,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.catalogue import text
-from bot.flow.card import format_window, provider_name
+from bot.flow.card import provider_name
 from bot.lifecycle import ACTIVE_STATES, RequestState, RequestStore, StoredRequest
 from bot.slack import mrkdwn
-from bot.slack.cards import Block
+from bot.slack.cards import Block, when_text
 from bot.slack.mrkdwn import Mrkdwn, code, element, escape, section
 from bot.slack.outcomes import card_buttons
 from bot.slack.users import Person
@@ -64,7 +64,7 @@ def home_view(store: RequestStore, person: Person, *, now: datetime, everyone: b
             blocks.append({"type": "context", "elements": [element(escape(text("home.nothing", lang)))]})
         shown = 0
         for stored in found:
-            item = _item(stored, person, actionable)
+            item = _item(stored, person, actionable, now)
             if len(blocks) + len(item) > MAX_BLOCKS - 1:  # keep one for "show more"
                 break
             blocks.extend(item)
@@ -84,12 +84,12 @@ def _read(
     return found, store.count_requests(states=states, requester=user, since=since)
 
 
-def _item(stored: StoredRequest, person: Person, actionable: bool) -> list[Block]:
+def _item(stored: StoredRequest, person: Person, actionable: bool, now: datetime) -> list[Block]:
     lang, request = person.lang, stored.request
     facts = [
         code(stored.id),
         escape(f"{request.kind} {request.target.label()} · {provider_name(request.provider, lang)}"),
-        escape(format_window(request.window, person.timezone, lang)),
+        escape(when_text(stored, lang, now, person.timezone)),
         escape(text(f"flow.state.{stored.state}", lang)),
     ]
     if stored.requester != person.id:
