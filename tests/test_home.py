@@ -24,7 +24,7 @@ from bot.store import SqlRequestStore, open_store
 from tests.durable_support import QUICK_BOT, press, request_id_of, server_env, slash, start_server, until
 from tests.fakes.providers import FakeProviders
 from tests.fakes.slack import FakeSlack
-from tests.fakes.slack_requests import BotServer, app_home_opened_body
+from tests.fakes.slack_requests import BotServer, app_home_opened_body, home_action_body
 from tests.fixtures_slack import NEW_YORKER, REQUESTER, unique
 
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
@@ -134,6 +134,10 @@ def test_opening_the_home_tab_publishes_it_and_a_state_change_republishes_it(
     View(**view).validate_json()
     assert request_id in str(view) and "15:00 – 15:30 (America/New_York)" in str(view)
     assert publishes(slack_api, REQUESTER) == 0  # only people who opened it
+    # a button in the tab works like the card's; the answer comes by DM (a Home tab has no channel)
+    assert bot.form(home_action_body(action_id="task_extend_15", value=request_id, user=NEW_YORKER)).status_code == 200
+    until(lambda: [c for c in slack_api.calls_to("chat.postMessage", channel=f"D{NEW_YORKER}")
+                   if f"Extending request {request_id} to 15:45" in c.shown], what="the DM answer")  # fmt: skip
     press(bot, slack_api, "task_cancel", request_id, user=NEW_YORKER, channel=channel)
     until(lambda: publishes(slack_api, NEW_YORKER) >= 2, what="the Home tab republished")
     until(lambda: any(f"`{request_id}` · record live/home1 · Volcengine" in str(c.params["view"])

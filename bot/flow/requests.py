@@ -27,16 +27,15 @@ from bot.errors import (
     PermissionDenied,
     ProviderError,
     RequestStateError,
-    ValidationError,
 )
 from bot.flow.card import notes_to_json
 from bot.flow.extending import Extender, Extension
 from bot.flow.life import SAVE_ATTEMPTS, Move, RequestLife, error_changes
 from bot.flow.outcome import Event, Notifier
-from bot.flow.overlaps import find_overlaps
+from bot.flow.overlaps import card_facts
 from bot.flow.ports import AuditTrail, JobQueue, ProviderLookup
 from bot.flow.reconcile import Reconciler
-from bot.flow.series_jobs import DEFAULT_LEAD, SeriesJobs, series_of, series_to_json
+from bot.flow.series_jobs import DEFAULT_LEAD, SeriesJobs, series_of
 from bot.flow.stopping import TaskStopper
 from bot.flow.windows import WindowJobs
 from bot.lifecycle import (
@@ -125,12 +124,7 @@ class RequestFlow:
             raise
         provider = self.providers.get(request.provider)
         provider.validate(request, self.clock())
-        overlaps = find_overlaps(self.store, request, provider.tasks_per_stream(request))
-        said: dict[str, Any] = {"overlaps": overlaps.to_json()} if overlaps.found else {}
-        if schedule.series is not None:
-            if not provider.keeps_window:
-                raise ValidationError(request.provider, [BotError("series.not_bot_kept", provider=request.provider)])
-            said["series"] = series_to_json(schedule.series)
+        said = card_facts(self.store, provider, schedule)
         return self.store.propose(
             request=request,
             requester=requester,

@@ -157,4 +157,7 @@ def _card_link(bot: SlackBot, request_id: str) -> str | None:
 def _tell_clicker(bot: SlackBot, body: dict[str, Any], user: str, message: Message) -> None:
     """An answer only the person who clicked sees, where they clicked."""
     channel = (body.get("channel") or {}).get("id")
+    if not channel and not body.get("response_url"):  # a click in the Home tab: no channel to answer in
+        bot.replies.direct_message(user, message)
+        return
     bot.replies.ephemeral(channel=channel, user=user, message=message, response_url=body.get("response_url"))

@@ -125,6 +125,18 @@ def app_mention_body(
     return json.dumps(body).encode()
 
 
+def home_action_body(*, action_id: str, value: str, user: str) -> bytes:
+    """A click on a button in the app's Home tab: a view container, no channel and no response_url."""
+    payload = {
+        "type": "block_actions", "user": {"id": user, "username": user.lower(), "team_id": "T1"}, "api_app_id": "A1",
+        "team": {"id": "T1", "domain": "example"}, "container": {"type": "view", "view_id": "VHOME"},
+        "view": {"id": "VHOME", "type": "home"}, "trigger_id": "trigger-home",
+        "actions": [{"type": "button", "action_id": action_id, "block_id": f"home:{value}", "value": value,
+                     "action_ts": f"{time.time():.6f}"}],
+    }  # fmt: skip
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
 def app_home_opened_body(*, event_id: str, user: str, tab: str = "home") -> bytes:
     """A signed-ready ``app_home_opened`` event (the person opened the app's Home tab)."""
     event = {
