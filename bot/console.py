@@ -18,7 +18,7 @@ from bot.core.model import CancelTask, ExtendTask, Help, ListTasks, Schedule, re
 from bot.errors import BotError, ConfigError, ParseError
 from bot.flow import Event, Outcome, describe
 from bot.flow.background import Background
-from bot.flow.card import headline, note_params, render_call
+from bot.flow.card import format_day, headline, note_params, render_call
 from bot.flow.extending import local_clock
 from bot.flow.series_jobs import upcoming
 from bot.flow.services import Services
@@ -42,6 +42,12 @@ def card_text(schedule: Schedule, *, lang: str, request_id: str | None = None) -
     width = max(len(label) for label, value in rows if value)
     lines = [content.title, *(f"  {label + ':':<{width + 1}} {value}" for label, value in rows if value)]
     lines += [f"  * {note}" for note in content.notes]
+    if schedule.series is not None:  # a series: its next three dates
+        zone = ZoneInfo(schedule.timezone)
+        starts = [o.start.astimezone(zone) for o in schedule.series.occurrences(limit=3)]
+        lines.append(
+            "  " + text("series.next", lang, dates=" · ".join(f"{format_day(s, lang)} {s:%H:%M}" for s in starts))
+        )
     if request_id:
         lines.append("  " + text("card.requested_by", lang, user=USER, request=request_id))
     return "\n".join(lines)
