@@ -35,6 +35,7 @@ class BotSettings:
     scheduler_interval_seconds: float = 5.0  # how often the bot's scheduler looks for due work
     reconcile_after_seconds: float = 120.0  # a request in ``submitting`` this long has lost its process
     max_series_weeks: float = 12.0  # a repeating schedule may span at most this many weeks
+    series_lead_hours: float = 24.0  # a series occurrence's task is created this long ahead (Tencent: its own limits)
 
 
 #: ``[bot]`` settings that are positive numbers: (name, smallest allowed value, example).
@@ -43,6 +44,7 @@ _NUMBERS: tuple[tuple[str, float, str], ...] = (
     ("scheduler_interval_seconds", 0.05, "5"),
     ("reconcile_after_seconds", 1.0, "120"),
     ("max_series_weeks", 1.0, "12"),
+    ("series_lead_hours", 0.01, "24"),
 )
 
 

@@ -11,15 +11,18 @@ import json
 import threading
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from bot.catalogue import text
 from bot.config import DEFAULT_CONFIG_PATH
-from bot.core.model import CancelTask, Help, ListTasks, Schedule, request_to_dict
+from bot.core.model import CancelTask, ExtendTask, Help, ListTasks, Schedule, request_to_dict
 from bot.errors import BotError, ConfigError, ParseError
 from bot.flow import Event, Outcome, describe
 from bot.flow.background import Background
-from bot.flow.card import headline, note_params, render_call
+from bot.flow.card import format_day, headline, note_params, render_call
+from bot.flow.extending import local_clock
 from bot.flow.file_facts import duration_text, file_name, format_text, size_text
+from bot.flow.series_jobs import upcoming
 from bot.flow.services import Services
 from bot.provider_info import PROVIDER_KEYS
 from bot.recordings import RecordedFile
@@ -45,6 +48,12 @@ def card_text(schedule: Schedule, *, lang: str, request_id: str | None = None) -
     width = max(len(label) for label, value in rows if value)
     lines = [content.title, *(f"  {label + ':':<{width + 1}} {value}" for label, value in rows if value)]
     lines += [f"  * {note}" for note in content.notes]
+    if schedule.series is not None:  # a series: its next three dates
+        zone = ZoneInfo(schedule.timezone)
+        starts = [o.start.astimezone(zone) for o in schedule.series.occurrences(limit=3)]
+        lines.append(
+            "  " + text("series.next", lang, dates=" · ".join(f"{format_day(s, lang)} {s:%H:%M}" for s in starts))
+        )
     if request_id:
         lines.append("  " + text("card.requested_by", lang, user=USER, request=request_id))
     return "\n".join(lines)
@@ -170,6 +179,8 @@ class Console:
                 self.list_requests(lang)
             elif isinstance(command, CancelTask):
                 self.cancel(command)
+            elif isinstance(command, ExtendTask):
+                self.extend(command)
             else:
                 self.schedule(command, line)
         except ParseError as error:
@@ -221,11 +232,30 @@ class Console:
         found = self.services.store.list_requests(requester=USER, limit=20)
         if not found:
             self.say(text("slack.list.empty", lang))
+        now = self.services.clock()
         for stored in found:
             task = f" · TaskId {stored.task_id}" if stored.task_id else ""
-            self.say(f"{stored.id} · {stored.request.kind} {stored.request.target.label()} · {stored.state}{task}")
+            todo = upcoming(stored, now)  # a series is one line, with its next date
+            nxt = (
+                f" · next {todo[0].start.astimezone(ZoneInfo(stored.timezone)):%Y-%m-%d %H:%M} ({len(todo)})"
+                if todo
+                else ""
+            )
+            self.say(f"{stored.id} · {stored.request.kind} {stored.request.target.label()} · {stored.state}{nxt}{task}")
+
+    def extend(self, command: ExtendTask) -> None:
+        """``extend <id or TaskId> <duration>``: the outcome is printed by the notifier."""
+        extension = self.flow.extend(command.task, command.by, user=USER)
+        stored = extension.request
+        self.say(
+            text("extend.started", command.lang, request=stored.id, end=local_clock(extension.new_end, stored.timezone))
+        )
+        self.flow.drain()
 
     def cancel(self, command: CancelTask) -> None:
-        """``cancel <id or TaskId>``: the outcome is printed by the notifier."""
-        self.flow.cancel(command.task, user=USER)
+        """``cancel <id or TaskId> [<date>]``: the outcome is printed by the notifier."""
+        if command.day is not None:
+            self.flow.cancel_occurrence(command.task, command.day, user=USER)
+        else:
+            self.flow.cancel(command.task, user=USER)
         self.flow.drain()

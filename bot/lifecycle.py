@@ -8,6 +8,7 @@
                                                   ├► cancelled
                                                   └► unknown (the stop's outcome could not be told)
     scheduled ──► missed (the bot itself could not start it in time)
+    scheduled ──► scheduled, running ──► running (extended: a later end, perhaps a follow-on task)
 
 :data:`TRANSITIONS` is the whole table (``python -m bot docs`` will draw it). Every transition is one conditional
 update ("move from one of these states to that one"), so two clicks, two threads or two replicas settle a request
@@ -74,6 +75,7 @@ TRANSITIONS: Mapping[RequestState, frozenset[RequestState]] = {
     ),
     RequestState.SCHEDULED: frozenset(
         {
+            RequestState.SCHEDULED,  # extended (a later end, a follow-on task)
             RequestState.SUBMITTING,  # the bot's own scheduler starting a trro recording
             RequestState.RUNNING,
             RequestState.DONE,
@@ -83,7 +85,9 @@ TRANSITIONS: Mapping[RequestState, frozenset[RequestState]] = {
             RequestState.MISSED,
         }
     ),
-    RequestState.RUNNING: frozenset({RequestState.DONE, RequestState.CANCELLING, RequestState.FAILED}),
+    RequestState.RUNNING: frozenset(
+        {RequestState.RUNNING, RequestState.DONE, RequestState.CANCELLING, RequestState.FAILED}  # running: extended
+    ),
     RequestState.CANCELLING: frozenset(
         {
             RequestState.CANCELLED,
@@ -165,6 +169,7 @@ class AuditAction(enum.StrEnum):
     TROUBLE = "trouble"  # a provider callback reported a failed start, an error or a lost stream
     CALLBACK = "callback"  # a provider callback that matched no request, or was not posted (raw body kept)
     NO_FILE = "no_file"  # no file came within the grace period after the window ended
+    EXTEND = "extend"  # the window's end moved later (a follow-on task, an in-place update or a moved stop)
 
 
 class AuditOutcome(enum.StrEnum):
@@ -247,8 +252,15 @@ class RequestStore(Protocol):
     ) -> StoredRequest | None:
         """Move the request to ``to`` if (and only if) it is in one of ``from_states``, applying ``changes``
         (``task_id``, ``provider_request_id``, ``error_code``, ``error_message``, ``settled_by``, ``extra``,
-        ``card``, and ``task``: a :class:`NewTask` recorded in the same transaction) in the same conditional update.
+        ``card``, ``request``: the request with an extended window, and ``task``: a :class:`NewTask` recorded in the
+        same transaction) in the same conditional update; ``window_end_was`` adds a condition on the window's end.
         Returns the updated request, or None when another actor settled it first."""
+        ...
+
+    def overlapping(
+        self, request: TaskRequest, states: Collection[RequestState], limit: int = 20
+    ) -> list[StoredRequest]:
+        """Requests in ``states`` of the same kind, provider and target whose window overlaps ``request``'s."""
         ...
 
     def tasks_of(self, request_id: str) -> list[ProviderTask]:

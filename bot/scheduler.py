@@ -129,7 +129,7 @@ class Scheduler:
         self, stop: threading.Event, *, interval: float = 5.0, also: Sequence[Callable[[], object]] = ()
     ) -> None:
         """Run jobs as they fall due until ``stop`` is set, sleeping at most ``interval`` seconds between passes;
-        ``also`` runs every ``interval`` in a thread of its own (e.g. :func:`bot.store.reconcile.reconcile_submitting`,
+        ``also`` runs every ``interval`` in a thread of its own (e.g. :meth:`bot.flow.requests.RequestFlow.reconcile`,
         expiring old cards), so a slow one never delays a job. Never dies of an exception; on ``stop`` it waits for
         the jobs already started."""
         upkeep = threading.Thread(

@@ -7,7 +7,9 @@ A provider is "build request / parse response" plus an ``httpx.Auth`` signer. Th
 - :meth:`Provider.create` / :meth:`Provider.cancel` — send, parse, return a :class:`TaskResult` or raise one
   :class:`~bot.errors.ProviderError`;
 - :meth:`Provider.find` — look a task up (to avoid duplicates after an unclear outcome), where the provider can;
-- :meth:`Provider.status` — what the provider says of a task it holds (at the window's start and end), where it can.
+- :meth:`Provider.status` — what the provider says of a task it holds (at the window's start and end), where it can;
+- :meth:`Provider.extend_in_place` — move a held task's end later, where the provider can change a task (a Volcengine
+  relay); elsewhere an extension is a follow-on task from the old end to the new.
 """
 
 from __future__ import annotations
@@ -86,6 +88,19 @@ class Provider(Protocol):
         """The TaskId of an existing task matching ``request``, or None when the provider certainly has none (the
         answer is trusted: the request then fails as safe to retry). Raises :class:`~bot.errors.ProviderError` when
         the look-up cannot tell. Only when :attr:`can_look_up`."""
+        ...
+
+    def tasks_per_stream(self, request: TaskRequest) -> int | None:
+        """How many tasks like ``request`` the provider holds on one stream at a time (None: no documented cap)."""
+        ...
+
+    def can_extend_in_place(self, request: TaskRequest) -> bool:
+        """True when :meth:`extend_in_place` can move the end of ``request``'s task (no follow-on task needed)."""
+        ...
+
+    def extend_in_place(self, request: TaskRequest, task_id: str) -> TaskResult:
+        """Change task ``task_id`` so it ends at ``request.window.end`` (``request`` is the extended request).
+        Only when :meth:`can_extend_in_place`. Raises :class:`~bot.errors.ProviderError`."""
         ...
 
     def status(self, request: TaskRequest, task_id: str) -> TaskStatus:

@@ -173,6 +173,17 @@ class QcloudProvider:
         reply = self.api.call("Live_Tape_Stop", self._request("Live_Tape_Stop", params))
         return TaskResult(self.key, "Live_Tape_Stop", task_id, reply.request_id)
 
+    def tasks_per_stream(self, request: TaskRequest) -> int | None:
+        """No documented cap."""
+        return None
+
+    def can_extend_in_place(self, request: TaskRequest) -> bool:
+        """No call changes a created task: an extension is a follow-on task (or, kept by the bot, a moved stop)."""
+        return False
+
+    def extend_in_place(self, request: TaskRequest, task_id: str) -> TaskResult:
+        raise ProviderError(self.key, "UnsupportedOperation", "tasks cannot be changed in place", action="extend")
+
     def find(self, request: TaskRequest) -> str | None:
         return None  # the legacy API has no look-up
 

@@ -41,6 +41,7 @@ VERSION = "2018-08-01"
 MAX_AHEAD = timedelta(days=7)  # EndTime < now + 7 days
 MAX_START_AHEAD = timedelta(days=6)
 MAX_SPAN = timedelta(hours=24)
+TASKS_PER_STREAM = 3
 LOOKUP_PAGES = 5
 
 POLICY = ErrorPolicy(
@@ -186,6 +187,17 @@ class TencentProvider:
     def cancel(self, request: TaskRequest, task_id: str) -> TaskResult:
         reply = self.api.call("StopRecordTask", self._request(request, "StopRecordTask", {"TaskId": task_id}))
         return TaskResult(self.key, "StopRecordTask", task_id, reply.request_id)
+
+    def tasks_per_stream(self, request: TaskRequest) -> int | None:
+        """At most 3 record tasks per stream."""
+        return TASKS_PER_STREAM
+
+    def can_extend_in_place(self, request: TaskRequest) -> bool:
+        """No call changes a created task: an extension is a follow-on task (or, kept by the bot, a moved stop)."""
+        return False
+
+    def extend_in_place(self, request: TaskRequest, task_id: str) -> TaskResult:
+        raise ProviderError(self.key, "UnsupportedOperation", "tasks cannot be changed in place", action="extend")
 
     def find(self, request: TaskRequest) -> str | None:
         target, window = request.target, request.window

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from bot.core.model import DeviceTarget, TaskRequest
+from bot.errors import ProviderError
 from bot.provider_info import BY_KEY
 from bot.secret import MASK
 from providers.base import PlannedCall, TaskResult, TaskStatus
@@ -170,6 +171,17 @@ class TrroProvider:
             "DeleteCloudRecording", self._request(request, "DeleteCloudRecording", {"TaskId": task_id})
         )
         return TaskResult(self.key, "DeleteCloudRecording", task_id, reply.request_id)
+
+    def tasks_per_stream(self, request: TaskRequest) -> int | None:
+        """No documented cap."""
+        return None
+
+    def can_extend_in_place(self, request: TaskRequest) -> bool:
+        """No call changes a created task: an extension is a follow-on task (or, kept by the bot, a moved stop)."""
+        return False
+
+    def extend_in_place(self, request: TaskRequest, task_id: str) -> TaskResult:
+        raise ProviderError(self.key, "UnsupportedOperation", "tasks cannot be changed in place", action="extend")
 
     def find(self, request: TaskRequest) -> str | None:
         return None  # TRRO has no look-up of cloud recordings

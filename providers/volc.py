@@ -207,6 +207,22 @@ class VolcProvider:
         reply = self.api.call(action, self._request(action, payload))
         return TaskResult(self.key, action, task_id, reply.request_id)
 
+    def tasks_per_stream(self, request: TaskRequest) -> int | None:
+        """One record task per stream at a time; a relay is one configuration per stream."""
+        return 1
+
+    def can_extend_in_place(self, request: TaskRequest) -> bool:
+        """A relay is one configuration per stream: ``UpdateRelaySourceV4`` changes its window in place."""
+        return request.kind == "relay" and request.window is not None
+
+    def extend_in_place(self, request: TaskRequest, task_id: str) -> TaskResult:
+        now = self.clock()
+        self.validate(request, now)
+        _, payload = self._create_payload(request, now)
+        action = "UpdateRelaySourceV4"
+        reply = self.api.call(action, self._request(action, payload))
+        return TaskResult(self.key, action, task_id, reply.request_id)
+
     def find(self, request: TaskRequest) -> str | None:
         target = request.target
         if not isinstance(target, StreamTarget):

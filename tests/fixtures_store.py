@@ -164,6 +164,15 @@ class RecordingProvider:
     def status(self, request: TaskRequest, task_id: str) -> TaskStatus:
         raise BotError("provider.unknown", provider=self.key, known="")
 
+    def can_extend_in_place(self, request: TaskRequest) -> bool:
+        return False
+
+    def tasks_per_stream(self, request: TaskRequest) -> int | None:
+        return None
+
+    def extend_in_place(self, request: TaskRequest, task_id: str) -> TaskResult:
+        raise BotError("provider.unknown", provider=self.key, known="")
+
 
 class Providers:
     """A provider registry double: ``get(key)`` like :class:`providers.registry.ProviderRegistry`."""

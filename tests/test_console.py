@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -101,3 +102,20 @@ def test_misunderstood_commands_get_an_example(tmp_path: Path, providers: FakePr
     assert "I did not understand that." in result.stdout
     assert "Try: `/record live/stream001" in result.stdout
     assert "`/record live/stream001 now for 45m`" in result.stdout  # help, from the command table
+
+
+def test_console_extends_and_lists_a_series_as_one_line(tmp_path: Path, providers: FakeProviders) -> None:
+    env = configured(tmp_path, providers)
+    first = run_console(["record live/console9 tomorrow 15:00 to 15:30 on volc", "y", "quit"], tmp_path, env)
+    request_id = re.search(r"request (r[a-z2-7]{6})", first.stdout).group(1)  # type: ignore[union-attr]
+    series = "record live/console10 every weekday 09:00 to 10:00 until 2027-01-29 on volc"
+    result = run_console([f"extend {request_id} 30m", series, "y", "list", "quit"], tmp_path, env)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"Extending request {request_id} to 16:00" in out
+    assert "extended it to 16:00: follow-on task" in out
+    assert volc_creates(providers, "console9") == 2
+    assert "Repeats on weekdays, 09:00–10:00" in out and "Series confirmed" in out
+    assert re.search(r"Next: \w{3} \d+ \w{3} \d{4} 09:00 · \w{3} \d+ \w{3} \d{4} 09:00 · ", out)
+    listed = [line for line in out.splitlines() if "live/console10" in line and " · next " in line]
+    assert len(listed) == 1

@@ -44,7 +44,8 @@ def test_scopes_events_and_interactivity(manifest: dict[str, Any]) -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "users:read", "app_mentions:read"} <= scopes
     settings = manifest["settings"]
-    assert settings["event_subscriptions"]["bot_events"] == ["app_mention"]
+    assert settings["event_subscriptions"]["bot_events"] == ["app_mention", "app_home_opened"]
     assert settings["event_subscriptions"]["request_url"].endswith("/slack/events")
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["interactivity"]["request_url"].endswith("/slack/events")

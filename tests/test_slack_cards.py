@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from bot.flow import Event, Outcome
 from bot.flow.card import describe, format_duration
 from bot.lifecycle import CardRef, RequestState, StoredRequest
 from bot.slack.app import retry_handlers
-from bot.slack.cards import CANCEL, CONFIRM, RETRY, STOP, proposal_card
+from bot.slack.cards import CANCEL, CONFIRM, EXTEND, RETRY, STOP, proposal_card
 from bot.slack.mrkdwn import explain
 from bot.slack.outcomes import status_card, thread_reply
 from bot.slack.replies import SlackNotifier, SlackReplies
@@ -112,8 +113,13 @@ def shown(message: dict[str, Any] | None) -> str:
     ("state", "changes", "expected", "actions"),
     [
         (RequestState.CONFIRMED, {"settled_by": "U1"}, "Submitting… (<@U1>)", []),
-        (RequestState.SCHEDULED, {"settled_by": "U1", "task_id": "T-9"}, "Scheduled · TaskId `T-9` · by <@U1>", [STOP]),
-        (RequestState.RUNNING, {"task_id": "T-9"}, "Recording now · since 15:00 · ends 15:30", [STOP]),
+        (
+            RequestState.SCHEDULED,
+            {"settled_by": "U1", "task_id": "T-9"},
+            "Scheduled · TaskId `T-9` · by <@U1>",
+            [STOP, *EXTEND],
+        ),
+        (RequestState.RUNNING, {"task_id": "T-9"}, "Recording now · since 15:00 · ends 15:30", [STOP, *EXTEND]),
         (RequestState.DONE, {"task_id": "T-9"}, "Finished 15:30", []),
         (RequestState.FAILED, {"error_code": "InvalidParam"}, "Failed · `InvalidParam`", []),
         (RequestState.CANCELLING, {"settled_by": "U2"}, "Cancelling… (<@U2>)", []),
@@ -129,6 +135,20 @@ def test_status_card_shows_the_state_in_words_with_the_buttons_it_allows(
     assert expected in all_text(card)
     assert all("confirm" in b for b in buttons(card) if b["action_id"] == STOP)  # destructive: asks first
     assert card["text"]
+
+
+def test_an_extended_card_says_until_when_and_by_whom_and_a_permanent_relay_has_no_extend_buttons() -> None:
+    extended = stored(RequestState.RUNNING, task_id="T-9", extra={"extended_by": "U2"})
+    card = status_card(Outcome(Event.EXTENDED, extended, actor="U2"))
+    assert "Extended to 15:30 by <@U2>" in all_text(card)
+    assert "Extended" not in all_text(status_card(Outcome(Event.STARTED, stored(RequestState.RUNNING))))
+    chinese = status_card(
+        Outcome(Event.EXTENDED, stored(RequestState.RUNNING, lang="zh-CN", extra={"extended_by": "U2"}))
+    )
+    assert "已由 <@U2> 延长到 15:30" in all_text(chinese)
+    permanent = replace(stored().request, kind="relay", window=None, sources=("rtmp://a/b",))
+    relay = status_card(Outcome(Event.STARTED, stored(RequestState.RUNNING, request=permanent, task_id="T-1")))
+    assert [b["action_id"] for b in buttons(relay)] == [STOP]
 
 
 def test_stop_now_and_cancel_task_ask_first_naming_what_stops() -> None:
@@ -149,7 +169,7 @@ def test_thread_reply_after_success_has_the_task_id_a_cancel_button_and_tells_th
     assert shown(reply).endswith("<@U1>")
     assert reply["text"].startswith("Scheduled: live/stream001 on Volcengine, Sat 21 Nov 2026 15:00")
     assert "(TaskId T-9)" in reply["text"] and reply["text"].endswith("<@U1>")
-    assert [(b["action_id"], b["value"]) for b in buttons(reply)] == [(STOP, "rabcdef")]
+    assert [(b["action_id"], b["value"]) for b in buttons(reply)] == [(a, "rabcdef") for a in (STOP, *EXTEND)]
 
 
 def test_started_is_said_without_a_mention_and_finished_with_one() -> None:
@@ -202,7 +222,8 @@ def test_after_restart_reconciliation_the_card_is_redrawn_and_the_thread_says_wh
         "The bot restarted (or its database failed) before it could save Volcengine's answer"
     )
     assert "TaskId T-R" in shown(reply)
-    assert [b["action_id"] for b in buttons(reply or {})] == ([button] if button else [])
+    extends = list(EXTEND) if button == STOP else []
+    assert [b["action_id"] for b in buttons(reply or {})] == ([button, *extends] if button else [])
 
 
 def test_durations_read_naturally() -> None:

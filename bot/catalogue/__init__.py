@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Final, Literal
 
 from bot.catalogue import (
+    controls,
     faults,
     files,
     general,
@@ -34,6 +35,7 @@ SECTIONS: Final[tuple[Mapping[str, Mapping[str, str]], ...]] = (
     slack.TEXT,
     life.TEXT,
     files.TEXT,
+    controls.TEXT,
     store.TEXT,
     provider_checks.TEXT,
     provider_errors.TEXT,

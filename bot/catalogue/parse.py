@@ -35,6 +35,22 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Which task? Give its id or TaskId after cancel.",
         "zh-CN": "要取消哪个任务？请在 cancel 后面写上编号或 TaskId。",
     },
+    "parse.extend_needs_id": {
+        "en": "Which task? Give its id and how much longer, e.g. extend rk4q2mz 30m.",
+        "zh-CN": "要延长哪个任务？请写上编号和延长多久，例如：延长 rk4q2mz 30分钟。",
+    },
+    "parse.extend_needs_duration": {
+        "en": "How much longer? Give a duration after the id, such as 15m, 30m or 1h.",
+        "zh-CN": "要延长多久？请在编号后写上时长，例如 15分钟、30分钟 或 1小时。",
+    },
+    "parse.extend_bad_duration": {
+        "en": "I could not read “{quote}” as a duration of at least a minute (try 15m, 30m, 1h or 1h30m).",
+        "zh-CN": "无法把“{quote}”理解为至少一分钟的时长（可以写 15分钟、30分钟、1小时 或 1小时30分）。",
+    },
+    "parse.extend_too_long": {
+        "en": "“{quote}” is more than {hours} h; extend by at most {hours} h at a time.",
+        "zh-CN": "“{quote}”超过了 {hours} 小时；每次最多延长 {hours} 小时。",
+    },
     "parse.bad_task_id": {"en": "“{quote}” is not a task id.", "zh-CN": "“{quote}”不是任务编号。"},
     # --- target and provider -------------------------------------------------------------------------------------
     "parse.no_target": {

@@ -59,7 +59,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Could not stop the recording on {provider} (TaskId {task_id}):\n{error}\nPlease stop it in the {provider} console.",
         "zh-CN": "无法停止 {provider} 上的录制（TaskId {task_id}）：\n{error}\n请到 {provider} 控制台手动停止。",
     },
-    # --- restart reconciliation (bot/store/reconcile.py) ---
+    # --- restart reconciliation (bot/flow/reconcile.py) ---
     "reconcile.found": {
         "en": "The bot restarted (or its database failed) before it could save {provider}'s answer. {provider} has the task: TaskId {task_id}.",
         "zh-CN": "机器人重启（或数据库出错），没能保存{provider}的答复。{provider}上已有该任务：TaskId {task_id}。",

@@ -15,7 +15,16 @@ from typing import Any
 from bot.cli.base import Subcommand, bad_clock_json, read_clock
 from bot.config import Config, load_config
 from bot.core import help_text, parse_command
-from bot.core.model import CancelTask, Command, Help, ListTasks, Schedule, options_to_dict, target_to_dict
+from bot.core.model import (
+    CancelTask,
+    Command,
+    ExtendTask,
+    Help,
+    ListTasks,
+    Schedule,
+    options_to_dict,
+    target_to_dict,
+)
 from bot.errors import ParseError
 
 OCCURRENCES_SHOWN = 5
@@ -54,6 +63,10 @@ def command_to_json(command: Command) -> dict[str, Any]:
         return {"ok": True, "command": "help", "kind": command.kind, "lang": command.lang}
     if isinstance(command, ListTasks):
         return {"ok": True, "command": "list", "kind": command.kind, "mine": command.mine, "lang": command.lang}
+    if isinstance(command, ExtendTask):
+        minutes = int(command.by.total_seconds() // 60)
+        return {"ok": True, "command": "extend", "kind": command.kind, "task": command.task, "minutes": minutes,
+                "lang": command.lang}  # fmt: skip
     assert isinstance(command, CancelTask)
     return {"ok": True, "command": "cancel", "kind": command.kind, "task": command.task, "lang": command.lang}
 

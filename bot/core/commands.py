@@ -101,9 +101,26 @@ COMMANDS: tuple[CommandEntry, ...] = (
         action="cancel",
         kinds=("record", "relay"),
         words=("cancel", "取消", "stop", "停止"),
-        usage={"en": "/{kind} cancel <id>", "zh-CN": "/{kind} cancel <编号>"},
-        summary={"en": "cancel a task by its id or TaskId", "zh-CN": "按编号或 TaskId 取消任务"},
-        examples={"en": ("/{kind} cancel rk4q2mz",), "zh-CN": ("/{kind} 取消 rk4q2mz",)},
+        usage={"en": "/{kind} cancel <id> [<date>]", "zh-CN": "/{kind} cancel <编号> [<日期>]"},
+        summary={
+            "en": "cancel a task by its id or TaskId (with a date: one recording of a series)",
+            "zh-CN": "按编号或 TaskId 取消任务（加日期：只取消重复预约中的那一次）",
+        },
+        examples={
+            "en": ("/{kind} cancel rk4q2mz", "/{kind} cancel rk4q2mz 2026-12-08"),
+            "zh-CN": ("/{kind} 取消 rk4q2mz",),
+        },
+    ),
+    CommandEntry(
+        action="extend",
+        kinds=("record", "relay"),
+        words=("extend", "延长", "延时", "加时"),
+        usage={"en": "/{kind} extend <id> <duration>", "zh-CN": "/{kind} 延长 <编号> <时长>"},
+        summary={
+            "en": "make a scheduled or running task end later (a follow-on task, no gap)",
+            "zh-CN": "让已安排或进行中的任务晚些结束（无缝接续）",
+        },
+        examples={"en": ("/{kind} extend rk4q2mz 45m",), "zh-CN": ("/{kind} 延长 rk4q2mz 30分钟",)},
     ),
     CommandEntry(
         action="help",
@@ -122,7 +139,7 @@ MINE_WORDS = frozenset({"mine", "me", "my", "我的", "我"})
 
 
 def subcommand_action(word: str) -> str | None:
-    """The action (``help``/``list``/``cancel``) a subcommand word selects, or ``None``."""
+    """The action (``help``/``list``/``cancel``/``extend``) a subcommand word selects, or ``None``."""
     low = word.lower()
     for entry in COMMANDS:
         if low in entry.words:

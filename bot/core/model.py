@@ -8,7 +8,7 @@ Datetimes are always timezone-aware.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from bot.catalogue import text
@@ -136,14 +136,25 @@ class ListTasks:
 
 @dataclass(frozen=True)
 class CancelTask:
-    """``/record cancel <id or TaskId>``."""
+    """``/record cancel <id or TaskId>``; ``/record cancel <series id> 2026-12-08`` cancels one occurrence."""
 
     kind: Kind
     task: str
     lang: str = "en"
+    day: date | None = None
 
 
-Command = Schedule | Help | ListTasks | CancelTask
+@dataclass(frozen=True)
+class ExtendTask:
+    """``/record extend <id or TaskId> 45m``, ``延长 <id> 30分钟``: move a scheduled or running window's end later."""
+
+    kind: Kind
+    task: str
+    by: timedelta
+    lang: str = "en"
+
+
+Command = Schedule | Help | ListTasks | CancelTask | ExtendTask
 
 
 # --- JSON form (store, CLI, dry runs) ---------------------------------------------------------------------------

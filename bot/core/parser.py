@@ -12,12 +12,25 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.catalogue import text
 from bot.core import commands
-from bot.core.model import CancelTask, Command, Help, Kind, ListTasks, Note, Options, Schedule, TaskRequest, Window
+from bot.core.durations import parse_duration
+from bot.core.model import (
+    CancelTask,
+    Command,
+    ExtendTask,
+    Help,
+    Kind,
+    ListTasks,
+    Note,
+    Options,
+    Schedule,
+    TaskRequest,
+    Window,
+)
 from bot.core.options import OPTION_PROVIDERS, OPTION_WORDS, SENTENCE_PUNCTUATION, Taken, take_options
 from bot.core.provider_names import PROVIDER_NAMES, RELAY_PROVIDERS, closest
 from bot.core.ranges import TimeExpression, read_time_expression
@@ -190,10 +203,43 @@ def _parse(raw: str, reading: _Reading, ctx: _Context) -> Command:
     if action == "cancel":
         if len(tokens) < 2:
             raise Problem("parse.cancel_needs_id", example=f"/{kind} cancel rk4q2mz")
-        if len(tokens) > 2 or not _TASK_ID.fullmatch(tokens[1]):
+        day = _iso_day(tokens[2]) if len(tokens) == 3 else None
+        if (len(tokens) > 2 and day is None) or not _TASK_ID.fullmatch(tokens[1]):
             raise Problem("parse.bad_task_id", quote=" ".join(tokens[1:]), example=f"/{kind} cancel rk4q2mz")
-        return CancelTask(kind=kind, task=tokens[1], lang=lang)
+        return CancelTask(kind=kind, task=tokens[1], lang=lang, day=day)
+    if action == "extend":
+        return _extend(tokens, kind, lang)
     return _schedule(tokens, kind, reading, ctx)
+
+
+def _iso_day(word: str) -> date | None:
+    """``2026-12-08`` (one occurrence of a series), else None."""
+    try:
+        return date.fromisoformat(word) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word) else None
+    except ValueError:
+        return None
+
+
+#: The longest single extension: one follow-on task (Tencent allows at most 24 h per task).
+MAX_EXTENSION_HOURS = 24
+
+
+def _extend(tokens: list[str], kind: Kind, lang: str) -> ExtendTask:
+    example = f"/{kind} 延长 rk4q2mz 30分钟" if lang == "zh-CN" else f"/{kind} extend rk4q2mz 30m"
+    if len(tokens) < 2:
+        raise Problem("parse.extend_needs_id", example=example)
+    if not _TASK_ID.fullmatch(tokens[1]):
+        raise Problem("parse.bad_task_id", quote=tokens[1], example=example)
+    example = example.replace("rk4q2mz", tokens[1])  # their own id: the example is what they meant
+    said = " ".join(tokens[2:]).rstrip(SENTENCE_PUNCTUATION)
+    if not said:
+        raise Problem("parse.extend_needs_duration", example=example)
+    by = parse_duration(said)
+    if by is None or by.total_seconds() < 60:
+        raise Problem("parse.extend_bad_duration", quote=said, example=example)
+    if by.total_seconds() > MAX_EXTENSION_HOURS * 3600:
+        raise Problem("parse.extend_too_long", quote=said, hours=str(MAX_EXTENSION_HOURS), example=example)
+    return ExtendTask(kind=kind, task=tokens[1], by=by, lang=lang)
 
 
 def _expand_aliases(tokens: list[str], config: Config) -> tuple[list[str], bool]:

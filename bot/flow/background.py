@@ -48,7 +48,12 @@ class Background:
         #: Answers ``POST /callbacks/<provider>`` (the HTTP server routes to it); replays missed callbacks.
         self.desk = open_desk(services, flow, os.environ)
         self.catch_up = CatchUp(self.desk, services.store.jobs, services.providers)
-        handlers = {**flow.windows.handlers(), **self.files.handlers(), **self.catch_up.handlers()}
+        handlers = {
+            **flow.windows.handlers(),
+            **self.files.handlers(),
+            **self.catch_up.handlers(),
+            **(flow.series.handlers() if flow.series is not None else {}),
+        }
         self.scheduler = Scheduler(services.store.jobs, handlers, clock=services.clock, early_kinds=flow.windows.EARLY)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None

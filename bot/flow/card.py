@@ -137,7 +137,7 @@ def notes_of(stored: StoredRequest) -> tuple[Note, ...]:
 
 def note_params(outcome: Outcome, lang: str) -> dict[str, str]:
     """The parameters an outcome's note may use: the request's facts ({provider}, {target}, {task_id}, {error},
-    {when}) and the note's own, which win."""
+    {when}, {user}: who caused it) and the note's own, which win."""
     stored = outcome.request
     standard = {
         "provider": provider_name(stored.request.provider, lang),
@@ -145,6 +145,7 @@ def note_params(outcome: Outcome, lang: str) -> dict[str, str]:
         "task_id": (outcome.result.task_id if outcome.result else stored.task_id) or "-",
         "error": outcome.error.render(lang) if outcome.error else "",
         "when": format_window(stored.request.window, stored.timezone, lang),
+        "user": outcome.actor or stored.settled_by or stored.requester,
     }
     return {**standard, **dict(outcome.note.params if outcome.note else ())}
 

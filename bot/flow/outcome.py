@@ -33,6 +33,14 @@ class Event(enum.StrEnum):
     FILE_READY = "file_ready"  # the provider produced a file (``files``: every file of the request so far)
     RECORDING_TROUBLE = "recording_trouble"  # the provider says a recording failed to start, erred or lost its stream
     NO_FILE = "no_file"  # the window ended and no file came within the grace period
+    EXTENDED = "extended"  # the window ends later (``note`` says how: a follow-on task, in place, or bot-kept)
+    EXTEND_FAILED = "extend_failed"  # an extension was refused or unclear; ``error`` explains
+    OCCURRENCE_SCHEDULED = "occurrence_scheduled"  # a series occurrence's task was created (``result``)
+    OCCURRENCE_STARTED = "occurrence_started"  # a series occurrence's window began
+    OCCURRENCE_FINISHED = "occurrence_finished"  # a series occurrence's window ended
+    OCCURRENCE_FAILED = "occurrence_failed"  # a series occurrence could not be created or stopped
+    OCCURRENCE_MISSED = "occurrence_missed"  # the bot was down when a series occurrence had to be created
+    OCCURRENCE_SKIPPED = "occurrence_skipped"  # one occurrence of a series was cancelled on its own
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -36,6 +36,10 @@ class JobQueue(Protocol):
 
     def cancel_for_request(self, request_id: str) -> int:
         """Drop the pending jobs of a request; returns how many."""
+        ...
+
+    def follow_window_end(self, request_id: str, *, due: Collection[str], deadline: Collection[str]) -> int:
+        """Move the pending jobs of a request to its window's end as stored now (after an extension)."""
         ...
 
 

@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.core.model import Note, Schedule, TaskRequest
@@ -30,10 +30,13 @@ from bot.errors import (
 )
 from bot.flow.admission import Admission
 from bot.flow.card import notes_to_json
+from bot.flow.extending import Extender, Extension
 from bot.flow.life import SAVE_ATTEMPTS, Move, RequestLife, error_changes
 from bot.flow.outcome import Event, Notifier
+from bot.flow.overlaps import card_facts
 from bot.flow.ports import AuditTrail, JobQueue, ProviderLookup
 from bot.flow.reconcile import Reconciler
+from bot.flow.series_jobs import DEFAULT_LEAD, SeriesJobs, series_of
 from bot.flow.stopping import TaskStopper
 from bot.flow.windows import WindowJobs
 from bot.lifecycle import (
@@ -72,6 +75,7 @@ class RequestFlow:
         card_lifetime: timedelta = timedelta(hours=24),
         stale_after: timedelta | None = None,
         admission: Admission | None = None,
+        series_lead: timedelta = DEFAULT_LEAD,
     ) -> None:
         self.store = store
         self.card_lifetime = card_lifetime
@@ -85,6 +89,10 @@ class RequestFlow:
         #: Follows windows (None without a job queue: then nothing moves a request past ``scheduled`` by the clock).
         self.windows = WindowJobs(self.life, store, jobs, providers) if jobs is not None else None
         self.stopper = TaskStopper(self.life, store, providers, clock=clock, jobs=self.windows)
+        self.extender = Extender(self.life, store, providers, clock=clock, jobs=jobs)
+        self.series = (
+            SeriesJobs(self.life, store, jobs, providers, clock=clock, lead=series_lead) if jobs is not None else None
+        )
         on_found = self.windows.follow if self.windows is not None else None
         self.reconciler = Reconciler(
             self.life, store, providers, self.stopper, clock=clock, on_scheduled=on_found,
@@ -109,9 +117,11 @@ class RequestFlow:
         notes: Sequence[Note] = (),
     ) -> StoredRequest:
         """Check the request with its provider (raises :class:`~bot.errors.ValidationError`) and store it, with the
-        card's notes (the parser's, then ``notes`` from the adapter) so every later version of the card shows them."""
+        card's notes (the parser's, then ``notes`` from the adapter) and the requests it overlaps on the same stream,
+        so every later version of the card shows them."""
         request = schedule.request
-        self.admission.check(requester, request, channel=channel, raw_text=text, now=self.clock())
+        provider = self.admission.check(requester, request, channel=channel, raw_text=text, now=self.clock())
+        said = card_facts(self.store, provider, schedule)
         return self.store.propose(
             request=request,
             requester=requester,
@@ -120,7 +130,7 @@ class RequestFlow:
             lang=lang or schedule.lang,
             channel=channel,
             card=card,
-            extra={"notes": notes_to_json((*schedule.notes, *notes))},
+            extra={"notes": notes_to_json((*schedule.notes, *notes)), **said},
         )
 
     def plan(
@@ -229,6 +239,9 @@ class RequestFlow:
             return
         try:
             provider = self.providers.get(stored.request.provider)
+            if series_of(stored) is not None and self.series is not None:
+                self.series.plan(stored)  # each occurrence is created ahead of its window by its own job
+                return
             if not provider.keeps_window and stored.request.window is not None and self.windows is not None:
                 self.windows.keep(stored)  # the bot's scheduler creates it when the window starts
                 return
@@ -303,6 +316,32 @@ class RequestFlow:
             raise self._already_settled(request_id)
         self._run(self.stopper.finish, cancelling)
         return cancelling
+
+    def cancel_occurrence(
+        self, reference: str, day: date, *, user: str, where: str | None = None
+    ) -> tuple[StoredRequest, int]:
+        """Cancel one occurrence of a series (``/record cancel <id> 2026-12-08``, Skip): the series and how many
+        recordings are left. Its provider task, if created already, is stopped on the worker pool."""
+        found = self.store.find(reference)
+        if found is None or self.series is None:
+            raise RequestStateError("flow.unknown_request", request=reference.strip())
+        stored, occurrence, left = self.series.skip(self._may_cancel(found.id, user, where), day, user=user)
+        self._run(self.series.stop_occurrence, stored, occurrence.start, user)
+        return stored, left
+
+    # --- extending a scheduled or running window -------------------------------------------------------------------
+
+    def extend(self, reference: str, by: timedelta, *, user: str, where: str | None = None) -> Extension:
+        """Make the window of a scheduled or running request end ``by`` later (the requester, or whoever has
+        ``cancel_any``): the stored end moves at once, the provider call runs on the worker pool and its outcome
+        reaches the card's thread. ``reference`` is our id or a provider TaskId."""
+        found = self.store.find(reference)
+        if found is None:
+            raise RequestStateError("flow.unknown_request", request=reference.strip())
+        stored = self._may_cancel(found.id, user, where)
+        extension = self.extender.claim(stored, by, user=user)
+        self._run(self.extender.carry_out, extension)
+        return extension
 
     # --- plumbing -------------------------------------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ class Services:
 
     def parse(self, text: str, *, timezone: str, kind: Kind | None = None) -> Command:
         """Read a command typed by a person in ``timezone`` (raises :class:`~bot.errors.ParseError`)."""
-        return parse_command(text, now=self.clock(), tz=timezone, config=self.config, kind=kind)
+        return parse_command(text, now=self.clock(), tz=timezone, config=self.config, kind=kind, allow_series=True)
 
     def help(self, kind: Kind, lang: str, *, user: str | None = None, channel: str | None = None) -> str:
         """Help with examples, generated from the same command table the parser uses; with ``user``, only what
@@ -84,6 +84,7 @@ class Services:
             card_lifetime=timedelta(hours=self.config.bot.card_lifetime_hours),
             stale_after=timedelta(seconds=self.config.bot.reconcile_after_seconds),
             admission=admission,
+            series_lead=timedelta(hours=self.config.bot.series_lead_hours),
         )
 
 

@@ -1,5 +1,5 @@
-"""Buttons: Confirm and Cancel on the card, Cancel task / Stop now and Retry on the card and in its thread, Cancel
-next to a listed request.
+"""Buttons: Confirm and Cancel on the card, Cancel task / Stop now, +15 min / +30 min / +1 h and Retry on the card
+and in its thread, Cancel next to a listed request.
 
 Every click is acknowledged first; the request id in the button value lets the store settle it exactly once, so
 double taps and repeated payloads do nothing more. Refusals are ephemeral (only the clicker sees them).
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -18,8 +19,19 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.errors import AlreadyRetried, BotError, RequestStateError
 from bot.lifecycle import CardRef
 from bot.slack import mrkdwn
-from bot.slack.cards import CANCEL, CONFIRM, LIST_CANCEL, RETRY, STOP, Message, plain_message
-from bot.slack.commands import cancel_answer
+from bot.slack.cards import (
+    CANCEL,
+    CONFIRM,
+    EXTEND,
+    LIST_CANCEL,
+    OVERLAP_EXTEND,
+    RETRY,
+    SKIP,
+    STOP,
+    Message,
+    plain_message,
+)
+from bot.slack.commands import cancel_answer, extend_answer, extend_instead_answer, skip_answer
 from bot.slack.context import SlackBot
 from bot.slack.mrkdwn import Mrkdwn
 
@@ -97,6 +109,46 @@ def register(app: App, bot: SlackBot) -> None:
 
     app.action(LIST_CANCEL)(handle(cancel_listed))
 
+    def extend_by(minutes: int) -> Callable[[str, str, dict[str, Any]], object]:
+        def extend(request_id: str, user: str, body: dict[str, Any]) -> None:
+            lang = bot.users.lookup(user).lang
+            try:
+                answer = extend_answer(
+                    flow, request_id, timedelta(minutes=minutes), user=user, lang=lang, where=acting_channel(body)
+                )
+            except RequestStateError as error:  # said even to the requester: an extend is never a double tap
+                answer = plain_message(mrkdwn.explain(error, lang))
+            _tell_clicker(bot, body, user, answer)
+
+        return extend
+
+    for action_id, minutes in EXTEND.items():
+        app.action(action_id)(handle(extend_by(minutes)))
+
+    def extend_instead(value: str, user: str, body: dict[str, Any]) -> None:
+        existing, _, proposed = value.partition(":")
+        lang = bot.users.lookup(user).lang
+        try:
+            answer = extend_instead_answer(flow, existing, proposed, user=user, lang=lang, card=card_from_click(body))
+        except RequestStateError as error:  # said even to the requester: never a double tap of Confirm
+            answer = plain_message(mrkdwn.explain(error, lang))
+        _tell_clicker(bot, body, user, answer)
+
+    app.action(OVERLAP_EXTEND)(handle(extend_instead))
+
+    def skip(value: str, user: str, body: dict[str, Any]) -> None:
+        request_id, _, day = value.partition("|")
+        lang = bot.users.lookup(user).lang
+        try:
+            answer = skip_answer(
+                flow, request_id, date.fromisoformat(day), user=user, lang=lang, where=acting_channel(body)
+            )
+        except RequestStateError as error:  # said even to the requester: never a double tap of Confirm
+            answer = plain_message(mrkdwn.explain(error, lang))
+        _tell_clicker(bot, body, user, answer)
+
+    app.action(SKIP)(handle(skip))
+
 
 def _refuse(bot: SlackBot, body: dict[str, Any], user: str, error: BotError, *, link: str | None = None) -> None:
     line = mrkdwn.explain(error, bot.users.lookup(user).lang)
@@ -122,4 +174,7 @@ def _card_link(bot: SlackBot, request_id: str) -> str | None:
 def _tell_clicker(bot: SlackBot, body: dict[str, Any], user: str, message: Message) -> None:
     """An answer only the person who clicked sees, where they clicked."""
     channel = (body.get("channel") or {}).get("id")
+    if not channel and not body.get("response_url"):  # a click in the Home tab: no channel to answer in
+        bot.replies.direct_message(user, message)
+        return
     bot.replies.ephemeral(channel=channel, user=user, message=message, response_url=body.get("response_url"))

@@ -16,8 +16,12 @@ from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 
 from bot.flow.background import Background
 from bot.flow.services import Services
+from bot.permissions import Action
+from bot.provider_info import PROVIDER_KEYS
 from bot.slack import actions, mentions, modal, slash
 from bot.slack.context import SlackBot
+from bot.slack.home import HomeTab
+from bot.slack.home import register as register_home
 from bot.slack.replies import SlackNotifier, SlackReplies
 from bot.slack.send_queue import SendQueue
 from bot.slack.settings import SlackSettings
@@ -60,9 +64,15 @@ def build_app(settings: SlackSettings, services: Services, *, socket_mode: bool 
     )
     replies = SlackReplies(posting, handlers, SendQueue(per_second=settings.channel_pace))
     services.group_members = GroupDirectory(quick_client).members
-    flow = services.flow(SlackNotifier(replies, services.store.files), workers=settings.provider_workers)
-    background = Background(services, flow)
     users = UserDirectory(quick_client, default_timezone=services.config.bot.timezone)
+    permissions = services.permissions()
+    home = HomeTab(
+        services.store, client, lookup=users.lookup, clock=services.clock,
+        may_see_everyone=lambda user: any(permissions.allowed(user, Action.CANCEL_ANY, key) for key in PROVIDER_KEYS),
+    )  # fmt: skip
+    notifier = SlackNotifier(replies, services.store.files, on_change=home.changed)
+    flow = services.flow(notifier, workers=settings.provider_workers)
+    background = Background(services, flow)
     bot = SlackBot(
         services=services, flow=flow, users=users, replies=replies, background=background, callbacks=background.desk
     )
@@ -70,6 +80,7 @@ def build_app(settings: SlackSettings, services: Services, *, socket_mode: bool 
     actions.register(app, bot)
     mentions.register(app, bot)
     modal.register(app, bot)
+    register_home(app, home)
     app.error(answer_unreadable)
     return app, bot
 

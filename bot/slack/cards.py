@@ -8,13 +8,17 @@ becomes mrkdwn through :mod:`bot.slack.mrkdwn`; what happens after Confirm is dr
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.catalogue import text
 from bot.core.model import Note
 from bot.flow import CardContent, describe
-from bot.flow.card import format_window, notes_of, provider_name, render_call
+from bot.flow.card import format_day, format_window, notes_of, provider_name, render_call
 from bot.flow.file_facts import file_name
+from bot.flow.overlaps import Overlaps, overlaps_of
+from bot.flow.series_jobs import series_of, upcoming
 from bot.lifecycle import ACTIVE_STATES, RequestState, StoredRequest
 from bot.recordings import RecordedFile
 from bot.slack import mrkdwn
@@ -29,6 +33,10 @@ CANCEL = "request_cancel"
 RETRY = "request_retry"
 STOP = "task_cancel"  # Cancel task (scheduled) and Stop now (running)
 LIST_CANCEL = "list_cancel"  # Cancel next to an item of `/record list`
+SKIP = "occurrence_skip"  # Skip one date of a series (value ``<id>|<YYYY-MM-DD>``)
+OVERLAP_EXTEND = "overlap_extend"  # on a card the provider would refuse: extend the existing request instead
+#: +15 min / +30 min / +1 h on a scheduled or running card: action id → minutes.
+EXTEND: dict[str, int] = {"task_extend_15": 15, "task_extend_30": 30, "task_extend_60": 60}
 #: States a Cancel button in a list can act on (the card itself, the bot's schedule, or the provider task).
 CANCELLABLE = frozenset({RequestState.PROPOSED, *ACTIVE_STATES})
 
@@ -78,16 +86,71 @@ def proposal_card(stored: StoredRequest, notes: Sequence[Note] | None = None) ->
     """The card with Confirm (primary) and Cancel."""
     lang = stored.lang
     content = content_of(stored, notes)
+    overlaps = overlaps_of(stored)
+    confirm: Block | None = button(text("card.button.confirm", lang), CONFIRM, stored.id, style="primary")
+    if overlaps.cap is not None:  # the provider would refuse it: offer extending the existing one instead
+        confirm = _extend_instead(stored, overlaps)
+    elements = [confirm] if confirm else []
     actions: Block = {
         "type": "actions",
         "block_id": f"request:{stored.id}",
-        "elements": [
-            button(text("card.button.confirm", lang), CONFIRM, stored.id, style="primary"),
-            button(text("card.button.cancel", lang), CANCEL, stored.id),
-        ],
+        "elements": [*elements, button(text("card.button.cancel", lang), CANCEL, stored.id)],
     }
     push = Mrkdwn(f"{escape(content.summary)} ({mrkdwn.user(stored.requester)})")
-    return {"text": push, "blocks": [*facts(content, stored), actions]}
+    return {
+        "text": push,
+        "blocks": [*facts(content, stored), *series_blocks(stored), *overlap_blocks(stored, overlaps), actions],
+    }
+
+
+def series_blocks(stored: StoredRequest) -> list[Block]:
+    """For a series: its next three dates."""
+    dates = next_dates(stored, stored.created_at) if series_of(stored) is not None else []
+    if not dates:
+        return []
+    line = escape(text("series.next", stored.lang, dates=" · ".join(dates)))
+    return [{"type": "context", "elements": [element(Mrkdwn(f":repeat: {line}"))]}]
+
+
+def overlap_blocks(stored: StoredRequest, overlaps: Overlaps) -> list[Block]:
+    """Who already records the same stream in an overlapping window, and whether the provider would refuse."""
+    if not overlaps.found:
+        return []
+    lang, request = stored.lang, stored.request
+    lines = []
+    for found in overlaps.found:
+        if found.start is None or found.end is None:
+            window = text("card.overlap.until_cancelled", lang)
+        else:
+            window = f"{_local(found.start, stored)}–{_local(found.end, stored)}"
+        lines.append(":warning: " + sentence(f"card.overlap.{request.kind}", lang, user=mrkdwn.user(found.requester),
+                     target=code(request.target.label()), window=window, request=code(found.request_id)))  # fmt: skip
+    if overlaps.cap is not None:
+        provider = provider_name(request.provider, lang)
+        lines.append(":no_entry: " + sentence("card.overlap.capped", lang, provider=provider, cap=str(overlaps.cap)))
+    if overlaps.extend_id and request.window is not None:
+        end = _local(request.window.end, stored)
+        lines.append(
+            ":bulb: " + sentence("card.overlap.extend_instead", lang, request=code(overlaps.extend_id), end=end)
+        )
+    return [{"type": "context", "elements": [element(Mrkdwn("\n".join(lines)), 3000)]}]
+
+
+def _extend_instead(stored: StoredRequest, overlaps: Overlaps) -> Block | None:
+    if not overlaps.extend_id or stored.request.window is None:
+        return None
+    label = text("card.button.extend_instead", stored.lang, request=overlaps.extend_id,
+                 end=_local(stored.request.window.end, stored))  # fmt: skip
+    return button(label, OVERLAP_EXTEND, f"{overlaps.extend_id}:{stored.id}", style="primary")
+
+
+def _local(moment: datetime, stored: StoredRequest) -> str:
+    """``HH:MM`` in the card's zone, with the day when it is not the card's start day."""
+    zone = ZoneInfo(stored.timezone)
+    window = stored.request.window
+    if window is not None and moment.astimezone(zone).date() != window.start.astimezone(zone).date():
+        return f"{format_day(moment.astimezone(zone), stored.lang)} {moment.astimezone(zone):%H:%M}"
+    return f"{moment.astimezone(zone):%H:%M}"
 
 
 def list_message(
@@ -99,6 +162,7 @@ def list_message(
     lang: str,
     more: str | None = None,
     files: Mapping[str, Sequence[RecordedFile]] | None = None,
+    now: datetime | None = None,
 ) -> Message:
     """`/record list`: each upcoming or running request with a Cancel button (asking first), then recent outcomes
     (with their ``files``' links); ``more`` says how many were left out and how to see them."""
@@ -106,7 +170,7 @@ def list_message(
     if not active:
         blocks.append({"type": "context", "elements": [element(escape(text("list.nothing_active", lang)))]})
     for stored in active:
-        item: Block = section(list_item(stored, lang))
+        item: Block = section(list_item(stored, lang, now))
         if stored.state in CANCELLABLE:
             cancel = button(text("card.button.cancel", lang), LIST_CANCEL, stored.id, style="danger")
             cancel["confirm"] = confirm_dialog("cancel", stored, lang)
@@ -117,7 +181,7 @@ def list_message(
         blocks.extend(section(_with_files(list_item(s, lang), (files or {}).get(s.id, ()), lang)) for s in recent)
     if more:
         blocks.append({"type": "context", "elements": [element(escape(more))]})
-    lines = [escape(heading), *(list_item(s, lang) for s in active)]
+    lines = [escape(heading), *(list_item(s, lang, now) for s in active)]
     if recent:
         lines += [
             escape(recent_heading),
@@ -136,13 +200,14 @@ def _with_files(item: Mrkdwn, files: Sequence[RecordedFile], lang: str) -> Mrkdw
     return Mrkdwn(f"{item}\n{sentence('files.list_line', lang, links=Mrkdwn(', '.join(shown)))}")
 
 
-def list_item(stored: StoredRequest, lang: str) -> Mrkdwn:
-    """One request in a list: id, what, when, state, TaskId or error code, who asked."""
+def list_item(stored: StoredRequest, lang: str, now: datetime | None = None) -> Mrkdwn:
+    """One request in a list: id, what, when (a series: its rule and next date), state, TaskId or error code, who
+    asked."""
     request = stored.request
     facts_shown = [
         code(stored.id),
         escape(f"{request.kind} {request.target.label()} · {provider_name(request.provider, lang)}"),
-        escape(format_window(request.window, stored.timezone, lang)),
+        escape(when_text(stored, lang, now)),
         escape(text(f"flow.state.{stored.state}", lang)),
     ]
     if stored.task_id:
@@ -150,6 +215,30 @@ def list_item(stored: StoredRequest, lang: str) -> Mrkdwn:
     if stored.error_code:
         facts_shown.append(code(stored.error_code))
     return Mrkdwn("• " + " · ".join([*facts_shown, mrkdwn.user(stored.requester)]))
+
+
+def when_text(stored: StoredRequest, lang: str, now: datetime | None, zone: str | None = None) -> str:
+    """The request's window in ``zone`` (default: the request's); a series: its rule, next date and how many left."""
+    series = series_of(stored)
+    todo = upcoming(stored, now or stored.updated_at) if series is not None else []
+    if series is None or not todo:
+        return format_window(stored.request.window, zone or stored.timezone, lang)
+    nxt = todo[0].start.astimezone(ZoneInfo(zone or stored.timezone))
+    return text("list.series", lang, days=rule_words(stored, lang), left=str(len(todo)),
+                next=f"{format_day(nxt, lang)} {nxt:%H:%M}")  # fmt: skip
+
+
+def rule_words(stored: StoredRequest, lang: str) -> str:
+    """The series' rule in words, as the parser wrote it on the card ("on weekdays, 09:00–10:00 …")."""
+    said = next((note for note in notes_of(stored) if note.key == "note.series"), None)
+    return dict(said.params).get("days", "") if said is not None else ""
+
+
+def next_dates(stored: StoredRequest, now: datetime, count: int = 3) -> list[str]:
+    """The next ``count`` dates of a series in its zone ("Tue 8 Dec 2026 09:00")."""
+    zone = ZoneInfo(stored.timezone)
+    return [f"{format_day(o.start.astimezone(zone), stored.lang)} {o.start.astimezone(zone):%H:%M}"
+            for o in upcoming(stored, now)[:count]]  # fmt: skip
 
 
 def confirm_dialog(kind: str, stored: StoredRequest, lang: str) -> Block:

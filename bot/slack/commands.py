@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.catalogue import text
-from bot.core.model import CancelTask, Help, Kind, ListTasks, Note, Schedule
+from bot.core.model import CancelTask, ExtendTask, Help, Kind, ListTasks, Note, Schedule
 from bot.core.sources import redact_urls
-from bot.errors import BotError, ParseError
+from bot.errors import BotError, ParseError, RequestStateError
 from bot.flow import RequestFlow
 from bot.flow.card import provider_name
+from bot.flow.extending import local_clock
+from bot.flow.series_jobs import upcoming
 from bot.flow.services import Services
 from bot.lifecycle import ACTIVE_STATES, CardRef, RequestState, StoredRequest
 from bot.slack.cards import Message, dry_run_message, list_message, plain_message, proposal_card
@@ -74,8 +76,12 @@ def answer_command(
             return Answer(plain_message(services.help(command.kind, lang, user=person.id, channel=channel)))
         if isinstance(command, ListTasks):
             return Answer(_list(services, channel=channel, user=person.id if command.mine else None, lang=lang))
+        if isinstance(command, CancelTask) and command.day is not None:
+            return Answer(skip_answer(flow, command.task, command.day, user=person.id, lang=lang, where=channel))
         if isinstance(command, CancelTask):
             return Answer(cancel_answer(flow, command.task, user=person.id, lang=lang, where=channel))
+        if isinstance(command, ExtendTask):
+            return Answer(extend_answer(flow, command.task, command.by, user=person.id, lang=lang, where=channel))
         return _schedule(flow, command, text_typed=text_typed, person=person, lang=lang, channel=channel, card=card)
     except ParseError as error:
         said = error.lang or lang
@@ -117,7 +123,7 @@ def _list(services: Services, *, channel: str | None, user: str | None, lang: st
     active = [
         stored
         for stored in store.list_requests(states=UPCOMING_STATES, channel=where, requester=user, limit=MAX_LISTED)
-        if stored.request.window is None or stored.request.window.end > now
+        if stored.request.window is None or stored.request.window.end > now or upcoming(stored, now)
     ]
     total = store.count_requests(states=UPCOMING_STATES, channel=where, requester=user)
     since = now - RECENT
@@ -130,8 +136,44 @@ def _list(services: Services, *, channel: str | None, user: str | None, lang: st
     more = text("list.more", lang, count=left_out) if left_out else None
     files = store.files.files_of_many([stored.id for stored in recent])
     return list_message(
-        active, recent, heading=heading, recent_heading=recent_heading, lang=lang, more=more, files=files
+        active, recent, heading=heading, recent_heading=recent_heading, lang=lang, more=more, files=files, now=now
     )
+
+
+def extend_answer(
+    flow: RequestFlow, reference: str, by: timedelta, *, user: str, lang: str, where: str | None = None
+) -> Message:
+    """Extend by our id or a provider TaskId; says it is under way (the outcome goes to the card's thread)."""
+    extension = flow.extend(reference, by, user=user, where=where)
+    stored = extension.request
+    end = local_clock(extension.new_end, stored.timezone)
+    return plain_message(text("extend.started", lang, request=stored.id, end=end))
+
+
+def extend_instead_answer(
+    flow: RequestFlow, existing: str, proposed: str, *, user: str, lang: str, card: CardRef | None
+) -> Message:
+    """The card of ``proposed`` overlaps ``existing`` where the provider allows no more tasks: extend ``existing``
+    to ``proposed``'s end instead, and cancel the proposal."""
+    old, new = flow.store.get(existing), flow.store.get(proposed)
+    if old is None or new is None or old.request.window is None or new.request.window is None:
+        raise RequestStateError("flow.unknown_request", request=existing if old is None else proposed)
+    by = new.request.window.end - old.request.window.end
+    if by > timedelta(0):
+        answer = extend_answer(flow, existing, by, user=user, lang=lang)
+    else:  # extended meanwhile, far enough already
+        end = local_clock(old.request.window.end, old.timezone)
+        answer = plain_message(text("extend.covered", lang, request=existing, end=end))
+    flow.cancel_proposal(proposed, user=user, card=card)
+    return answer
+
+
+def skip_answer(
+    flow: RequestFlow, reference: str, day: date, *, user: str, lang: str, where: str | None = None
+) -> Message:
+    """Cancel one occurrence of a series; says how many are left (the thread says it too)."""
+    stored, left = flow.cancel_occurrence(reference, day, user=user, where=where)
+    return plain_message(text("series.skip_done", lang, day=day.isoformat(), request=stored.id, left=left))
 
 
 def cancel_answer(flow: RequestFlow, reference: str, *, user: str, lang: str, where: str | None) -> Message:

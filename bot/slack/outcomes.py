@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 from bot.catalogue import text
 from bot.errors import TaskNotCreated
 from bot.flow import Event, Outcome
-from bot.flow.card import format_window, headline, note_params, provider_name
+from bot.flow.card import format_day, format_window, headline, note_params, provider_name
 from bot.flow.file_facts import duration_text, file_name, format_text, size_text
+from bot.flow.series_jobs import series_of, upcoming
 from bot.flow.stopping import CANCEL_UNCLEAR
 from bot.lifecycle import RequestState, StoredRequest
 from bot.recordings import RecordedFile
 from bot.slack import mrkdwn
-from bot.slack.cards import RETRY, STOP, Block, Message, button, confirm_dialog, content_of, facts
+from bot.slack.cards import EXTEND, RETRY, SKIP, STOP, Block, Message, button, confirm_dialog, content_of, facts
 from bot.slack.mrkdwn import Mrkdwn, code, escape, section, sentence
 
 S = RequestState
@@ -37,6 +38,20 @@ MENTIONED = frozenset(
         Event.FILE_READY,
         Event.RECORDING_TROUBLE,
         Event.NO_FILE,
+        Event.EXTEND_FAILED,
+        Event.OCCURRENCE_FAILED,
+        Event.OCCURRENCE_MISSED,
+    }
+)
+#: Events of one occurrence of a series: a line in the thread, without the series' buttons again.
+OCCURRENCE_EVENTS = frozenset(
+    {
+        Event.OCCURRENCE_SCHEDULED,
+        Event.OCCURRENCE_STARTED,
+        Event.OCCURRENCE_FINISHED,
+        Event.OCCURRENCE_FAILED,
+        Event.OCCURRENCE_MISSED,
+        Event.OCCURRENCE_SKIPPED,
     }
 )
 #: Events about a recording's files: their thread reply carries no buttons.
@@ -50,7 +65,26 @@ def _clock(moment: datetime, zone: str) -> str:
 
 
 def status_line(stored: StoredRequest, note_line: Mrkdwn | None = None, *, files: int = 0) -> Mrkdwn:
-    """The request's state in words, for the card (it replaces the Confirm/Cancel buttons)."""
+    """The request's state in words, for the card (it replaces the Confirm/Cancel buttons); for a scheduled or
+    running window someone extended, who extended it and its new end ("Extended to 16:00 by @bob")."""
+    line = _state_line(stored, note_line, files)
+    todo = upcoming(stored, stored.updated_at) if series_of(stored) is not None else []
+    if todo and stored.state in (S.SCHEDULED, S.RUNNING):
+        nxt = todo[0].start.astimezone(ZoneInfo(stored.timezone))
+        when = f"{format_day(nxt, stored.lang)} {nxt:%H:%M}"
+        who = mrkdwn.user(stored.settled_by or stored.requester)
+        return Mrkdwn(
+            ":repeat: " + sentence("card.status.series", stored.lang, left=str(len(todo)), next=when, user=who)
+        )
+    extended_by, window = stored.extra.get("extended_by"), stored.request.window
+    if extended_by and window is not None and stored.state in (S.SCHEDULED, S.RUNNING):
+        end = _clock(window.end, stored.timezone)
+        extended = sentence("card.status.extended", stored.lang, end=end, user=mrkdwn.user(str(extended_by)))
+        return Mrkdwn(f"{line}\n:heavy_plus_sign: {extended}")
+    return line
+
+
+def _state_line(stored: StoredRequest, note_line: Mrkdwn | None, files: int) -> Mrkdwn:
     lang, state = stored.lang, stored.state
     who = mrkdwn.user(stored.settled_by or stored.requester)
     window = stored.request.window
@@ -94,19 +128,55 @@ def status_line(stored: StoredRequest, note_line: Mrkdwn | None = None, *, files
 
 
 def card_buttons(stored: StoredRequest, *, retry_is_safe: bool) -> list[Block]:
-    """The buttons the current state allows: Cancel task (scheduled), Stop now (running), Retry (a safe failure)."""
+    """The buttons the current state allows: Cancel task and +15 min / +30 min / +1 h (scheduled), Stop now and the
+    same (running), Retry (a safe failure)."""
     lang = stored.lang
+    if series_of(stored) is not None and stored.state in (S.SCHEDULED, S.RUNNING):
+        return series_buttons(stored)
     if stored.state is S.SCHEDULED:
         cancel = button(text("card.button.stop", lang), STOP, stored.id, style="danger")
         cancel["confirm"] = confirm_dialog("cancel", stored, lang)
-        return [cancel]
+        return [cancel, *extend_buttons(stored)]
     if stored.state is S.RUNNING:
         stop = button(text("card.button.stop_now", lang), STOP, stored.id, style="danger")
         stop["confirm"] = confirm_dialog("stop", stored, lang)
-        return [stop]
+        return [stop, *extend_buttons(stored)]
     if stored.state is S.FAILED and retry_is_safe:
         return [button(text("card.button.retry", lang), RETRY, stored.id, style="primary")]
     return []
+
+
+def series_buttons(stored: StoredRequest) -> list[Block]:
+    """Cancel series (its dialog says how many recordings it cancels) and Skip for each of the next three dates."""
+    lang, todo = stored.lang, upcoming(stored, stored.updated_at)
+    cancel = button(text("card.button.cancel_series", lang), STOP, stored.id, style="danger")
+    cancel["confirm"] = series_dialog(stored, len(todo))
+    zone = ZoneInfo(stored.timezone)
+    skips = [button(text("card.button.skip", lang, day=format_day(o.start.astimezone(zone), lang)), SKIP,
+                    f"{stored.id}|{o.start.astimezone(zone).date().isoformat()}") for o in todo[:3]]  # fmt: skip
+    return [cancel, *skips]
+
+
+def series_dialog(stored: StoredRequest, count: int) -> Block:
+    """The confirm object of Cancel series, saying how many recordings it cancels."""
+    lang, request = stored.lang, stored.request
+    what = sentence("confirm.cancel_series.text", lang, count=str(count), target=code(request.target.label()),
+                    provider=provider_name(request.provider, lang))  # fmt: skip
+    return {
+        "title": {"type": "plain_text", "text": text("confirm.cancel_series.title", lang)[:100]},
+        "text": {"type": "mrkdwn", "text": what[:300]},
+        "confirm": {"type": "plain_text", "text": text("confirm.cancel_series.yes", lang, count=count)[:30]},
+        "deny": {"type": "plain_text", "text": text("confirm.no", lang)[:30]},
+        "style": "danger",
+    }
+
+
+def extend_buttons(stored: StoredRequest) -> list[Block]:
+    """+15 min / +30 min / +1 h for a window with an end (a permanent relay has none to move)."""
+    if stored.request.window is None:
+        return []
+    return [button(text(f"card.button.extend_{minutes}", stored.lang), action, stored.id)
+            for action, minutes in EXTEND.items()]  # fmt: skip
 
 
 def status_card(outcome: Outcome) -> Message:
@@ -136,12 +206,12 @@ def thread_reply(outcome: Outcome) -> Message | None:
     already_said = isinstance(outcome.error, TaskNotCreated)  # its explanation says it is safe to try again
     if event is Event.FAILED and _retry_is_safe(outcome) and outcome.note is None and not already_said:
         line = Mrkdwn(f"{line}\n{escape(text('thread.failed_retry', lang))}")
-    mention = event in MENTIONED or (event is Event.CANCELLED and someone_else)
+    mention = event in MENTIONED or (event in (Event.CANCELLED, Event.EXTENDED) and someone_else)
     if mention:
         line = Mrkdwn(f"{line} {mrkdwn.user(stored.requester)}")
     blocks: list[Block] = [section(line)]
-    shows_buttons = event is not Event.STARTED and event not in FILE_EVENTS
-    actions = card_buttons(stored, retry_is_safe=_retry_is_safe(outcome)) if shows_buttons else []
+    quiet = event is Event.STARTED or event in OCCURRENCE_EVENTS or event in FILE_EVENTS
+    actions = card_buttons(stored, retry_is_safe=_retry_is_safe(outcome)) if not quiet else []
     if actions:
         blocks.append({"type": "actions", "elements": actions})
     push = push_text(outcome)
@@ -231,7 +301,8 @@ def _note_line(outcome: Outcome) -> Mrkdwn | None:
     if outcome.note is None:
         return None
     lang = outcome.request.lang
-    return sentence(outcome.note.key, lang, **note_params(outcome, lang))
+    who = {"user": mrkdwn.user(outcome.actor)} if outcome.actor else {}
+    return sentence(outcome.note.key, lang, **{**note_params(outcome, lang), **who})
 
 
 def _retry_is_safe(outcome: Outcome) -> bool:

@@ -224,14 +224,22 @@ class SlackNotifier:
     "Recording ready" is posted once per request and edited as more files arrive."""
 
     def __init__(
-        self, replies: SlackReplies, notices: NoticeBook | None = None, *, sleep: Callable[[float], None] = time.sleep
+        self,
+        replies: SlackReplies,
+        notices: NoticeBook | None = None,
+        *,
+        on_change: Callable[[str], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.replies = replies
         self.notices = notices
+        self.on_change = on_change  # told the requester of every outcome (the Home tab redraws)
         self._sleep = sleep
 
     def notify(self, outcome: Outcome) -> None:
         stored = outcome.request
+        if self.on_change is not None:
+            self.on_change(stored.requester)
         self.replies.update_card(stored.card, status_card(outcome))
         if outcome.event is Event.FILE_READY and self.notices is not None and stored.card.channel:
             self._files_notice(outcome, self.notices)

@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.store.tables import jobs
+from bot.store.tables import jobs, requests
 from bot.timekeeping import Clock, utc_now
 
 log = logging.getLogger(__name__)
@@ -187,6 +187,22 @@ class JobStore:
         )
         with self.engine.begin() as connection:
             return connection.execute(statement).rowcount
+
+    def follow_window_end(self, request_id: str, *, due: Collection[str], deadline: Collection[str]) -> int:
+        """Pending jobs of a request follow its window's end as stored now (after an extension): jobs of the kinds in
+        ``due`` fall due then, those in ``deadline`` may run until then. Read in the same statement, so whichever of
+        two concurrent extensions syncs last leaves the latest end. Returns how many jobs changed."""
+        end = sa.select(requests.c.window_end).where(requests.c.id == request_id).scalar_subquery()
+        pending = sa.and_(jobs.c.request_id == request_id, jobs.c.status == JobStatus.PENDING.value)
+        changed = 0
+        with self.engine.begin() as connection:
+            if due:
+                moved = jobs.update().where(pending, jobs.c.kind.in_(sorted(due))).values(due_at=end)
+                changed += connection.execute(moved).rowcount
+            if deadline:
+                later = jobs.update().where(pending, jobs.c.kind.in_(sorted(deadline))).values(deadline_at=end)
+                changed += connection.execute(later).rowcount
+        return changed
 
     def _settle(self, job: Job, **values: Any) -> bool:
         statement = (

@@ -42,8 +42,11 @@ _ID_ATTEMPTS = 20
 
 #: Fields :meth:`SqlRequestStore.transition` may change together with the state.
 CHANGEABLE_FIELDS = frozenset(
-    {"task_id", "provider_request_id", "error_code", "error_message", "settled_by", "extra", "card", "task"}
+    {"task_id", "provider_request_id", "error_code", "error_message", "settled_by", "extra", "card", "task", "request"}
 )
+#: Conditions :meth:`SqlRequestStore.transition` may add besides the state (``window_end_was``: the window's end must
+#: still be this, so two extensions of one window happen one after the other).
+CONDITIONS = frozenset({"window_end_was"})
 
 
 class SqlRequestStore:
@@ -120,8 +123,18 @@ class SqlRequestStore:
         return self._one(requests.c.id == normalize_request_id(request_id))
 
     def find_by_task_id(self, provider: str, task_id: str) -> StoredRequest | None:
-        """The newest request whose provider task is ``task_id``."""
-        return self._one(sa.and_(requests.c.provider == provider, requests.c.task_id == task_id.strip()))
+        """The newest request whose provider task is ``task_id`` (its latest, or an earlier one it still owns)."""
+        found = self._one(sa.and_(requests.c.provider == provider, requests.c.task_id == task_id.strip()))
+        if found is not None:
+            return found
+        query = (
+            sa.select(request_tasks.c.request_id)
+            .where(request_tasks.c.provider == provider, request_tasks.c.task_id == task_id.strip())
+            .limit(1)
+        )
+        with self.engine.connect() as connection:
+            owner = connection.execute(query).scalar()
+        return None if owner is None else self.get(owner)
 
     def owner_of_task(self, provider: str, task_id: str) -> StoredRequest | None:
         """The request that owns provider task ``task_id`` (its newest task, or any earlier one)."""
@@ -186,10 +199,12 @@ class SqlRequestStore:
         forbidden = sorted(s.value for s in sources if to not in TRANSITIONS[s])
         if not sources or forbidden:
             raise ValueError(f"the request state machine does not allow {forbidden or '(nothing)'} -> {to.value}")
-        unknown = set(changes) - CHANGEABLE_FIELDS
+        unknown = set(changes) - CHANGEABLE_FIELDS - CONDITIONS
         if unknown:
             raise TypeError(f"transition cannot change {sorted(unknown)}; allowed: {sorted(CHANGEABLE_FIELDS)}")
+        changes = dict(changes)
         task: NewTask | None = changes.pop("task", None)
+        window_end_was: datetime | None = changes.pop("window_end_was", None)
         values = _change_columns(changes)
         now = self.clock()
         values.update(state=to.value, updated_at=now)
@@ -202,6 +217,8 @@ class SqlRequestStore:
             .values(**values)
             .returning(*requests.c)
         )
+        if window_end_was is not None:
+            statement = statement.where(requests.c.window_end == window_end_was)
         with translated_errors(), self.engine.begin() as connection:
             row = connection.execute(statement).mappings().first()
             if row is not None and task is not None:
@@ -287,6 +304,26 @@ class SqlRequestStore:
         with self.engine.connect() as connection:
             return {state: int(count) for state, count in connection.execute(query)}
 
+    def overlapping(
+        self, request: TaskRequest, states: Collection[RequestState], limit: int = 20
+    ) -> list[StoredRequest]:
+        """Requests in ``states`` of the same kind on the same provider and target whose window overlaps
+        ``request``'s (a permanent one overlaps everything), earliest first."""
+        query = sa.select(requests).where(
+            requests.c.state.in_(sorted(RequestState(s).value for s in states)),
+            requests.c.provider == request.provider,
+            requests.c.kind == request.kind,
+        )
+        if request.window is not None:
+            query = query.where(
+                sa.or_(requests.c.window_end.is_(None), requests.c.window_end > request.window.start),
+                sa.or_(requests.c.window_start.is_(None), requests.c.window_start < request.window.end),
+            )
+        query = query.order_by(requests.c.window_start, requests.c.id).limit(500)
+        with self.engine.connect() as connection:
+            found = [_from_row(row) for row in connection.execute(query).mappings()]
+        return [s for s in found if s.request.target == request.target][:limit]
+
     # --- beyond the protocol ------------------------------------------------------------------------------------
 
     def _one(self, condition: sa.ColumnElement[bool]) -> StoredRequest | None:
@@ -339,7 +376,12 @@ def _card_columns(card: CardRef) -> dict[str, Any]:
 
 
 def _change_columns(changes: Mapping[str, Any]) -> dict[str, Any]:
-    values = {name: value for name, value in changes.items() if name not in ("card", "extra")}
+    values = {name: value for name, value in changes.items() if name not in ("card", "extra", "request")}
+    if "request" in changes:  # an extended window: the request and its window columns change together
+        request: TaskRequest = changes["request"]
+        values["request"] = request_to_dict(request)
+        values["window_start"] = request.window.start if request.window else None
+        values["window_end"] = request.window.end if request.window else None
     if "card" in changes:
         values.update(_card_columns(changes["card"]))
     if "extra" in changes:

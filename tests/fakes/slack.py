@@ -266,6 +266,8 @@ class FakeSlack:
             return {"ok": True, "users": members}
         if method == "views.open":
             return {"ok": True, "view": {"id": "V1"}}
+        if method == "views.publish":
+            return {"ok": True, "view": {"id": "VHOME", "type": "home"}}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": f"D{params.get('users')}"}}
         if method == "chat.getPermalink":

@@ -125,6 +125,35 @@ def app_mention_body(
     return json.dumps(body).encode()
 
 
+def home_action_body(*, action_id: str, value: str, user: str) -> bytes:
+    """A click on a button in the app's Home tab: a view container, no channel and no response_url."""
+    payload = {
+        "type": "block_actions", "user": {"id": user, "username": user.lower(), "team_id": "T1"}, "api_app_id": "A1",
+        "team": {"id": "T1", "domain": "example"}, "container": {"type": "view", "view_id": "VHOME"},
+        "view": {"id": "VHOME", "type": "home"}, "trigger_id": "trigger-home",
+        "actions": [{"type": "button", "action_id": action_id, "block_id": f"home:{value}", "value": value,
+                     "action_ts": f"{time.time():.6f}"}],
+    }  # fmt: skip
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def app_home_opened_body(*, event_id: str, user: str, tab: str = "home") -> bytes:
+    """A signed-ready ``app_home_opened`` event (the person opened the app's Home tab)."""
+    event = {
+        "type": "app_home_opened",
+        "user": user,
+        "channel": "D" + user,
+        "tab": tab,
+        "event_ts": f"{time.time():.6f}",
+    }
+    body = {
+        "token": "legacy-token-unused", "team_id": "T1", "api_app_id": "A1", "event": event, "type": "event_callback",
+        "event_id": event_id, "event_time": int(time.time()),
+        "authorizations": [{"team_id": "T1", "user_id": BOT_USER_ID, "is_bot": True}],
+    }  # fmt: skip
+    return json.dumps(body).encode()
+
+
 class BotServer:
     """``python -m bot serve`` as a real subprocess on an ephemeral port, with signed-request helpers."""
 

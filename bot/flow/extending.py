@@ -1,0 +1,249 @@
+"""Extend: a scheduled or running window ends later (``+15 min``, ``/record extend rk4q2mz 45m``, ``延长 …``).
+
+No provider can change a created recording's end, so an extension is a follow-on task on the same stream from the
+current end to the new one (contiguous to the second, never overlapping), owned by the same request. A Volcengine relay
+is changed in place (``UpdateRelaySourceV4``); a window the bot keeps itself (trro) only moves its stop job.
+
+Two steps: :meth:`Extender.claim` (quick, on the caller's thread) checks the request and the provider's limits and
+moves the stored window's end with one conditional update on the old end — so two people extending at once get two
+extensions one after the other; :meth:`Extender.carry_out` (on the flow's worker pool) makes the provider call and
+records the follow-on task with one :meth:`~bot.flow.life.RequestLife.move`. A refused call moves the end back.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.core.model import Note, TaskRequest, Window
+from bot.errors import BotError, OutcomeUnknown, RequestStateError
+from bot.flow.life import Move, RequestLife
+from bot.flow.outcome import Event, Outcome
+from bot.flow.ports import JobQueue, ProviderLookup
+from bot.lifecycle import (
+    ACTIVE_STATES,
+    AuditAction,
+    AuditOutcome,
+    NewTask,
+    RequestStore,
+    StoredRequest,
+)
+from providers.base import Provider, TaskResult
+
+log = logging.getLogger(__name__)
+
+#: A claim that loses to a concurrent extension (or a state change) reads the request again this often.
+CLAIM_ATTEMPTS = 5
+#: Jobs that fall due at the window's end, and jobs that may run until it (see :class:`bot.flow.windows.WindowJobs`).
+END_JOBS = ("window.end", "window.stop")
+UNTIL_END_JOBS = ("window.begin", "window.start")
+
+
+class ExtendMode(enum.StrEnum):
+    """How an extension is carried out."""
+
+    FOLLOW_ON = "follow_on"  # a new provider task from the old end to the new
+    IN_PLACE = "in_place"  # the provider changes the task's end (a Volcengine relay)
+    BOT_KEPT = "bot_kept"  # the bot keeps the window (trro): only its stop job moves
+
+
+@dataclass(frozen=True)
+class Extension:
+    """A claimed extension: the stored window already ends at ``new_end``; the provider call is still to come."""
+
+    request: StoredRequest
+    old_end: datetime
+    new_end: datetime
+    mode: ExtendMode
+    user: str
+
+
+def follow_on(request: TaskRequest, old_end: datetime, new_end: datetime) -> TaskRequest:
+    """The follow-on task's request: the same stream and options, from ``old_end`` to ``new_end``."""
+    return replace(request, window=Window(start=old_end, end=new_end))
+
+
+class Extender:
+    """Claims and carries out extensions of scheduled and running windows."""
+
+    def __init__(
+        self,
+        life: RequestLife,
+        store: RequestStore,
+        providers: ProviderLookup,
+        *,
+        clock: Callable[[], datetime],
+        jobs: JobQueue | None,
+    ) -> None:
+        self.life = life
+        self.store = store
+        self.providers = providers
+        self.clock = clock
+        self.jobs = jobs
+
+    def claim(self, stored: StoredRequest, by: timedelta, *, user: str) -> Extension:
+        """Check the request and the provider's limits, then move the stored end by ``by`` (one conditional update on
+        the old end). Raises :class:`~bot.errors.RequestStateError` or :class:`~bot.errors.ValidationError`."""
+        for _ in range(CLAIM_ATTEMPTS):
+            window = self._extendable(stored)
+            old_end, new_end = window.end, window.end + by
+            provider = self.providers.get(stored.request.provider)
+            mode = self._mode(provider, stored)
+            extended = replace(stored.request, window=replace(window, end=new_end))
+            checked = follow_on(stored.request, old_end, new_end) if mode is ExtendMode.FOLLOW_ON else extended
+            provider.validate(checked, self.clock())
+            hop = Move(event=None, action=None, actor=user)  # audited by the move that records the outcome
+            claimed = self.life.move(
+                stored.id, from_states={stored.state}, to=stored.state, why=hop, request=extended,
+                window_end_was=old_end,
+            )  # fmt: skip
+            if claimed is not None:
+                self._follow_end(stored.id)
+                return Extension(claimed, old_end, new_end, mode, user)
+            again = self.store.get(stored.id)
+            if again is None:
+                raise RequestStateError("flow.unknown_request", request=stored.id)
+            stored = again
+        raise RequestStateError("extend.busy", request=stored.id)
+
+    def carry_out(self, extension: Extension) -> None:
+        """Make the provider call the claimed extension needs and tell people (run off the caller's thread)."""
+        stored = extension.request
+        provider = self.providers.get(stored.request.provider)
+        result: TaskResult | None = None
+        task: NewTask | None = None
+        try:
+            if extension.mode is ExtendMode.FOLLOW_ON:
+                result = provider.create(follow_on(stored.request, extension.old_end, extension.new_end))
+                task = NewTask(result.task_id, result.request_id, extension.old_end, extension.new_end)
+            elif extension.mode is ExtendMode.IN_PLACE:
+                result = self._update_in_place(provider, stored)
+        except BotError as error:
+            self._failed(extension, error)
+            return
+        except Exception as exc:  # a bug after (possibly) sending: the follow-on may or may not exist
+            log.error("extending request %s crashed: %s", stored.id, type(exc).__name__)
+            self._failed(extension, OutcomeUnknown(stored.request.provider, "InternalError", "unexpected error"))
+            return
+        self._record(extension, provider, result, task)
+
+    # --- steps ----------------------------------------------------------------------------------------------------
+
+    def _extendable(self, stored: StoredRequest) -> Window:
+        if stored.state not in ACTIVE_STATES:
+            raise RequestStateError("extend.not_active", request=stored.id, state=stored.state.value)
+        window = stored.request.window
+        if "series" in stored.extra:
+            raise RequestStateError("series.cannot_extend", request=stored.id)
+        if window is None:
+            raise RequestStateError("extend.permanent", request=stored.id)
+        if window.end <= self.clock():
+            raise RequestStateError("extend.ended", request=stored.id, end=local_clock(window.end, stored.timezone))
+        return window
+
+    @staticmethod
+    def _mode(provider: Provider, stored: StoredRequest) -> ExtendMode:
+        if stored.task_id and provider.can_extend_in_place(stored.request):
+            return ExtendMode.IN_PLACE
+        if not provider.keeps_window:
+            return ExtendMode.BOT_KEPT
+        return ExtendMode.FOLLOW_ON
+
+    def _update_in_place(self, provider: Provider, stored: StoredRequest) -> TaskResult:
+        """Send the latest stored end until it no longer changes meanwhile (two extensions at once: the last
+        update sent carries the later end)."""
+        sent: datetime | None = None
+        result: TaskResult | None = None
+        for _ in range(CLAIM_ATTEMPTS):
+            current = self.store.get(stored.id) or stored
+            window = current.request.window
+            if window is None or window.end == sent:
+                break
+            result = provider.extend_in_place(current.request, current.task_id or "")
+            sent = window.end
+        assert result is not None
+        return result
+
+    def _record(
+        self, extension: Extension, provider: Provider, result: TaskResult | None, task: NewTask | None
+    ) -> None:
+        stored = extension.request
+        note = self._note(extension, result)
+        why = Move(Event.EXTENDED, AuditAction.EXTEND, actor=extension.user, result=result, note=note,
+                   detail=f"{extension.mode}: to {extension.new_end.isoformat()}")  # fmt: skip
+        changes: dict[str, Any] = {"task": task} if task is not None else {}
+        moved = self._in_place_move(stored.id, why, extra_of=lambda s: {**s.extra, "extended_by": extension.user},
+                                    **changes)  # fmt: skip
+        if moved is None and task is not None:
+            # Cancelled or ended while the follow-on was being created: it must not record on its own.
+            log.warning("request %s moved on while its follow-on %s was created: stopping it", stored.id, task.task_id)
+            try:
+                provider.cancel(follow_on(stored.request, extension.old_end, extension.new_end), task.task_id)
+            except BotError as error:
+                log.error("request %s: stopping the orphan follow-on failed: %s", stored.id, type(error).__name__)
+
+    def _failed(self, extension: Extension, error: BotError) -> None:
+        stored = extension.request
+        unclear = isinstance(error, OutcomeUnknown)
+        if not unclear:  # the provider refused: the window ends where it did (unless extended again meanwhile)
+            window = stored.request.window
+            assert window is not None
+            back = replace(stored.request, window=replace(window, end=extension.old_end))
+            hop = Move(event=None, action=None, actor=extension.user)
+            restored = self._in_place_move(stored.id, hop, request=back, window_end_was=extension.new_end)
+            if restored is not None:
+                self._follow_end(stored.id)
+                stored = restored
+        key = "thread.extend_unclear" if unclear else "thread.extend_failed"
+        note = Note(key, (("end", local_clock(extension.new_end, stored.timezone)),
+                          ("old_end", local_clock(extension.old_end, stored.timezone))))  # fmt: skip
+        outcome = AuditOutcome.UNKNOWN if unclear else AuditOutcome.FAILED
+        code = getattr(error, "code", type(error).__name__)
+        why = Move(Event.EXTEND_FAILED, AuditAction.EXTEND, outcome, actor=extension.user, error=error, note=note,
+                   detail=str(code))  # fmt: skip
+        self.life.record(stored, why)
+        self.life.tell(Outcome(Event.EXTEND_FAILED, stored, error=error, note=note, actor=extension.user))
+
+    def _in_place_move(
+        self, request_id: str, why: Move, *, extra_of: Callable[[StoredRequest], dict[str, Any]] | None = None,
+        **changes: Any,
+    ) -> StoredRequest | None:  # fmt: skip
+        """A move that keeps the state (scheduled stays scheduled, running running), whichever it is now."""
+        for _ in range(CLAIM_ATTEMPTS):
+            current = self.store.get(request_id)
+            if current is None or current.state not in ACTIVE_STATES:
+                return None
+            window = current.request.window
+            if "window_end_was" in changes and (window is None or window.end != changes["window_end_was"]):
+                return None  # extended again meanwhile
+            extra = {"extra": extra_of(current)} if extra_of is not None else {}
+            moved = self.life.move(
+                request_id, from_states={current.state}, to=current.state, why=why, **changes, **extra
+            )
+            if moved is not None:
+                return moved
+        return None
+
+    def _note(self, extension: Extension, result: TaskResult | None) -> Note:
+        zone = extension.request.timezone
+        params: tuple[tuple[str, str], ...] = (
+            ("end", local_clock(extension.new_end, zone)),
+            ("start", local_clock(extension.old_end, zone)),
+        )
+        if extension.mode is ExtendMode.FOLLOW_ON and result is not None:
+            params += (("task_id", result.task_id),)
+        return Note(f"thread.extended.{extension.mode}", params)
+
+    def _follow_end(self, request_id: str) -> None:
+        if self.jobs is not None:
+            self.jobs.follow_window_end(request_id, due=END_JOBS, deadline=UNTIL_END_JOBS)
+
+
+def local_clock(moment: datetime, zone: str) -> str:
+    """``HH:MM`` of ``moment`` in ``zone``."""
+    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")

@@ -1,0 +1,145 @@
+"""The App Home tab: views that validate with ``slack_sdk``'s models and stay within 100 blocks with 500 requests in the
+store (SQLite and PostgreSQL), times in the person's zone, the same buttons as the cards, throttled redraws through a
+real ``WebClient`` to the fake Slack, and end to end through the real ``serve`` process: opened → published, a state
+change → republished."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.models.views import View
+
+from bot.core.model import StreamTarget, TaskRequest, Window
+from bot.lifecycle import RequestState as S
+from bot.slack.home import MAX_BLOCKS, HomeTab, home_view
+from bot.slack.users import Person
+from bot.store import SqlRequestStore, open_store
+from tests.durable_support import QUICK_BOT, press, request_id_of, server_env, slash, start_server, until
+from tests.fakes.providers import FakeProviders
+from tests.fakes.slack import FakeSlack
+from tests.fakes.slack_requests import BotServer, app_home_opened_body, home_action_body
+from tests.fixtures_slack import NEW_YORKER, REQUESTER, unique
+
+NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+_events = itertools.count(1)
+
+
+def add(store: SqlRequestStore, user: str, state: S, *, hours: float = 5, stream: str = "home") -> str:
+    start = NOW + timedelta(hours=hours)
+    request = TaskRequest("record", "volc", StreamTarget("live", stream), Window(start, start + timedelta(minutes=30)))
+    stored = store.propose(request=request, requester=user, text="/record …", timezone="Asia/Shanghai", lang="en")
+    path = {S.SCHEDULED: [S.CONFIRMED, S.SUBMITTING, S.SCHEDULED], S.RUNNING: [S.CONFIRMED, S.SUBMITTING, S.RUNNING],
+            S.CANCELLED: [S.CANCELLED], S.DONE: [S.CONFIRMED, S.SUBMITTING, S.RUNNING, S.DONE]}[state]  # fmt: skip
+    current = S.PROPOSED
+    for to in path:
+        changes: dict[str, Any] = {"task_id": f"T-{stored.id}"} if to in (S.SCHEDULED, S.RUNNING) else {}
+        assert store.transition(stored.id, from_states={current}, to=to, **changes) is not None
+        current = to
+    return stored.id
+
+
+def test_a_full_store_stays_within_100_blocks_and_validates(store: SqlRequestStore) -> None:
+    for n in range(500):
+        add(store, "UFULL", (S.SCHEDULED, S.RUNNING, S.DONE, S.CANCELLED)[n % 4], hours=n / 10)
+    view = home_view(store, Person("UFULL", "Asia/Shanghai", "en"), now=NOW)
+    assert len(view["blocks"]) <= MAX_BLOCKS
+    View(**view).validate_json()  # slack_sdk's own checks (block kinds, lengths, 100 blocks)
+    last = view["blocks"][-1]["elements"][0]["text"]
+    assert "more not shown here" in last and "/record list" in last
+    shown = sum(1 for b in view["blocks"] if b["type"] == "section" and b["text"]["text"].startswith("`r"))
+    assert f"{500 - shown} more" in last
+
+
+def test_times_are_in_the_persons_zone_with_the_cards_buttons_and_everyone_only_with_cancel_any(
+    store: SqlRequestStore,
+) -> None:
+    mine = add(store, "UNY", S.SCHEDULED, hours=5)  # 07:00 UTC = 02:00 in New York
+    theirs = add(store, "UOTHER", S.RUNNING, hours=1)
+    view = home_view(store, Person("UNY", "America/New_York", "en"), now=NOW)
+    View(**view).validate_json()
+    text = str(view)
+    assert "02:00" in text and "America/New_York" in text and theirs not in text
+    actions = [e["action_id"] for b in view["blocks"] if b.get("block_id") == f"home:{mine}" for e in b["elements"]]
+    assert actions == ["task_cancel", "task_extend_15", "task_extend_30", "task_extend_60"]
+    everyone = home_view(store, Person("UNY", "America/New_York", "zh-CN"), now=NOW, everyone=True)
+    assert theirs in str(everyone) and "<@UOTHER>" in str(everyone) and "所有人" in str(everyone)
+
+
+@pytest.fixture
+def client(slack_api: FakeSlack) -> WebClient:
+    return WebClient(token="xoxb-test", base_url=slack_api.api_url)
+
+
+def publishes(slack_api: FakeSlack, user: str) -> int:
+    return len(slack_api.calls_to("views.publish", user_id=user))
+
+
+def test_redraws_only_for_people_who_opened_it_and_at_most_once_per_interval(
+    store: SqlRequestStore, slack_api: FakeSlack, client: WebClient
+) -> None:
+    person = unique("UHOME")
+    quick = HomeTab(store, client, lookup=lambda u: Person(u, "Asia/Shanghai", "en"), may_see_everyone=lambda u: False,
+                    clock=lambda: NOW, redraw_every=0)  # fmt: skip
+    quick.changed(person)  # never opened: nothing
+    assert publishes(slack_api, person) == 0
+    quick.opened(person)
+    assert publishes(slack_api, person) == 1
+    quick.changed(person)
+    until(lambda: publishes(slack_api, person) == 2, what="a redraw")
+    planned: list[tuple[float, Callable[[], None]]] = []
+    slow = HomeTab(store, client, lookup=lambda u: Person(u, "Asia/Shanghai", "en"), may_see_everyone=lambda u: False,
+                   clock=lambda: NOW, redraw_every=3, monotonic=lambda: 100.0,
+                   later=lambda delay, job: planned.append((delay, job)))  # fmt: skip
+    other = unique("UHOME")
+    slow.opened(other)
+    for _ in range(5):
+        slow.changed(other)  # within the interval: one redraw is planned for when it ends, none is sent now
+    assert publishes(slack_api, other) == 1 and [delay for delay, _ in planned] == [3]
+    planned[0][1]()
+    assert publishes(slack_api, other) == 2
+    slow.changed(other)  # the next change waits for the next interval again
+    assert [delay for delay, _ in planned] == [3, 3]
+
+
+@pytest.fixture(scope="module")
+def server(slack_api: FakeSlack, provider_fakes: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BotServer, SqlRequestStore]]:  # fmt: skip
+    home: Path = tmp_path_factory.mktemp("home")
+    running = start_server(server_env(home, slack_api, provider_fakes, QUICK_BOT), home)
+    store = open_store(f"sqlite:///{home / 'data' / 'bot.sqlite3'}", migrate=False)
+    yield running, store
+    running.stop()
+    store.engine.dispose()
+
+
+def test_opening_the_home_tab_publishes_it_and_a_state_change_republishes_it(
+    server: tuple[BotServer, SqlRequestStore], slack_api: FakeSlack
+) -> None:
+    bot, store = server
+    channel = unique("CHOME")
+    request_id = request_id_of(slash(bot, slack_api, "live/home1 tomorrow 15:00 to 15:30 on volc", user=NEW_YORKER,
+                                     channel=channel))  # fmt: skip
+    press(bot, slack_api, "request_confirm", request_id, user=NEW_YORKER, channel=channel)
+    until(lambda: (found := store.get(request_id)) is not None and found.state is S.SCHEDULED, what="scheduled")
+    assert bot.event(app_home_opened_body(event_id=f"EvHome{next(_events)}", user=NEW_YORKER)).status_code == 200
+    first = slack_api.wait_for("views.publish", user_id=NEW_YORKER)[0]
+    view = first.params["view"]
+    view = view if isinstance(view, dict) else json.loads(view)
+    View(**view).validate_json()
+    assert request_id in str(view) and "15:00 – 15:30 (America/New_York)" in str(view)
+    assert publishes(slack_api, REQUESTER) == 0  # only people who opened it
+    # a button in the tab works like the card's; the answer comes by DM (a Home tab has no channel)
+    assert bot.form(home_action_body(action_id="task_extend_15", value=request_id, user=NEW_YORKER)).status_code == 200
+    until(lambda: [c for c in slack_api.calls_to("chat.postMessage", channel=f"D{NEW_YORKER}")
+                   if f"Extending request {request_id} to 15:45" in c.shown], what="the DM answer")  # fmt: skip
+    press(bot, slack_api, "task_cancel", request_id, user=NEW_YORKER, channel=channel)
+    until(lambda: publishes(slack_api, NEW_YORKER) >= 2, what="the Home tab republished")
+    until(lambda: any(f"`{request_id}` · record live/home1 · Volcengine" in str(c.params["view"])
+                      and "· cancelled" in str(c.params["view"]) for c in slack_api.calls_to("views.publish", user_id=NEW_YORKER)),
+          what="the republished tab to show the cancel")  # fmt: skip

@@ -1,0 +1,194 @@
+"""Series end to end below the adapters: the real flow and store (SQLite and PostgreSQL), the real scheduler (an
+injected clock) and the fake providers over real HTTP. A weekday series over a DST change creates each occurrence
+once, ahead, at the right wall time, across a restart and with two replicas; one occurrence can be cancelled alone;
+cancelling the series stops the rest and says how many; Volcengine (one task per stream) gets each occurrence only
+after the previous one ends."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.core.model import ChannelTarget, Schedule, StreamTarget, Target, TaskRequest, Window
+from bot.core.series import Series
+from bot.flow import Event, RequestFlow
+from bot.lifecycle import RequestState as S
+from bot.lifecycle import TaskState
+from bot.scheduler import Due, Scheduler
+from bot.slack.outcomes import card_buttons
+from bot.store import SqlRequestStore
+from providers.registry import ProviderRegistry
+from tests.fakes.providers import FakeProviders
+from tests.fixtures_store import Posted
+
+NEW_YORK = ZoneInfo("America/New_York")
+#: Thu 11, Fri 12, Mon 15, Tue 16 March 2027; clocks go forward on Sunday the 14th.
+SERIES = Series("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20270316T235959", date(2027, 3, 11), time(9), time(10), 0,
+                "America/New_York")  # fmt: skip
+
+
+class Clock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2027, 3, 10, 12, 0, tzinfo=NEW_YORK))
+
+
+def new_flow(store: SqlRequestStore, registry: ProviderRegistry, posted: Posted, clock: Clock, lead_days: int) -> RequestFlow:  # fmt: skip
+    return RequestFlow(store=store, providers=registry, notifier=posted, workers=4, jobs=store.jobs,
+                       audit=store.audit, clock=clock, series_lead=timedelta(days=lead_days))  # fmt: skip
+
+
+@pytest.fixture
+def posted() -> Posted:
+    return Posted()
+
+
+def confirmed_series(flow: RequestFlow, provider: str, target: Target) -> str:
+    first = SERIES.occurrences()[0]
+    request = TaskRequest("record", provider, target, Window(first.start, first.end))
+    stored = flow.propose(Schedule(request, "America/New_York", series=SERIES), requester="U1", text="/record …")
+    flow.confirm(stored.id, user="U1")
+    flow.drain()
+    return stored.id
+
+
+def scheduler(store: SqlRequestStore, flow: RequestFlow, clock: Clock, name: str) -> Scheduler:
+    assert flow.windows is not None and flow.series is not None
+    return Scheduler(store.jobs, {**flow.windows.handlers(), **flow.series.handlers()}, worker=name, clock=clock)
+
+
+def qcloud_starts(fakes: FakeProviders, channel: str) -> list[str]:
+    return sorted(c.params["Param.s.start_time"] for c in fakes.qcloud.calls_to("Live_Tape_Start")
+                  if c.params["Param.s.channel_id"] == channel)  # fmt: skip
+
+
+def test_a_weekday_series_over_dst_creates_each_occurrence_once_across_a_restart_and_two_replicas(
+    store: SqlRequestStore, provider_registry: ProviderRegistry, fake_providers: FakeProviders, posted: Posted,
+    clock: Clock,
+) -> None:  # fmt: skip
+    flow = new_flow(store, provider_registry, posted, clock, lead_days=10)
+    request_id = confirmed_series(flow, "qcloud", ChannelTarget("8888_series1"))
+    stored = store.get(request_id)
+    assert stored is not None and stored.state is S.SCHEDULED
+    creates = [j for j in store.jobs.list_jobs(request_id=request_id) if j.kind == "series.create"]
+    assert [j.due_at for j in creates] == [o.start - timedelta(days=10) for o in SERIES.occurrences()]
+    scheduler(store, flow, clock, "first").run_due(limit=2)  # two created, then the process "dies"
+    flow.close()
+    assert len(store.tasks_of(request_id)) == 2
+    after = new_flow(store, provider_registry, posted, clock, lead_days=10)
+    replicas = [scheduler(store, after, clock, f"replica-{n}") for n in range(2)]
+    threads = [threading.Thread(target=r.run_due) for r in replicas]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    after.close()
+    # once each, at 09:00 New York: 22:00 China time before the change, 21:00 after it
+    assert qcloud_starts(fake_providers, "8888_series1") == [
+        "2027-03-11 22:00:00", "2027-03-12 22:00:00", "2027-03-15 21:00:00", "2027-03-16 21:00:00",
+    ]  # fmt: skip
+    tasks = store.tasks_of(request_id)
+    assert [t.window_start.astimezone(NEW_YORK).hour for t in tasks if t.window_start] == [9, 9, 9, 9]
+    assert [o.event for o in posted.outcomes].count(Event.OCCURRENCE_SCHEDULED) == 4
+    again = new_flow(store, provider_registry, posted, clock, lead_days=10)  # a job run twice (a lost lease)
+    assert again.series is not None
+    again.series.create(Due(job=creates[0], now=clock(), late_by=None, missed=False, final_attempt=False))
+    again.close()
+    assert len(qcloud_starts(fake_providers, "8888_series1")) == 4
+    assert len([e for e in store.audit.events(request_id=request_id) if e.action == "create"]) == 5  # series + 4
+
+
+def test_one_occurrence_can_be_cancelled_alone_and_cancelling_the_series_says_how_many(
+    store: SqlRequestStore, provider_registry: ProviderRegistry, fake_providers: FakeProviders, posted: Posted,
+    clock: Clock,
+) -> None:  # fmt: skip
+    flow = new_flow(store, provider_registry, posted, clock, lead_days=1)
+    request_id = confirmed_series(flow, "qcloud", ChannelTarget("8888_series2"))
+    clock.at = datetime(2027, 3, 11, 9, 30, tzinfo=NEW_YORK)  # Thu's (and Fri's) creates are due
+    scheduler(store, flow, clock, "one").run_due()
+    assert len(store.tasks_of(request_id)) == 2
+    stored, left = flow.cancel_occurrence(request_id, date(2027, 3, 12), user="U1")
+    flow.drain()
+    assert left == 3 and stored.extra["skipped"] == ["2027-03-12"]  # Thu (running), Mon, Tue
+    stopped = [t for t in store.tasks_of(request_id) if t.state is TaskState.STOPPED]
+    assert [t.window_start.astimezone(NEW_YORK).day for t in stopped if t.window_start] == [12]
+    flow.cancel_occurrence(request_id, date(2027, 3, 16), user="U1")  # Tuesday's, not created yet
+    clock.at = datetime(2027, 3, 15, 9, 30, tzinfo=NEW_YORK)  # Mon's and Tue's creates are due
+    scheduler(store, flow, clock, "one").run_due()
+    assert len(qcloud_starts(fake_providers, "8888_series2")) == 3  # Mon's created; Fri's not again, Tue's never
+    started = [o for o in posted.outcomes if o.event is Event.OCCURRENCE_STARTED]  # Thursday's and Monday's
+    assert [dict(o.note.params)["when"][:10] for o in started if o.note] == ["Thu 11 Mar", "Mon 15 Mar"]
+    assert "Recording now on Tencent LVB" in posted.notes[posted.outcomes.index(started[0])][2]
+    series = store.get(request_id)
+    assert series is not None
+    dialog = card_buttons(series, retry_is_safe=False)[0]["confirm"]["text"]["text"]
+    # counted when the card was last drawn (the store's real clock, months before): Thursday and Monday
+    assert "All 2 upcoming recordings" in dialog
+    flow.cancel(request_id, user="U1")
+    flow.drain()
+    assert store.get(request_id).state is S.CANCELLED  # type: ignore[union-attr]
+    clock.at = datetime(2027, 3, 16, 9, 30, tzinfo=NEW_YORK)
+    scheduler(store, flow, clock, "one").run_due()
+    assert len(qcloud_starts(fake_providers, "8888_series2")) == 3  # nothing after the cancel
+    finals = {t.window_start.astimezone(NEW_YORK).day: t.state for t in store.tasks_of(request_id) if t.window_start}
+    assert finals == {11: TaskState.ENDED, 12: TaskState.STOPPED, 15: TaskState.STOPPED}  # Thu finished before
+    flow.close()
+
+
+def test_volcengine_gets_each_occurrence_only_after_the_previous_one_ends(
+    store: SqlRequestStore, provider_registry: ProviderRegistry, fake_providers: FakeProviders, posted: Posted,
+    clock: Clock,
+) -> None:  # fmt: skip
+    fake_providers.volc.one_task_per_stream = True
+    flow = new_flow(store, provider_registry, posted, clock, lead_days=1)
+    request_id = confirmed_series(flow, "volc", StreamTarget("live", "series3"))
+    creates = [j for j in store.jobs.list_jobs(request_id=request_id) if j.kind == "series.create"]
+    occurrences = SERIES.occurrences()
+    assert creates[0].due_at == occurrences[0].start - timedelta(days=1)
+    # a day ahead, but never before the previous one ends
+    wanted = [max(o.start - timedelta(days=1), before.end) for before, o in itertools.pairwise(occurrences)]
+    assert [j.due_at for j in creates[1:]] == wanted
+    assert wanted[0] == occurrences[0].end and wanted[1] == occurrences[2].start - timedelta(days=1)
+    for moment in (datetime(2027, 3, 10, 12, 0), datetime(2027, 3, 11, 10, 0, 30), datetime(2027, 3, 14, 9, 0, 30)):
+        clock.at = moment.replace(tzinfo=NEW_YORK)
+        scheduler(store, flow, clock, "volc").run_due()
+    assert len(fake_providers.volc.calls_to("CreatePullRecordTask")) == 3
+    assert not [c for c in fake_providers.volc.calls if c.outcome != "ok"]  # the fake's one-task rule never refused
+    flow.close()
+
+
+def test_tencent_occurrences_are_created_within_its_six_and_seven_day_limits(
+    store: SqlRequestStore, provider_registry: ProviderRegistry, posted: Posted, clock: Clock
+) -> None:
+    flow = new_flow(store, provider_registry, posted, clock, lead_days=1)
+    assert flow.series is not None
+    short = SERIES.occurrences()[0]  # (a task is at most 24 h long, so its start, 6 days ahead, always decides)
+    assert flow.series.create_at("tencent", short, None) == short.start - timedelta(days=6) + timedelta(minutes=1)
+    assert flow.series.create_at("qcloud", short, None) == short.start - timedelta(days=1)
+    flow.close()
+
+
+def test_a_bot_kept_provider_cannot_repeat_yet(
+    store: SqlRequestStore, provider_registry: ProviderRegistry, posted: Posted, clock: Clock
+) -> None:
+    from bot.core.model import DeviceTarget
+    from bot.errors import ValidationError
+
+    flow = new_flow(store, provider_registry, posted, clock, lead_days=1)
+    first = SERIES.occurrences()[0]
+    request = TaskRequest("record", "trro", DeviceTarget("device01", 0), Window(first.start, first.end))
+    with pytest.raises(ValidationError) as refused:
+        flow.propose(Schedule(request, "America/New_York", series=SERIES), requester="U1", text="/record …")
+    assert "cannot repeat yet" in refused.value.render("en")
+    flow.close()
