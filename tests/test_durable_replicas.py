@@ -155,6 +155,7 @@ def test_two_replicas_start_and_stop_every_trro_window_once(
         cards.append((request_id_of(card), ts))
     for request_id, ts in cards:
         wait_thread(slack_api, channel, ts, "Finished:")
+        wait_thread(slack_api, channel, ts, "Recording started")  # another replica's queue may post it later
         wait_state(replicas.store, request_id, S.DONE)
     for (request_id, ts), device in zip(cards, devices, strict=True):
         task_id = replicas.store.get(request_id).task_id  # type: ignore[union-attr]
@@ -163,4 +164,4 @@ def test_two_replicas_start_and_stop_every_trro_window_once(
         deletes = [c for c in provider_fakes.trro.calls_to("DeleteCloudRecording") if task_id in json.dumps(c.params)]
         assert (len(creates), len(deletes)) == (1, 1), device
         texts = thread_texts(slack_api, channel, ts)
-        assert [sum("Recording started" in t for t in texts), sum("Finished:" in t for t in texts)] == [1, 1]
+        assert [sum("Recording started" in t for t in texts), sum("Finished:" in t for t in texts)] == [1, 1], texts

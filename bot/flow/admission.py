@@ -9,6 +9,7 @@ keeps real signatures).
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable, Collection
 from dataclasses import replace
@@ -23,6 +24,8 @@ from bot.lifecycle import AuditAction, AuditOutcome
 from bot.permissions import Permissions
 from bot.secret import MASK
 from providers.base import PlannedCall, Provider
+
+log = logging.getLogger(__name__)
 
 #: Header, query and body field names that carry a signature or a credential.
 SIGNED_NAME = re.compile(r"authorization|signature|^sign$|token|secret|credential|password", re.IGNORECASE)
@@ -58,15 +61,7 @@ class Admission:
         try:
             self.permissions.check_request(requester, request, channel)
         except PermissionDenied as denied:
-            self._audit(
-                requester,
-                AuditAction.DENIED,
-                outcome=AuditOutcome.DENIED,
-                channel=channel,
-                raw_text=raw_text,
-                request=request,
-                detail=denied.key,
-            )
+            self.record_denial(requester, denied, channel=channel, raw_text=raw_text, request=request)
             raise
         refusals = [r for url in request.sources if (r := source_refusal(url, self.allowed_source_hosts))]
         if refusals:
@@ -76,6 +71,24 @@ class Admission:
         if self.store_probe is not None and not _answers(self.store_probe):
             raise StoreUnavailable()
         return provider
+
+    def record_denial(
+        self, actor: str, denied: PermissionDenied, *, channel: str | None, raw_text: str, request: TaskRequest
+    ) -> None:
+        """Audit a refusal (a proposal, a dry run, a cancel or an extend someone may not make here). Never raises:
+        the audit log must not change the answer."""
+        try:
+            self._audit(
+                actor,
+                AuditAction.DENIED,
+                outcome=AuditOutcome.DENIED,
+                channel=channel,
+                raw_text=raw_text,
+                request=request,
+                detail=denied.key,
+            )
+        except Exception as exc:  # only the type: a database error's text carries the SQL and its parameters
+            log.error("could not audit a permission denial for %s: %s", actor, type(exc).__name__)
 
     def dry_run(
         self, requester: str, request: TaskRequest, *, channel: str | None, raw_text: str, now: datetime

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -39,6 +38,7 @@ from bot.flow.reconcile import Reconciler
 from bot.flow.series_jobs import DEFAULT_LEAD, SeriesJobs, series_of
 from bot.flow.stopping import TaskStopper
 from bot.flow.windows import WindowJobs
+from bot.flow.workers import Workers
 from bot.lifecycle import (
     ACTIVE_STATES,
     AuditAction,
@@ -98,9 +98,9 @@ class RequestFlow:
             self.life, store, providers, self.stopper, clock=clock, on_scheduled=on_found,
             **({"stale_after": stale_after} if stale_after is not None else {}),
         )  # fmt: skip
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="provider-call")
+        self._workers = Workers(workers)
+        self._run = self._workers.run
         self._lock = threading.Lock()
-        self._pending: set[Future[None]] = set()
         self._queued: set[str] = set()  # confirmed requests whose provider call waits in this process's pool
 
     # --- before confirming ----------------------------------------------------------------------------------------
@@ -364,33 +364,13 @@ class RequestFlow:
         try:
             self.permissions.check_cancel(user, stored.requester, stored.request.provider, where)  # where they act
         except PermissionDenied as denied:
-            self._record_denial(user, denied, channel=where, raw_text=stored.text, request=stored.request)
+            self.admission.record_denial(user, denied, channel=where, raw_text=stored.text, request=stored.request)
             raise
         return stored
 
     def _already_settled(self, request_id: str) -> AlreadySettled:
         stored = self.store.get(request_id)
         return AlreadySettled(request_id, str(stored.state if stored else S.EXPIRED))
-
-    def _record_denial(
-        self, actor: str, denied: PermissionDenied, *, channel: str | None, raw_text: str, request: TaskRequest
-    ) -> None:
-        if self.audit is None:
-            return
-        try:
-            self.audit.record(
-                actor=actor,
-                action=AuditAction.DENIED,
-                outcome=AuditOutcome.DENIED,
-                channel=channel,
-                provider=request.provider,
-                raw_text=raw_text,
-                request=request,
-                detail=denied.key,
-            )
-        except Exception as exc:
-            # Only the type: a database error's text carries the SQL and its parameters (what the person typed).
-            log.error("could not audit a permission denial for %s: %s", actor, type(exc).__name__)
 
     def expire_cards(self) -> list[StoredRequest]:
         """Cards nobody answered within the card lifetime can no longer be confirmed: each becomes ``expired``."""
@@ -407,27 +387,12 @@ class RequestFlow:
 
     def later(self, job: Callable[[], None]) -> None:
         """Run ``job`` on the flow's workers: slow work (telling Slack) after a provider callback had its answer."""
-        self._run(job)
-
-    def _run(self, job: Callable[..., None], *args: Any) -> None:
-        future = self._pool.submit(job, *args)
-        with self._lock:
-            self._pending.add(future)
-        future.add_done_callback(self._forget)
-
-    def _forget(self, future: Future[None]) -> None:
-        with self._lock:
-            self._pending.discard(future)
-        if not future.cancelled() and (error := future.exception()) is not None:  # else lost in the pool silently
-            # Only the type: a database error's text carries the SQL and its parameters.
-            log.error("a provider call job failed: %s", type(error).__name__)
+        self._workers.run(job)
 
     def drain(self, timeout: float | None = None) -> None:
         """Wait until every provider call queued so far has finished (console, tests)."""
-        with self._lock:
-            pending = list(self._pending)
-        wait(pending, timeout=timeout)
+        self._workers.drain(timeout)
 
     def close(self) -> None:
         """Finish the queued provider calls and stop the worker pool."""
-        self._pool.shutdown(wait=True)
+        self._workers.close()
