@@ -337,7 +337,7 @@ def test_every_refusal_renders_for_slack_with_values_made_inert(error: BotError)
 def test_outcomes_reach_the_requester_by_dm_where_the_channel_cannot_be_reached(fake: FakeSlack) -> None:
     fake.not_in_channel.add("CGONE")
     token = "expired-url"
-    fake.fail_next(f"response_url:{token}", status=404, times=2)  # past its 30 minutes / 5 uses
+    fake.fail_next(f"response_url:{token}", status=404, times=3)  # past its 30 minutes / 5 uses
     notifier = SlackNotifier(SlackReplies(WebClient(token="xoxb-test", base_url=fake.api_url)))
     card = CardRef(channel="CGONE", ts="7.7", response_url=fake.response_url(token))
     result = TaskResult("volc", "CreatePullRecordTask", "T-DM", "req-dm")
@@ -348,6 +348,12 @@ def test_outcomes_reach_the_requester_by_dm_where_the_channel_cannot_be_reached(
     assert opened.params["users"] == "UDM"
     dms = fake.calls_to("chat.postMessage", channel="DUDM")
     assert len(dms) == 1 and "TaskId `T-DM`" in dms[0].shown and "<@UDM>" in dms[0].shown
+    said = fake.wait_for("chat.update", 2, where=lambda c: c.params.get("channel") == "CGONE")
+    assert "reaches <@UDM> by direct message" in said[-1].shown  # the card says so, once
+    notifier._card_says_dm(Outcome(Event.FINISHED, request))  # a later fallback for the same request
+    notifier.replies.queue.close()  # sends whatever was queued
+    redraws = [c for c in fake.calls if c.method in ("chat.update", f"response_url:{token}") and c.ok]
+    assert sum("by direct message" in c.shown for c in redraws) == 1  # said once
 
 
 def test_a_relay_sources_query_and_credentials_never_reach_the_card() -> None:

@@ -25,6 +25,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Missed · the bot was not running when it had to start it",
         "zh-CN": "已错过 · 该开始时机器人没有运行",
     },
+    "card.note.dm_fallback": {
+        "en": "I can no longer post in this conversation, so what happens to this request now reaches {user} by direct message.",
+        "zh-CN": "我已无法在此对话中发消息，这个请求之后的进展会私信告知 {user}。",
+    },
     "card.status.cancelling": {"en": "Cancelling… ({user})", "zh-CN": "正在取消…（{user}）"},
     # --- the thread ---------------------------------------------------------------------------------------------
     "thread.started.record": {

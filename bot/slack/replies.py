@@ -24,7 +24,9 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.flow import Event, Outcome
 from bot.lifecycle import CardRef
+from bot.slack import mrkdwn
 from bot.slack.cards import Message
+from bot.slack.mrkdwn import element, sentence
 from bot.slack.outcomes import files_message, status_card, thread_reply
 from bot.slack.send_queue import SendQueue, retry_after
 
@@ -105,14 +107,25 @@ class SlackReplies:
                     raise
                 self._api_error("chat.update", exc)
 
-    def reply_in_thread(self, card: CardRef, message: Message, *, fallback_user: str | None = None) -> Future[bool]:
+    def reply_in_thread(
+        self,
+        card: CardRef,
+        message: Message,
+        *,
+        fallback_user: str | None = None,
+        on_fallback: Callable[[], None] | None = None,
+    ) -> Future[bool]:
         """Reply in the card's thread (the thread it was posted in, or the card's own), queued behind the channel's
         other messages. Where neither the channel nor the card's response_url takes it any more, ``fallback_user``
-        (the requester) is told by DM instead. The future says whether it reached anyone."""
+        (the requester) is told by DM instead, and ``on_fallback`` is called. The future says whether it reached
+        anyone."""
         lane = card.channel or card.response_url or ""
-        return self.queue.submit(lane, partial(self._reply_now, card, message, fallback_user), paced=bool(card.channel))
+        send = partial(self._reply_now, card, message, fallback_user, on_fallback)
+        return self.queue.submit(lane, send, paced=bool(card.channel))
 
-    def _reply_now(self, card: CardRef, message: Message, fallback_user: str | None) -> bool:
+    def _reply_now(
+        self, card: CardRef, message: Message, fallback_user: str | None, on_fallback: Callable[[], None] | None
+    ) -> bool:
         thread = card.thread_ts or card.ts
         if card.channel:
             try:
@@ -128,7 +141,11 @@ class SlackReplies:
                 body["thread_ts"] = thread
             if self.post_to_response_url(card.response_url, body):
                 return True
-        return fallback_user is not None and self.direct_message(fallback_user, message)
+        if fallback_user is None or not self.direct_message(fallback_user, message):
+            return False
+        if on_fallback is not None:
+            on_fallback()
+        return True
 
     def post_in_thread(self, card: CardRef, message: Message) -> str | None:
         """Post in the card's thread (queued, waiting for its turn); the new message's ts, or None when it failed."""
@@ -235,6 +252,7 @@ class SlackNotifier:
         self.notices = notices
         self.on_change = on_change  # told the requester of every outcome (the Home tab redraws)
         self._sleep = sleep
+        self._told_by_dm: set[str] = set()  # requests whose card says so already (in this process)
 
     def notify(self, outcome: Outcome) -> None:
         stored = outcome.request
@@ -247,7 +265,19 @@ class SlackNotifier:
         reply = thread_reply(outcome)
         if reply is not None:
             person = stored.requester if stored.requester[:1] in {"U", "W"} else None
-            self.replies.reply_in_thread(stored.card, reply, fallback_user=person)
+            said = partial(self._card_says_dm, outcome)
+            self.replies.reply_in_thread(stored.card, reply, fallback_user=person, on_fallback=said)
+
+    def _card_says_dm(self, outcome: Outcome) -> None:
+        """Once per request: the card says that its outcomes now reach the requester by DM."""
+        stored = outcome.request
+        if stored.id in self._told_by_dm:
+            return
+        self._told_by_dm.add(stored.id)
+        card = status_card(outcome)
+        note = sentence("card.note.dm_fallback", stored.lang, user=mrkdwn.user(stored.requester))
+        card["blocks"].append({"type": "context", "elements": [element(note)]})
+        self.replies.update_card(stored.card, card)
 
     def _files_notice(self, outcome: Outcome, notices: NoticeBook) -> None:
         """Post "Recording ready" once per request, then edit that message as more files arrive."""
