@@ -18,6 +18,7 @@ from slack_sdk.models.views import View
 
 from bot.core.model import StreamTarget, TaskRequest, Window
 from bot.lifecycle import RequestState as S
+from bot.recordings import RecordedFile
 from bot.slack.home import MAX_BLOCKS, HomeTab, home_view
 from bot.slack.users import Person
 from bot.store import SqlRequestStore, open_store
@@ -143,3 +144,12 @@ def test_opening_the_home_tab_publishes_it_and_a_state_change_republishes_it(
     until(lambda: any(f"`{request_id}` · record live/home1 · Volcengine" in str(c.params["view"])
                       and "· cancelled" in str(c.params["view"]) for c in slack_api.calls_to("views.publish", user_id=NEW_YORKER)),
           what="the republished tab to show the cancel")  # fmt: skip
+
+
+def test_recent_recordings_on_the_home_tab_carry_their_files_links(store: SqlRequestStore) -> None:
+    done = add(store, "UFILES", S.DONE, hours=-3)
+    store.files.add(done, RecordedFile("f1", "volc", "https://rec.example.com/live/home/f1.mp4", format="mp4"))
+    person = Person("UFILES", "Asia/Shanghai", "en")
+    with_links = json.dumps(home_view(store, person, now=NOW, files_of=store.files.files_of_many))
+    assert "<https://rec.example.com/live/home/f1.mp4|f1.mp4>" in with_links
+    assert "rec.example.com" not in json.dumps(home_view(store, person, now=NOW))  # without the look-up: no links

@@ -67,7 +67,7 @@ def build_app(settings: SlackSettings, services: Services, *, socket_mode: bool 
     users = UserDirectory(quick_client, default_timezone=services.config.bot.timezone)
     permissions = services.permissions()
     home = HomeTab(
-        services.store, client, lookup=users.lookup, clock=services.clock,
+        services.store, client, lookup=users.lookup, clock=services.clock, files_of=services.store.files.files_of_many,
         may_see_everyone=lambda user: any(permissions.allowed(user, Action.CANCEL_ANY, key) for key in PROVIDER_KEYS),
     )  # fmt: skip
     notifier = SlackNotifier(replies, services.store.files, on_change=home.changed)

@@ -178,21 +178,21 @@ def list_message(
         blocks.append(item)
     if recent:
         blocks.append(section(Mrkdwn(f"*{escape(recent_heading)}*")))
-        blocks.extend(section(_with_files(list_item(s, lang), (files or {}).get(s.id, ()), lang)) for s in recent)
+        blocks.extend(section(with_files(list_item(s, lang), (files or {}).get(s.id, ()), lang)) for s in recent)
     if more:
         blocks.append({"type": "context", "elements": [element(escape(more))]})
     lines = [escape(heading), *(list_item(s, lang, now) for s in active)]
     if recent:
         lines += [
             escape(recent_heading),
-            *(_with_files(list_item(s, lang), (files or {}).get(s.id, ()), lang) for s in recent),
+            *(with_files(list_item(s, lang), (files or {}).get(s.id, ()), lang) for s in recent),
         ]
     if more:
         lines.append(escape(more))
     return {"text": "\n".join(lines)[:3000], "blocks": blocks[:50]}
 
 
-def _with_files(item: Mrkdwn, files: Sequence[RecordedFile], lang: str) -> Mrkdwn:
+def with_files(item: Mrkdwn, files: Sequence[RecordedFile], lang: str) -> Mrkdwn:
     """A finished request's list line, followed by its files' links (names only where no link may be posted)."""
     if not files:
         return item

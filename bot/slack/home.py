@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,8 +23,9 @@ from slack_sdk.errors import SlackApiError
 from bot.catalogue import text
 from bot.flow.card import provider_name
 from bot.lifecycle import ACTIVE_STATES, RequestState, RequestStore, StoredRequest
+from bot.recordings import RecordedFile
 from bot.slack import mrkdwn
-from bot.slack.cards import Block, when_text
+from bot.slack.cards import Block, when_text, with_files
 from bot.slack.mrkdwn import Mrkdwn, code, element, escape, section
 from bot.slack.outcomes import card_buttons
 from bot.slack.users import Person
@@ -40,11 +41,23 @@ UPCOMING = frozenset({RequestState.CONFIRMED, RequestState.SUBMITTING, RequestSt
 RECENT_STATES = frozenset(
     {RequestState.DONE, RequestState.FAILED, RequestState.UNKNOWN, RequestState.MISSED, RequestState.CANCELLED}
 )
-_Part = tuple[str, list[StoredRequest], int, bool]  # heading key, requests, how many there are, with buttons
+_Part = tuple[str, list[StoredRequest], int, bool]
+#: The files of each of some requests (``store.files.files_of_many``).
+FilesOf = Callable[
+    [list[str]], Mapping[str, Sequence[RecordedFile]]
+]  # heading key, requests, how many there are, with buttons
 
 
-def home_view(store: RequestStore, person: Person, *, now: datetime, everyone: bool = False) -> dict[str, Any]:
-    """The Home tab of ``person`` (times in their zone); with ``everyone``, the workspace's active requests too."""
+def home_view(
+    store: RequestStore,
+    person: Person,
+    *,
+    now: datetime,
+    everyone: bool = False,
+    files_of: FilesOf | None = None,
+) -> dict[str, Any]:
+    """The Home tab of ``person`` (times in their zone); with ``everyone``, the workspace's active requests too;
+    recent recordings with their files' links (``files_of``)."""
     lang, user = person.lang, person.id
     parts: list[_Part] = [
         ("home.running", *_read(store, {RequestState.RUNNING}, user), True),
@@ -58,13 +71,15 @@ def home_view(store: RequestStore, person: Person, *, now: datetime, everyone: b
         {"type": "context", "elements": [element(escape(text("home.zone", lang, timezone=person.timezone)))]},
     ]
     left_out = 0
+    recent = parts[2][1]
+    files = files_of([stored.id for stored in recent]) if files_of is not None and recent else {}
     for heading, found, total, actionable in parts:
         blocks.append(section(Mrkdwn(f"*{escape(text(heading, lang, count=total))}*")))
         if not found:
             blocks.append({"type": "context", "elements": [element(escape(text("home.nothing", lang)))]})
         shown = 0
         for stored in found:
-            item = _item(stored, person, actionable, now)
+            item = _item(stored, person, actionable, now, files.get(stored.id, ()) if not actionable else ())
             if len(blocks) + len(item) > MAX_BLOCKS - 1:  # keep one for "show more"
                 break
             blocks.extend(item)
@@ -84,7 +99,9 @@ def _read(
     return found, store.count_requests(states=states, requester=user, since=since)
 
 
-def _item(stored: StoredRequest, person: Person, actionable: bool, now: datetime) -> list[Block]:
+def _item(
+    stored: StoredRequest, person: Person, actionable: bool, now: datetime, files: Sequence[RecordedFile] = ()
+) -> list[Block]:
     lang, request = person.lang, stored.request
     facts = [
         code(stored.id),
@@ -94,7 +111,7 @@ def _item(stored: StoredRequest, person: Person, actionable: bool, now: datetime
     ]
     if stored.requester != person.id:
         facts.append(mrkdwn.user(stored.requester))
-    blocks: list[Block] = [section(Mrkdwn(" · ".join(facts)))]
+    blocks: list[Block] = [section(with_files(Mrkdwn(" · ".join(facts)), files, lang))]
     buttons = card_buttons(stored, retry_is_safe=False) if actionable else []
     if buttons:
         blocks.append({"type": "actions", "block_id": f"home:{stored.id}", "elements": buttons})
@@ -115,8 +132,10 @@ class HomeTab:
         redraw_every: float = REDRAW_EVERY,
         monotonic: Callable[[], float] = time.monotonic,
         later: Callable[[float, Callable[[], None]], None] | None = None,
+        files_of: FilesOf | None = None,
     ) -> None:
         self.store = store
+        self.files_of = files_of  # recent recordings' files (``store.files.files_of_many``)
         self.client = client
         self.lookup = lookup
         self.may_see_everyone = may_see_everyone
@@ -161,7 +180,13 @@ class HomeTab:
             self._last[user] = self.monotonic()
         try:
             person = self.lookup(user)
-            view = home_view(self.store, person, now=self.clock(), everyone=self.may_see_everyone(user))
+            view = home_view(
+                self.store,
+                person,
+                now=self.clock(),
+                everyone=self.may_see_everyone(user),
+                files_of=self.files_of,
+            )
             self.client.views_publish(user_id=user, view=view)
         except (SlackApiError, OSError) as exc:
             error = str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else type(exc).__name__
