@@ -5,7 +5,8 @@ configured secret values, Slack ``response_url``s (anyone holding one can post a
 legacy API's ``sign=`` query values, and passwords inside database URLs all become ``****``.
 
 ``BOT_LOG_FORMAT=json`` writes one JSON object per line instead (``at``, ``level``, ``logger``, ``message``, and
-``request_id`` when the record carries one: ``log.info("...", extra={"request_id": stored.id})``), scrubbed the same
+``request_id`` on every line about a request: the flow's workers, the scheduler's jobs and restart reconciliation
+work inside :func:`bot.log_context.about_request`, or a record carries ``extra={"request_id": …}``), scrubbed the same
 way before it is encoded.
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Final
 
+from bot.log_context import CURRENT_REQUEST
 from providers.config import SECRET_ENV_VARS
 
 #: Slack secrets; provider secrets come from :data:`providers.config.SECRET_ENV_VARS`.
@@ -63,7 +65,7 @@ class JsonLinesFormatter(RedactingFormatter):
             "logger": record.name,
             "message": redact(record.getMessage(), self.secrets),
         }
-        request_id = getattr(record, "request_id", None)
+        request_id = getattr(record, "request_id", None) or CURRENT_REQUEST.get()
         if request_id:
             line["request_id"] = redact(str(request_id), self.secrets)
         if record.exc_info:

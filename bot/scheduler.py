@@ -22,6 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.log_context import about_request
 from bot.store import Job, JobStatus, JobStore
 from bot.timekeeping import Clock, utc_now
 from providers.ratelimit import DEFAULT_MARGIN, DOCUMENTED_LIMITS, Departure, departing
@@ -247,7 +248,7 @@ class Scheduler:
         if self.observe_lag is not None:
             self.observe_lag(max(0.0, self._wall() - departure.due))
         try:
-            with departing(departure):
+            with departing(departure), about_request(job.request_id):
                 handler(Due(job=job, now=now, late_by=late_by, missed=missed, final_attempt=final))
         except Exception as exc:
             error = type(exc).__name__  # neither the log nor the store keeps a message that might hold a secret

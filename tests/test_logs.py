@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 import json
 import logging
+import threading
 from collections.abc import Iterator
 
 import pytest
 
+from bot.flow.workers import Workers
+from bot.log_context import about_request
 from bot.logs import RedactingFormatter, configure_logging, redact
 
 ENV = {
@@ -97,3 +100,23 @@ def test_alembic_and_bolts_unused_token_notice_are_quiet(root_stream: io.StringI
     output = root_stream.getvalue()
     assert "Context impl" not in output and "will be unused" not in output
     assert "a Bolt warning someone can act on" in output
+
+
+def test_lines_logged_while_the_bot_works_on_a_request_carry_its_id(root_stream: io.StringIO) -> None:
+    configure_logging({**ENV, "BOT_LOG_FORMAT": "json"})
+    ran = threading.Event()
+
+    def provider_job() -> None:  # what a provider call logs from the flow's workers
+        logging.getLogger("providers").warning("volc CreatePullRecordTask failed: InvalidParam")
+        ran.set()
+
+    workers = Workers(1)
+    workers.run(provider_job, about="rk4q2mz")
+    workers.drain(timeout=10)
+    workers.close()
+    with about_request("rzzzzzz"):  # a scheduler job or a reconciliation step
+        logging.getLogger("bot.flow").info("moved")
+    logging.getLogger("bot.test").info("not about a request")
+    lines = [json.loads(line) for line in root_stream.getvalue().splitlines()]
+    assert ran.is_set()
+    assert [line.get("request_id") for line in lines] == ["rk4q2mz", "rzzzzzz", None]

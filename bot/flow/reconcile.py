@@ -23,6 +23,7 @@ from bot.flow.outcome import Event
 from bot.flow.ports import ProviderLookup
 from bot.flow.stopping import TaskStopper
 from bot.lifecycle import AuditAction, AuditOutcome, NewTask, RequestState, RequestStore, StoredRequest
+from bot.log_context import about_request
 from providers.base import Provider
 
 log = logging.getLogger(__name__)
@@ -79,15 +80,18 @@ class Reconciler:
         for stored in self.store.list_requests(states={S.SUBMITTING, S.CANCELLING}, limit=1000):
             if stored.updated_at > now - self.stale_after:
                 continue
-            if stored.state is S.CANCELLING:
-                log.warning("request %s was being cancelled when its process stopped: stopping it again", stored.id)
-                self.stopper.finish(stored, repeated=True)
-                moved = self.store.get(stored.id)
-            else:
-                moved = self._submitting(stored, now)
+            with about_request(stored.id):
+                moved = self._settle(stored, now)
             if moved is not None and moved.state is not stored.state:
                 settled.append(moved)
         return settled
+
+    def _settle(self, stored: StoredRequest, now: datetime) -> StoredRequest | None:
+        if stored.state is S.CANCELLING:
+            log.warning("request %s was being cancelled when its process stopped: stopping it again", stored.id)
+            self.stopper.finish(stored, repeated=True)
+            return self.store.get(stored.id)
+        return self._submitting(stored, now)
 
     def _submitting(self, stored: StoredRequest, now: datetime) -> StoredRequest | None:
         request = stored.request

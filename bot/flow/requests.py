@@ -200,7 +200,7 @@ class RequestFlow:
     def _queue_submit(self, confirmed: StoredRequest) -> None:
         with self._lock:
             self._queued.add(confirmed.id)
-        self._run(self._submit, confirmed)
+        self._run(self._submit, confirmed, about=confirmed.id)
 
     def retry(self, request_id: str, *, user: str) -> StoredRequest:
         """Retry a failed request once: one conditional move ``failed`` → ``retried`` names the new request, so any
@@ -314,7 +314,7 @@ class RequestFlow:
             if now is not None and now.state is S.CANCELLING:
                 raise RequestStateError("flow.cancel_in_progress")
             raise self._already_settled(request_id)
-        self._run(self.stopper.finish, cancelling)
+        self._run(self.stopper.finish, cancelling, about=cancelling.id)
         return cancelling
 
     def cancel_occurrence(
@@ -326,7 +326,7 @@ class RequestFlow:
         if found is None or self.series is None:
             raise RequestStateError("flow.unknown_request", request=reference.strip())
         stored, occurrence, left = self.series.skip(self._may_cancel(found.id, user, where), day, user=user)
-        self._run(self.series.stop_occurrence, stored, occurrence.start, user)
+        self._run(self.series.stop_occurrence, stored, occurrence.start, user, about=stored.id)
         return stored, left
 
     # --- extending a scheduled or running window -------------------------------------------------------------------
@@ -340,7 +340,7 @@ class RequestFlow:
             raise RequestStateError("flow.unknown_request", request=reference.strip())
         stored = self._may_cancel(found.id, user, where)
         extension = self.extender.claim(stored, by, user=user)
-        self._run(self.extender.carry_out, extension)
+        self._run(self.extender.carry_out, extension, about=extension.request.id)
         return extension
 
     # --- plumbing -------------------------------------------------------------------------------------------------

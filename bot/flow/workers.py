@@ -9,7 +9,14 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
+from bot.log_context import about_request
+
 log = logging.getLogger(__name__)
+
+
+def _about(request_id: str | None, job: Callable[..., None], *args: Any) -> None:
+    with about_request(request_id):
+        job(*args)
 
 
 class Workers:
@@ -20,9 +27,10 @@ class Workers:
         self._lock = threading.Lock()
         self._pending: set[Future[None]] = set()
 
-    def run(self, job: Callable[..., None], *args: Any) -> None:
-        """Start ``job(*args)`` on a worker; a job that fails is logged by its error's type (never its text)."""
-        future = self._pool.submit(job, *args)
+    def run(self, job: Callable[..., None], *args: Any, about: str | None = None) -> None:
+        """Start ``job(*args)`` on a worker; a job that fails is logged by its error's type (never its text). Its log
+        lines carry the request id ``about``."""
+        future = self._pool.submit(_about, about, job, *args)
         with self._lock:
             self._pending.add(future)
         future.add_done_callback(self._forget)
