@@ -16,6 +16,7 @@ from bot.errors import AlreadyRetried, AlreadySettled, BotError, OutcomeUnknown,
 from bot.flow import Event, Outcome
 from bot.flow.card import describe, format_duration
 from bot.lifecycle import CardRef, RequestState, StoredRequest
+from bot.recordings import RecordedFile
 from bot.slack.app import retry_handlers
 from bot.slack.cards import CANCEL, CONFIRM, EXTEND, RETRY, STOP, proposal_card
 from bot.slack.mrkdwn import explain
@@ -366,3 +367,32 @@ def test_a_relay_sources_query_and_credentials_never_reach_the_card() -> None:
             RequestState.CONFIRMED, request=relay)))):  # fmt: skip
         shown = all_text(message)
         assert "rtmp://src.example.com/live/x?…" in shown and "abc123" not in shown and "txTime" not in shown
+
+
+class KeptFiles:
+    """A notice book double: where "Recording ready" lives, and the files the store keeps for a request."""
+
+    def __init__(self, files: list[RecordedFile]) -> None:
+        self.files = files
+
+    def notice_ts(self, request_id: str) -> str | None:
+        return None
+
+    def claim_notice(self, request_id: str) -> bool:
+        return True
+
+    def set_notice_ts(self, request_id: str, ts: str | None) -> None:
+        return None
+
+    def files_of(self, request_id: str) -> list[RecordedFile]:
+        return self.files
+
+
+def test_a_card_redrawn_when_the_window_ends_still_counts_files_that_came_before(fake: FakeSlack) -> None:
+    kept = [RecordedFile(f"f{n}", "volc", None) for n in range(2)]  # split files that arrived while it ran
+    notifier = SlackNotifier(SlackReplies(WebClient(token="xoxb-test", base_url=fake.api_url)), KeptFiles(kept))
+    card = CardRef(channel="CENDS", ts="8.8")
+    notifier.notify(Outcome(Event.FINISHED, stored(RequestState.DONE, task_id="T-E", card=card)))
+    notifier.replies.queue.close()
+    (redrawn,) = [c for c in fake.calls_to("chat.update") if c.params.get("channel") == "CENDS"]
+    assert "Finished 15:30 · 2 files" in redrawn.shown

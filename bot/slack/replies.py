@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import replace
 from functools import partial
 from typing import Any, Protocol
 
@@ -23,7 +24,8 @@ from slack_sdk.http_retry import RetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot.flow import Event, Outcome
-from bot.lifecycle import CardRef
+from bot.lifecycle import CardRef, RequestState
+from bot.recordings import RecordedFile
 from bot.slack import mrkdwn
 from bot.slack.cards import Message
 from bot.slack.mrkdwn import element, sentence
@@ -229,6 +231,8 @@ class NoticeBook(Protocol):
 
     def set_notice_ts(self, request_id: str, ts: str | None) -> None: ...
 
+    def files_of(self, request_id: str) -> list[RecordedFile]: ...
+
 
 #: How long a process that did not win a request's first notice waits for the winner's ts before editing it.
 NOTICE_WAIT_SECONDS = 5.0
@@ -258,6 +262,8 @@ class SlackNotifier:
         stored = outcome.request
         if self.on_change is not None:
             self.on_change(stored.requester)
+        if stored.state is RequestState.DONE and not outcome.files and self.notices is not None:
+            outcome = replace(outcome, files=tuple(self.notices.files_of(stored.id)))  # "Finished · N files"
         self.replies.update_card(stored.card, status_card(outcome))
         if outcome.event is Event.FILE_READY and self.notices is not None and stored.card.channel:
             self._files_notice(outcome, self.notices)
