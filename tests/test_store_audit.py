@@ -143,3 +143,22 @@ def test_since_accepts_ages_and_dates(text: str, expected: datetime) -> None:
 def test_since_refuses_nonsense() -> None:
     with pytest.raises(ConfigError):
         parse_since("soon", T0)
+
+
+def test_raw_callback_bodies_are_blanked_after_their_time_and_the_rows_stay(store_url: str) -> None:
+    clock = [datetime(2026, 10, 1, tzinfo=UTC)]
+    store = open_store(store_url, migrate=True, clock=lambda: clock[0])
+    body = '{"event_type":100,"file":"x.mp4"}'
+    store.audit.record(actor="tencent", action=AuditAction.CALLBACK, outcome=AuditOutcome.OK, detail=body)
+    store.audit.record(actor="U1", action=AuditAction.CREATE, outcome=AuditOutcome.OK, detail="kept as it is")
+    clock[0] += timedelta(days=40)
+    store.audit.record(actor="volc", action=AuditAction.FILE, outcome=AuditOutcome.OK, detail=body)
+    assert store.audit.forget_raw_bodies(older_than=clock[0] - timedelta(days=30)) == 1
+    assert store.audit.forget_raw_bodies(older_than=clock[0] - timedelta(days=30)) == 0  # once
+    details = [(e.action, e.detail) for e in store.audit.events()]
+    assert details == [
+        ("callback", "(raw body removed after its retention period)"),
+        ("create", "kept as it is"),
+        ("file", body),
+    ]
+    store.engine.dispose()

@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 #: Slack stops retrying an event within minutes; remembering event ids for a day is plenty.
 SEEN_EVENTS_KEPT = timedelta(days=1)
+#: Providers' raw callback bodies are kept in the audit log this long (the rows themselves stay).
+RAW_BODIES_KEPT = timedelta(days=30)
 
 
 class Background:
@@ -66,9 +68,12 @@ class Background:
         self.flow.resume_confirmed(older_than=self.services.clock() - self.reconcile_after)
 
     def expire(self) -> None:
-        """Cards nobody answered within the card lifetime can no longer be confirmed; old event ids are dropped."""
+        """Cards nobody answered within the card lifetime can no longer be confirmed; old event ids are dropped, and
+        raw callback bodies older than :data:`RAW_BODIES_KEPT` are blanked."""
         self.flow.expire_cards()
-        self.services.store.seen.forget_older_than(self.services.clock() - SEEN_EVENTS_KEPT)
+        now = self.services.clock()
+        self.services.store.seen.forget_older_than(now - SEEN_EVENTS_KEPT)
+        self.services.store.audit.forget_raw_bodies(older_than=now - RAW_BODIES_KEPT)
 
     def start(self, interval: float | None = None) -> None:
         """Start the scheduler thread: due jobs, reconciliation and expiry every ``interval`` seconds (default: the

@@ -21,6 +21,10 @@ from bot.timekeeping import Clock, utc_now
 
 __all__ = ["AuditAction", "AuditEvent", "AuditLog", "AuditOutcome"]
 
+#: Audit rows whose ``detail`` keeps a provider's raw callback body (blanked after a while: ``forget_raw_bodies``).
+RAW_BODY_ACTIONS = (AuditAction.CALLBACK, AuditAction.FILE, AuditAction.TROUBLE)
+RAW_BODY_REMOVED = "(raw body removed after its retention period)"
+
 #: Rows fetched at a time by :meth:`AuditLog.stream`.
 STREAM_BATCH = 1000
 
@@ -129,6 +133,19 @@ class AuditLog:
             request=stored.request,
             detail=detail,
         )
+
+    def forget_raw_bodies(self, *, older_than: datetime) -> int:
+        """Blank the providers' raw callback bodies kept in the ``detail`` of callback, file and trouble rows older
+        than ``older_than`` (the rows themselves stay: they are the history). Returns how many were blanked."""
+        statement = (
+            audit_events.update()
+            .where(audit_events.c.at < older_than)
+            .where(audit_events.c.action.in_([str(a) for a in RAW_BODY_ACTIONS]))
+            .where(audit_events.c.detail != RAW_BODY_REMOVED)
+            .values(detail=RAW_BODY_REMOVED)
+        )
+        with self.engine.begin() as connection:
+            return int(connection.execute(statement).rowcount or 0)
 
     def events(
         self,
