@@ -28,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.core.model import StreamTarget, TaskRequest, Window
+from bot.flow.overlaps import HOLDING_STATES
 from bot.lifecycle import RequestState
 from bot.store import SqlRequestStore, open_store
 from tests.fixtures_store import fresh_postgres_schema
@@ -53,7 +54,8 @@ def operations(store: SqlRequestStore, now: datetime) -> dict[str, Callable[[], 
         store.list_requests(states={RequestState.PROPOSED}, limit=1000, before=now - timedelta(hours=24))
         store.seen.forget_older_than(now - timedelta(days=1))
 
-    def propose() -> None:
+    def propose() -> None:  # what a new card reads and writes: the overlapping requests on its stream, then the row
+        store.overlapping(proposal, HOLDING_STATES)
         store.propose(request=proposal, requester=PEOPLE[1], text="/record", timezone="UTC", lang="en", channel="CB")
 
     return {
@@ -61,7 +63,7 @@ def operations(store: SqlRequestStore, now: datetime) -> dict[str, Callable[[], 
         "list mine": lambda: listing(requester=PEOPLE[9]),
         "cancel <id>": lambda: store.find("g0000500"),
         "cancel <unknown TaskId>": lambda: store.find("4a7c0000-no-such-task"),
-        "new /record (store write)": propose,
+        "new /record (overlaps + store write)": propose,
         "scheduler pass": scheduler_pass,
     }
 
