@@ -10,7 +10,7 @@
     scheduled ──► missed (the bot itself could not start it in time)
     scheduled ──► scheduled, running ──► running (extended: a later end, perhaps a follow-on task)
 
-:data:`TRANSITIONS` is the whole table (``python -m bot docs`` will draw it). Every transition is one conditional
+:data:`TRANSITIONS` is the whole table (``python -m bot docs`` draws it). Every transition is one conditional
 update ("move from one of these states to that one"), so two clicks, two threads or two replicas settle a request
 exactly once: the loser gets ``None`` back. Only :class:`bot.flow.life.RequestLife` calls
 :meth:`RequestStore.transition`; it also writes the audit row and emits the event people are told about.

@@ -1,6 +1,6 @@
 """Round two of the command corpus (issue 12): year ends in three zones and both languages, the relay week of the
 manifest typed on every day of a week, the 开始录 phrasings, "did you mean" and sentence punctuation. Every
-expectation is worked out by hand from README "What a time means". Used with :data:`tests.parse_corpus.CORPUS`.
+expectation is worked out by hand from docs/using.md "What a time means". Used with :data:`tests.parse_corpus.CORPUS`.
 """
 
 from __future__ import annotations

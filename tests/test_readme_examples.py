@@ -1,5 +1,6 @@
-"""The README's shell examples marked ``<!-- checked -->`` work as written on a fresh clone: each block runs in an
-empty folder holding only what a clone has at its top (``bot.example.toml``), with ``python`` on the PATH."""
+"""The shell examples marked ``<!-- checked -->`` in the README and in ``docs/*.md`` work as written on a fresh clone:
+each block runs in an empty folder holding only what a clone has at its top (``bot.example.toml``), with ``python`` on
+the PATH."""
 
 from __future__ import annotations
 
@@ -39,16 +40,22 @@ def checked_blocks(readme: str) -> list[tuple[int, str]]:
     return blocks
 
 
-BLOCKS = checked_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+BLOCKS = [
+    (f"{document.relative_to(ROOT)} line {line}", block)
+    for document in DOCUMENTS
+    for line, block in checked_blocks(document.read_text(encoding="utf-8"))
+]
 
 
-def test_the_readme_marks_its_runnable_examples() -> None:
+def test_the_documents_mark_their_runnable_examples() -> None:
     assert len(BLOCKS) >= 5
+    assert any(where.startswith("README.md") for where, _ in BLOCKS)
     assert all(block.strip() for _, block in BLOCKS)
 
 
-@pytest.mark.parametrize(("line", "block"), BLOCKS, ids=[f"README line {line}" for line, _ in BLOCKS])
-def test_a_checked_readme_example_works_on_a_fresh_clone(tmp_path: Path, line: int, block: str) -> None:
+@pytest.mark.parametrize(("line", "block"), BLOCKS, ids=[line for line, _ in BLOCKS])
+def test_a_checked_example_works_on_a_fresh_clone(tmp_path: Path, line: str, block: str) -> None:
     shutil.copy(ROOT / "bot.example.toml", tmp_path / "bot.example.toml")
     (tmp_path / "commands.txt").write_text(COMMANDS_TXT, encoding="utf-8")
     python_dir = str(Path(sys.executable).parent)
@@ -69,7 +76,5 @@ def test_a_checked_readme_example_works_on_a_fresh_clone(tmp_path: Path, line: i
         timeout=120,
         stdin=subprocess.DEVNULL,
     )
-    assert result.returncode == 0, (
-        f"README line {line}:\n{block}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
-    )
+    assert result.returncode == 0, f"{line}:\n{block}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
     assert result.stdout.strip() or (tmp_path / "audit.csv").exists()

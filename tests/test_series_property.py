@@ -23,7 +23,7 @@ REPEATS = {
     "every saturday": {5}, "每周六": {5}, "every tuesday and sunday": {1, 6},
 }  # fmt: skip
 REFUSALS = {"parse.series_clock_change", "parse.series_overlap", "parse.series_empty", "parse.series_too_long"}
-UNAMBIGUOUS_HOURS = [*range(10), *range(13, 24)]  # 10–12 written bare may mean the evening (README rule 4)
+UNAMBIGUOUS_HOURS = [*range(10), *range(13, 24)]  # 10–12 written bare may mean the evening (docs/using.md rule 4)
 CONFIG = Config()
 
 

@@ -12,6 +12,7 @@ from typing import Any, Final, Literal
 
 from bot.catalogue import (
     controls,
+    docs,
     faults,
     files,
     general,
@@ -41,6 +42,7 @@ SECTIONS: Final[tuple[Mapping[str, Mapping[str, str]], ...]] = (
     provider_errors.TEXT,
     faults.TEXT,
     operations.TEXT,
+    docs.TEXT,
 )
 
 

@@ -16,6 +16,7 @@ from bot.cli import (
     callbacks_cmd,
     config_cmd,
     console_cmd,
+    docs_cmd,
     migrate_cmd,
     parse_cmd,
     prune_cmd,
@@ -37,6 +38,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     socket_cmd.COMMAND,
     console_cmd.COMMAND,
     callbacks_cmd.COMMAND,
+    docs_cmd.COMMAND,
 )
 
 

@@ -1,4 +1,4 @@
-"""From what was written to an absolute window: the rules of "What a time means" (see the README).
+"""From what was written to an absolute window: the rules of "What a time means" (see docs/using.md).
 
 Wall times are built as naive date + minutes in the zone, then localised with ``zoneinfo``; a wall time that does
 not exist (DST gap) or exists twice (DST fold) is refused, never shifted. Delays and durations are added to

@@ -1,4 +1,4 @@
-"""From repeat words and a daily window to a checked :class:`~bot.core.series.Series` (README, "What a time means",
+"""From repeat words and a daily window to a checked :class:`~bot.core.series.Series` (docs/using.md, "What a time means",
 repeating schedules). The recurrence is ``python-dateutil``'s ``rrule``; this module only chooses its first day and
 its end, and refuses what could go wrong: no end, too long, no occurrence, a window longer than a day or running
 into the next one, and any occurrence that starts or ends in a DST gap or fold (never shifted).

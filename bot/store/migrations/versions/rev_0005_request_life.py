@@ -7,7 +7,7 @@
   revision nothing moved them on).
 
 New states (``cancelling``, ``retried``) need no schema change, but a replica running older code cannot read them:
-deploy as the README says (migrate, then replace every replica; the old code refuses this schema at start-up).
+deploy as docs/operating.md says (migrate, then replace every replica; the old code refuses this schema at start-up).
 
 Revision ID: 0005_request_life
 Revises: 0004_provider_departures
