@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from bot.core.model import StreamTarget, TaskRequest, Window
+from bot.flow.overlaps import HOLDING_STATES
 from bot.lifecycle import RequestState
 from bot.store import SqlRequestStore
 from tests.growth_rows import CHANNELS, PEOPLE, fill
@@ -95,6 +97,17 @@ HOT: dict[str, tuple[Callable[[SqlRequestStore], object], set[str]]] = {
     ),
     "seen events by age": (lambda s: s.seen.forget_older_than(NOW - timedelta(days=1)), {"ix_seen_events_seen_at"}),
     "audit export since": (lambda s: s.audit.events(since=NOW - timedelta(days=30)), {"ix_audit_events_at"}),
+    "files of recent requests": (
+        lambda s: s.files.files_of_many(["g0000042", "g0000043"]),
+        {"ix_recorded_files_request_id"},
+    ),
+    "overlaps of a new card": (
+        lambda s: s.overlapping(
+            TaskRequest("record", "volc", StreamTarget("live", "g1"), Window(NOW, NOW + timedelta(hours=1))),
+            HOLDING_STATES,
+        ),
+        {"ix_requests_state_created_at"},
+    ),
 }
 
 
