@@ -281,6 +281,11 @@ def test_bad_callbacks_are_refused_and_change_nothing(pair: Pair, slack_api: Fak
 
 
 def test_no_secret_reaches_slack_the_audit_log_or_the_export(pair: Pair, slack_api: FakeSlack) -> None:
+    unknown = pair.sender.signed("volc", pair.sender.volc_record(  # audited with its raw body, signature masked
+        vhost="push.example.com", app="live", stream=unique("nobody"), event_type="record",
+        detail={"Bucket": "rec-bucket", "Path": "live/nobody/0001.mp4", "StartTime": int(time.time())},
+    ))  # fmt: skip
+    assert pair.sender.deliver("volc", unknown).statuses == [200]
     for call in slack_api.calls:
         assert not any(key in json.dumps(call.params) for key in KEYS.values())
     with pair.store.engine.connect() as connection:

@@ -21,7 +21,7 @@ FOLLOWED_STATES = frozenset({S.SCHEDULED, S.RUNNING, S.DONE, S.CANCELLING, S.CAN
 class RequestsByTaskAndWindow(Protocol):
     """What matching needs from the store (:class:`bot.store.SqlRequestStore` fits)."""
 
-    def owner_of_task(self, provider: str, task_id: str) -> StoredRequest | None: ...
+    def find_by_task_id(self, provider: str, task_id: str) -> StoredRequest | None: ...
 
     def windows_around(
         self, provider: str, moment: datetime, *, margin: timedelta, states: Collection[RequestState]
@@ -41,7 +41,7 @@ class Matcher:
     ) -> StoredRequest | None:
         """The request, or None when nothing matches (the callback is then only audited)."""
         if task_id:
-            owner = self.store.owner_of_task(provider, task_id)
+            owner = self.store.find_by_task_id(provider, task_id)
             return owner if owner is not None and owner.state in FOLLOWED_STATES else None
         if stream is None or at is None:
             return None

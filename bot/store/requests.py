@@ -136,20 +136,6 @@ class SqlRequestStore:
             owner = connection.execute(query).scalar()
         return None if owner is None else self.get(owner)
 
-    def owner_of_task(self, provider: str, task_id: str) -> StoredRequest | None:
-        """The request that owns provider task ``task_id`` (its newest task, or any earlier one)."""
-        found = self.find_by_task_id(provider, task_id)
-        if found is not None:
-            return found
-        query = (
-            sa.select(request_tasks.c.request_id)
-            .where(request_tasks.c.provider == provider, request_tasks.c.task_id == task_id.strip())
-            .limit(1)
-        )
-        with self.engine.connect() as connection:
-            owner = connection.execute(query).scalar()
-        return None if owner is None else self.get(owner)
-
     def windows_around(
         self, provider: str, moment: datetime, *, margin: timedelta, states: Collection[RequestState]
     ) -> list[StoredRequest]:
