@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Collection, Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,7 +33,7 @@ from bot.store.events import SeenEvents
 from bot.store.files import RecordedFiles
 from bot.store.group_insert import GroupInsert
 from bot.store.jobs import JobStore
-from bot.store.tables import request_tasks, requests
+from bot.store.tables import UtcDateTime, request_tasks, requests
 from bot.timekeeping import Clock, utc_now
 
 #: A clash of random ids is drawn again this often before giving up.
@@ -294,20 +294,19 @@ class SqlRequestStore:
         self, request: TaskRequest, states: Collection[RequestState], limit: int = 20
     ) -> list[StoredRequest]:
         """Requests in ``states`` of the same kind on the same provider and target whose window overlaps
-        ``request``'s (a permanent one overlaps everything), earliest first."""
-        query = sa.select(requests).where(
-            requests.c.state.in_(sorted(RequestState(s).value for s in states)),
-            requests.c.provider == request.provider,
-            requests.c.kind == request.kind,
-        )
-        if request.window is not None:
-            query = query.where(
-                sa.or_(requests.c.window_end.is_(None), requests.c.window_end > request.window.start),
-                sa.or_(requests.c.window_start.is_(None), requests.c.window_start < request.window.end),
-            )
-        query = query.order_by(requests.c.window_start, requests.c.id).limit(500)
+        ``request``'s (a permanent one overlaps everything), earliest first. Every new card asks this before its
+        acknowledgement, so the statement is built once (:data:`_OVERLAPS`)."""
+        window = request.window
+        parameters = {
+            "states": sorted(RequestState(s).value for s in states),
+            "provider": request.provider,
+            "kind": request.kind,
+            "start": window.start if window is not None else _EPOCH_END,
+            "end": window.end if window is not None else _EPOCH_START,
+            "permanent": window is None,
+        }
         with self.engine.connect() as connection:
-            found = [_from_row(row) for row in connection.execute(query).mappings()]
+            found = [_from_row(row) for row in connection.execute(_OVERLAPS, parameters).mappings()]
         return [s for s in found if s.request.target == request.target][:limit]
 
     # --- beyond the protocol ------------------------------------------------------------------------------------
@@ -329,6 +328,33 @@ def translated_errors() -> Iterator[None]:
         raise StoreUnavailable() from exc
     except sa.exc.SQLAlchemyError as exc:
         raise StoreRefused() from exc
+
+
+_EPOCH_START = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_END = datetime(9999, 1, 1, tzinfo=UTC)
+#: Requests of one provider and kind, in some states, whose window overlaps [start, end) — or every one of them for a
+#: permanent request (``permanent``); a permanent request (no window) overlaps everything.
+_OVERLAPS = (
+    sa.select(requests)
+    .where(
+        requests.c.state.in_(sa.bindparam("states", expanding=True)),
+        requests.c.provider == sa.bindparam("provider"),
+        requests.c.kind == sa.bindparam("kind"),
+        sa.or_(
+            sa.bindparam("permanent", type_=sa.Boolean),
+            sa.and_(
+                sa.or_(
+                    requests.c.window_end.is_(None), requests.c.window_end > sa.bindparam("start", type_=UtcDateTime)
+                ),
+                sa.or_(
+                    requests.c.window_start.is_(None), requests.c.window_start < sa.bindparam("end", type_=UtcDateTime)
+                ),
+            ),
+        ),
+    )
+    .order_by(requests.c.window_start, requests.c.id)
+    .limit(500)
+)
 
 
 def _filtered(  # noqa: PLR0917
