@@ -19,8 +19,7 @@ from bot.core.model import CancelTask, ExtendTask, Help, ListTasks, Schedule, re
 from bot.errors import BotError, ConfigError, ParseError
 from bot.flow import Event, Outcome, describe
 from bot.flow.background import Background
-from bot.flow.card import format_day, headline, note_params, render_call
-from bot.flow.extending import local_clock
+from bot.flow.card import format_day, headline, local_clock, note_params, render_call
 from bot.flow.file_facts import duration_text, file_name, format_text, size_text
 from bot.flow.series_jobs import upcoming
 from bot.flow.services import Services

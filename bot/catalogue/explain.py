@@ -23,15 +23,10 @@ def explanation_key(provider: str, code: str) -> str | None:
     return next((key for key in candidates if has(key)), None)
 
 
-def provider_name(provider: str, lang: str) -> str:
-    """The provider's name for people ("Tencent TRRO"), or its key when unknown."""
-    return display_name(provider, lang)
-
-
 def render_unclear_create(error: ProviderError, lang: str = "en") -> str:
     """An unclear create (:class:`~bot.errors.OutcomeUnknown`, :class:`~bot.errors.TaskNotCreated`): its sentence,
     then the RequestId when there is one."""
-    name = provider_name(error.provider, lang)
+    name = display_name(error.provider, lang)
     rendered = text(error.key, lang, provider=name, code=error.code, reason=error.message or error.code)
     if error.request_id:
         rendered += "\n" + text("provider.outcome_unknown.request_id", lang, request_id=error.request_id)
@@ -41,7 +36,7 @@ def render_unclear_create(error: ProviderError, lang: str = "en") -> str:
 def render_provider_error(error: ProviderError, lang: str = "en") -> str:
     """Plain explanation + next step, then provider, code and RequestId (and the provider's own words)."""
     lang = normalize_lang(lang)
-    name = provider_name(error.provider, lang)
+    name = display_name(error.provider, lang)
     request_id = error.request_id or "-"
     key = explanation_key(error.provider, error.code)
     if key is None:

@@ -43,17 +43,9 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Recording started on {provider} {minutes} min late: the bot was not running at the start time. (TaskId {task_id})",
         "zh-CN": "已在 {provider} 开始录制，晚了 {minutes} 分钟：开始时机器人没有运行。（TaskId {task_id}）",
     },
-    "schedule.finished": {
-        "en": "Recording finished on {provider} (TaskId {task_id}).",
-        "zh-CN": "{provider} 上的录制已结束（TaskId {task_id}）。",
-    },
     "schedule.missed": {
         "en": "Missed: the bot was not running between {start} and {end}, so nothing was recorded on {provider}.",
         "zh-CN": "已错过：{start} 到 {end} 之间机器人没有运行，{provider} 上没有录到任何内容。",
-    },
-    "schedule.start_failed": {
-        "en": "Could not start the recording on {provider}: {error}",
-        "zh-CN": "无法在 {provider} 上开始录制：{error}",
     },
     "schedule.stop_failed": {
         "en": "Could not stop the recording on {provider} (TaskId {task_id}):\n{error}\nPlease stop it in the {provider} console.",

@@ -57,6 +57,11 @@ def format_day(moment: datetime, lang: str) -> str:
     return f"{weekday} {moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
 
 
+def local_clock(moment: datetime, zone: str) -> str:
+    """``HH:MM`` of ``moment`` in ``zone``."""
+    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+
+
 def format_window(window: Window | None, timezone: str, lang: str) -> str:
     """The window in ``timezone``: the end's date is repeated only when it differs from the start's."""
     if window is None:

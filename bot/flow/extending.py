@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.core.model import Note, TaskRequest, Window
 from bot.errors import BotError, OutcomeUnknown, RequestStateError
+from bot.flow.card import local_clock
 from bot.flow.life import Move, RequestLife
 from bot.flow.outcome import Event, Outcome
 from bot.flow.ports import JobQueue, ProviderLookup
@@ -242,8 +242,3 @@ class Extender:
     def _follow_end(self, request_id: str) -> None:
         if self.jobs is not None:
             self.jobs.follow_window_end(request_id, due=END_JOBS, deadline=UNTIL_END_JOBS)
-
-
-def local_clock(moment: datetime, zone: str) -> str:
-    """``HH:MM`` of ``moment`` in ``zone``."""
-    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")

@@ -17,8 +17,7 @@ from bot.core.model import CancelTask, ExtendTask, Help, Kind, ListTasks, Note, 
 from bot.core.sources import redact_urls
 from bot.errors import BotError, ParseError, RequestStateError
 from bot.flow import RequestFlow
-from bot.flow.card import provider_name
-from bot.flow.extending import local_clock
+from bot.flow.card import local_clock, provider_name
 from bot.flow.series_jobs import upcoming
 from bot.flow.services import Services
 from bot.lifecycle import ACTIVE_STATES, CardRef, RequestState, StoredRequest

@@ -7,13 +7,12 @@ each destructive one asking first. The requester is mentioned for every outcome 
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.catalogue import text
 from bot.errors import TaskNotCreated
 from bot.flow import Event, Outcome
-from bot.flow.card import format_day, format_window, headline, note_params, provider_name
+from bot.flow.card import format_day, format_window, headline, local_clock, note_params, provider_name
 from bot.flow.file_facts import duration_text, file_name, format_text, size_text
 from bot.flow.series_jobs import series_of, upcoming
 from bot.flow.stopping import CANCEL_UNCLEAR
@@ -60,10 +59,6 @@ FILE_EVENTS = frozenset({Event.FILE_READY, Event.RECORDING_TROUBLE, Event.NO_FIL
 CARD_ONLY = frozenset({Event.CONFIRMED, Event.EXPIRED, Event.CANCELLING, Event.RETRIED})
 
 
-def _clock(moment: datetime, zone: str) -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")
-
-
 def status_line(stored: StoredRequest, note_line: Mrkdwn | None = None, *, files: int = 0) -> Mrkdwn:
     """The request's state in words, for the card (it replaces the Confirm/Cancel buttons); for a scheduled or
     running window someone extended, who extended it and its new end ("Extended to 16:00 by @bob")."""
@@ -78,7 +73,7 @@ def status_line(stored: StoredRequest, note_line: Mrkdwn | None = None, *, files
         )
     extended_by, window = stored.extra.get("extended_by"), stored.request.window
     if extended_by and window is not None and stored.state in (S.SCHEDULED, S.RUNNING):
-        end = _clock(window.end, stored.timezone)
+        end = local_clock(window.end, stored.timezone)
         extended = sentence("card.status.extended", stored.lang, end=end, user=mrkdwn.user(str(extended_by)))
         return Mrkdwn(f"{line}\n:heavy_plus_sign: {extended}")
     return line
@@ -97,13 +92,13 @@ def _state_line(stored: StoredRequest, note_line: Mrkdwn | None, files: int) -> 
     if state is S.SCHEDULED:
         return Mrkdwn(":calendar: " + sentence("card.status.waiting", lang, user=who))
     if state is S.RUNNING and window is not None:
-        since, end = _clock(window.start, stored.timezone), _clock(window.end, stored.timezone)
+        since, end = local_clock(window.start, stored.timezone), local_clock(window.end, stored.timezone)
         key = f"card.status.running.{stored.request.kind}"
         return Mrkdwn(":red_circle: " + sentence(key, lang, since=since, end=end))
     if state is S.RUNNING:
         return Mrkdwn(":red_circle: " + sentence("card.status.running_permanent", lang))
     if state is S.DONE:
-        end = _clock(window.end, stored.timezone) if window else "-"
+        end = local_clock(window.end, stored.timezone) if window else "-"
         if files:
             key = "card.status.finished_one_file" if files == 1 else "card.status.finished_files"
             return Mrkdwn(":checkered_flag: " + sentence(key, lang, end=end, count=files))
@@ -268,7 +263,7 @@ def _event_line(outcome: Outcome) -> Mrkdwn:
     if event is Event.STARTED and outcome.result is not None:
         return sentence("schedule.started", lang, provider=provider, task_id=outcome.result.task_id)
     window = request.window
-    end = _clock(window.end, stored.timezone) if window else "-"
+    end = local_clock(window.end, stored.timezone) if window else "-"
     when = format_window(window, stored.timezone, lang)
     if event is Event.STARTED:
         return sentence(
@@ -286,7 +281,7 @@ def _event_line(outcome: Outcome) -> Mrkdwn:
         who = mrkdwn.user(outcome.actor or stored.settled_by or stored.requester)
         return sentence("thread.cancelled", lang, user=who)
     if event is Event.MISSED and window is not None:
-        start = _clock(window.start, stored.timezone)
+        start = local_clock(window.start, stored.timezone)
         return sentence("schedule.missed", lang, provider=provider, start=start, end=end)
     if event is Event.CANCEL_FAILED:
         return sentence("thread.stop_failed", lang, error=error)
