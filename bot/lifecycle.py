@@ -67,7 +67,13 @@ class RequestState(enum.StrEnum):
 #: Which states each state may move to.
 TRANSITIONS: Mapping[RequestState, frozenset[RequestState]] = {
     RequestState.PROPOSED: frozenset(
-        {RequestState.CONFIRMED, RequestState.CANCELLED, RequestState.EXPIRED, RequestState.FAILED}
+        {
+            RequestState.PROPOSED,  # the card's overlaps, read after it was shown
+            RequestState.CONFIRMED,
+            RequestState.CANCELLED,
+            RequestState.EXPIRED,
+            RequestState.FAILED,
+        }
     ),
     RequestState.CONFIRMED: frozenset({RequestState.SUBMITTING, RequestState.CANCELLED, RequestState.FAILED}),
     RequestState.SUBMITTING: frozenset(

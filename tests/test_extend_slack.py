@@ -133,8 +133,14 @@ def test_an_overlapping_volc_card_offers_extending_the_existing_one_and_its_butt
     existing = request_id_of(card)
     press(bot.server, slack_api, "request_confirm", existing, user=REQUESTER, channel=channel)
     until(lambda: (bot.store.get(existing) or card) and bot.store.get(existing).task_id, what="a TaskId")  # type: ignore[union-attr]
-    second = slash(bot.server, slack_api, "live/ext3 tomorrow 11:15 to 12:00 on volc", user=REQUESTER, channel=channel)
-    assert f"<@{REQUESTER}> already records `live/ext3` 11:00–11:30 (`{existing}`)" in dumps(second)
+    token = unique("cmd")
+    shown = slash(bot.server, slack_api, "live/ext3 tomorrow 11:15 to 12:00 on volc", user=REQUESTER, channel=channel,
+                  token=token)  # fmt: skip
+    assert "already records" not in dumps(shown)  # read after the acknowledgement, then the card is redrawn
+    redrawn = slack_api.wait_for(f"response_url:{token}")[0].params
+    assert redrawn["replace_original"] is True
+    assert f"<@{REQUESTER}> already records `live/ext3` 11:00–11:30 (`{existing}`)" in dumps(redrawn)
+    second = {"blocks": redrawn["blocks"]}
     offered = [(a, v) for a, v in buttons(second)]
     assert [a for a, _ in offered] == ["overlap_extend", "request_cancel"]
     proposed = offered[1][1]

@@ -5,6 +5,7 @@ extending the existing request instead."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,10 +14,12 @@ import pytest
 
 from bot.core.model import ChannelTarget, Schedule, StreamTarget, Target, TaskRequest, Window
 from bot.flow import RequestFlow
+from bot.flow.outcome import Event
 from bot.flow.overlaps import overlaps_of
 from bot.lifecycle import RequestState as S
 from bot.lifecycle import StoredRequest
 from bot.slack.cards import CANCEL, CONFIRM, OVERLAP_EXTEND, proposal_card
+from bot.slack.outcomes import status_card, thread_reply
 from bot.store import SqlRequestStore
 from providers.registry import ProviderRegistry
 from tests.fixtures_store import Posted
@@ -100,3 +103,57 @@ def test_no_cap_keeps_confirm_and_adjacent_or_other_streams_are_not_overlaps(flo
     flow.cancel(existing, user="U1")
     flow.drain()
     assert overlaps_of(propose(flow, "qcloud", channel, window(0))).found == ()  # a cancelled one holds nothing
+
+
+# --- read after the acknowledgement (Slack) -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def later(store: SqlRequestStore, provider_registry: ProviderRegistry) -> Iterator[tuple[RequestFlow, Posted]]:
+    posted = Posted()
+    running = RequestFlow(store=store, providers=provider_registry, notifier=posted, workers=4, jobs=store.jobs,
+                          overlaps_after_ack=True)  # fmt: skip
+    assert running.later_overlaps is not None
+    running.later_overlaps.delay = 0.0
+    yield running, posted
+    running.close()
+
+
+def until_event(posted: Posted, request_id: str, event: Event) -> None:
+    deadline = time.monotonic() + 10
+    while event not in posted.events(request_id):
+        assert time.monotonic() < deadline, f"no {event} for {request_id}: {posted.events(request_id)}"
+        time.sleep(0.01)
+
+
+def test_overlaps_read_after_the_card_redraw_it_once_with_them(later: tuple[RequestFlow, Posted]) -> None:
+    flow, posted = later
+    stream = StreamTarget("live", "ov-later")
+    existing = scheduled(flow, "volc", stream, window(0), user="UALICE")
+    card = propose(flow, "volc", stream, window(15, 45), user="UBOB")
+    assert "overlaps" not in card.extra  # the acknowledgement does not wait for the read
+    until_event(posted, card.id, Event.OVERLAPS_FOUND)
+    redrawn = next(o.request for o in posted.outcomes if o.event is Event.OVERLAPS_FOUND)
+    assert redrawn.state is S.PROPOSED and overlaps_of(redrawn).found[0].request_id == existing
+    assert overlaps_of(flow.store.get(card.id)).cap == 1  # type: ignore[arg-type]  # kept for every later card
+    assert [a for a, _ in actions(status_card(posted.outcomes[-1]))] == [OVERLAP_EXTEND, CANCEL]
+    assert thread_reply(posted.outcomes[-1]) is None  # the card changes, nothing goes to the thread
+
+
+def test_a_card_without_overlaps_or_already_confirmed_is_not_redrawn(
+    later: tuple[RequestFlow, Posted], store: SqlRequestStore
+) -> None:
+    flow, posted = later
+    assert flow.later_overlaps is not None
+    flow.later_overlaps.delay = 3600.0  # read by hand below
+    stream = StreamTarget("live", "ov-later2")
+    scheduled(flow, "tencent", stream, window(0), user="UALICE")
+    alone = propose(flow, "tencent", StreamTarget("live", "ov-elsewhere"), window(0), user="UBOB")
+    assert flow.later_overlaps.check(alone) is None
+    clicked = propose(flow, "tencent", stream, window(0), user="UBOB")
+    flow.confirm(clicked.id, user="UBOB")
+    assert flow.later_overlaps.check(clicked) is None  # confirmed before the read: the card is not drawn back
+    assert Event.OVERLAPS_FOUND not in posted.events()
+    waiting = propose(flow, "tencent", stream, window(5), user="UCAROL")
+    assert flow.later_overlaps.check(waiting) is not None
+    assert posted.events(waiting.id) == [Event.OVERLAPS_FOUND]

@@ -188,4 +188,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Skipped, one of the series: {target} on {provider}",
         "zh-CN": "重复预约中的一次已取消：{provider} {target}",
     },
+    "push.overlaps_found": {
+        "en": "Heads-up: {target} on {provider}, {when} overlaps another request on the same stream",
+        "zh-CN": "注意：{provider} {target}（{when}）与同一路流上的其他预约时间重叠",
+    },
 }

@@ -41,6 +41,7 @@ class Event(enum.StrEnum):
     OCCURRENCE_FAILED = "occurrence_failed"  # a series occurrence could not be created or stopped
     OCCURRENCE_MISSED = "occurrence_missed"  # the bot was down when a series occurrence had to be created
     OCCURRENCE_SKIPPED = "occurrence_skipped"  # one occurrence of a series was cancelled on its own
+    OVERLAPS_FOUND = "overlaps_found"  # a new card's overlaps, read after it was shown: the card is redrawn with them
 
 
 @dataclass(frozen=True)

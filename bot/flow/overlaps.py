@@ -99,12 +99,15 @@ def _moment(value: object) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
-def card_facts(store: RequestStore, provider: Provider, schedule: Schedule) -> dict[str, Any]:
-    """What a new request keeps for its card besides its notes: the requests it overlaps, and its series (raises
+def card_facts(store: RequestStore | None, provider: Provider, schedule: Schedule) -> dict[str, Any]:
+    """What a new request keeps for its card besides its notes: the requests it overlaps (read from ``store``; None
+    when they are read after the acknowledgement, :mod:`bot.flow.later_overlaps`), and its series (raises
     :class:`~bot.errors.ValidationError` for a series the provider cannot hold ahead of its windows)."""
     request = schedule.request
-    overlaps = find_overlaps(store, request, provider.tasks_per_stream(request))
-    facts: dict[str, Any] = {"overlaps": overlaps.to_json()} if overlaps.found else {}
+    facts: dict[str, Any] = {}
+    if store is not None:
+        overlaps = find_overlaps(store, request, provider.tasks_per_stream(request))
+        facts = {"overlaps": overlaps.to_json()} if overlaps.found else {}
     if schedule.series is not None:
         if not provider.keeps_window:
             raise ValidationError(request.provider, [BotError("series.not_bot_kept", provider=request.provider)])

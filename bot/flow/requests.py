@@ -30,6 +30,7 @@ from bot.errors import (
 from bot.flow.admission import Admission
 from bot.flow.card import notes_to_json
 from bot.flow.extending import Extender, Extension
+from bot.flow.later_overlaps import LaterOverlaps
 from bot.flow.life import SAVE_ATTEMPTS, Move, RequestLife, error_changes
 from bot.flow.outcome import Event, Notifier
 from bot.flow.overlaps import card_facts
@@ -76,6 +77,7 @@ class RequestFlow:
         stale_after: timedelta | None = None,
         admission: Admission | None = None,
         series_lead: timedelta = DEFAULT_LEAD,
+        overlaps_after_ack: bool = False,
     ) -> None:
         self.store = store
         self.card_lifetime = card_lifetime
@@ -93,6 +95,8 @@ class RequestFlow:
         self.series = (
             SeriesJobs(self.life, store, jobs, providers, clock=clock, lead=series_lead) if jobs is not None else None
         )
+        #: With ``overlaps_after_ack`` (Slack), a new card's overlaps are read a moment after it is shown.
+        self.later_overlaps = LaterOverlaps(self.life, store, providers) if overlaps_after_ack else None
         on_found = self.windows.follow if self.windows is not None else None
         self.reconciler = Reconciler(
             self.life, store, providers, self.stopper, clock=clock, on_scheduled=on_found,
@@ -118,11 +122,12 @@ class RequestFlow:
     ) -> StoredRequest:
         """Check the request with its provider (raises :class:`~bot.errors.ValidationError`) and store it, with the
         card's notes (the parser's, then ``notes`` from the adapter) and the requests it overlaps on the same stream,
-        so every later version of the card shows them."""
+        so every later version of the card shows them (read a moment later, and the card redrawn, with
+        ``overlaps_after_ack``)."""
         request = schedule.request
         provider = self.admission.check(requester, request, channel=channel, raw_text=text, now=self.clock())
-        said = card_facts(self.store, provider, schedule)
-        return self.store.propose(
+        said = card_facts(self.store if self.later_overlaps is None else None, provider, schedule)
+        stored = self.store.propose(
             request=request,
             requester=requester,
             text=text,
@@ -132,6 +137,9 @@ class RequestFlow:
             card=card,
             extra={"notes": notes_to_json((*schedule.notes, *notes)), **said},
         )
+        if self.later_overlaps is not None:
+            self.later_overlaps.add(stored)
+        return stored
 
     def plan(
         self, request: TaskRequest, *, requester: str, channel: str | None = None, raw_text: str = ""
@@ -394,5 +402,7 @@ class RequestFlow:
         self._workers.drain(timeout)
 
     def close(self) -> None:
-        """Finish the queued provider calls and stop the worker pool."""
+        """Finish the queued provider calls and stop the worker pool (and the overlap reads)."""
+        if self.later_overlaps is not None:
+            self.later_overlaps.close()
         self._workers.close()

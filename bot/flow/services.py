@@ -60,8 +60,9 @@ class Services:
 
         return help_text(kind, lang, allowed)
 
-    def flow(self, notifier: Notifier, *, workers: int = 16) -> RequestFlow:
-        """A request flow over these services, reporting to ``notifier``, its windows kept by the store's jobs."""
+    def flow(self, notifier: Notifier, *, workers: int = 16, overlaps_after_ack: bool = False) -> RequestFlow:
+        """A request flow over these services, reporting to ``notifier``, its windows kept by the store's jobs; with
+        ``overlaps_after_ack`` a new card's overlaps are read just after it is shown (Slack's acknowledgements)."""
         audit: AuditTrail = self.store.audit
         permissions = self.permissions()
         engine = self.store.engine
@@ -85,6 +86,7 @@ class Services:
             stale_after=timedelta(seconds=self.config.bot.reconcile_after_seconds),
             admission=admission,
             series_lead=timedelta(hours=self.config.bot.series_lead_hours),
+            overlaps_after_ack=overlaps_after_ack,
         )
 
 

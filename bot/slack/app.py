@@ -71,7 +71,7 @@ def build_app(settings: SlackSettings, services: Services, *, socket_mode: bool 
         may_see_everyone=lambda user: any(permissions.allowed(user, Action.CANCEL_ANY, key) for key in PROVIDER_KEYS),
     )  # fmt: skip
     notifier = SlackNotifier(replies, services.store.files, on_change=home.changed)
-    flow = services.flow(notifier, workers=settings.provider_workers)
+    flow = services.flow(notifier, workers=settings.provider_workers, overlaps_after_ack=True)
     background = Background(services, flow)
     bot = SlackBot(
         services=services, flow=flow, users=users, replies=replies, background=background, callbacks=background.desk

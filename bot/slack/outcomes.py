@@ -19,7 +19,19 @@ from bot.flow.stopping import CANCEL_UNCLEAR
 from bot.lifecycle import RequestState, StoredRequest
 from bot.recordings import RecordedFile
 from bot.slack import mrkdwn
-from bot.slack.cards import EXTEND, RETRY, SKIP, STOP, Block, Message, button, confirm_dialog, content_of, facts
+from bot.slack.cards import (
+    EXTEND,
+    RETRY,
+    SKIP,
+    STOP,
+    Block,
+    Message,
+    button,
+    confirm_dialog,
+    content_of,
+    facts,
+    proposal_card,
+)
 from bot.slack.mrkdwn import Mrkdwn, code, escape, section, sentence
 
 S = RequestState
@@ -56,7 +68,7 @@ OCCURRENCE_EVENTS = frozenset(
 #: Events about a recording's files: their thread reply carries no buttons.
 FILE_EVENTS = frozenset({Event.FILE_READY, Event.RECORDING_TROUBLE, Event.NO_FILE})
 #: Events that only redraw the card.
-CARD_ONLY = frozenset({Event.CONFIRMED, Event.EXPIRED, Event.CANCELLING, Event.RETRIED})
+CARD_ONLY = frozenset({Event.CONFIRMED, Event.EXPIRED, Event.CANCELLING, Event.RETRIED, Event.OVERLAPS_FOUND})
 
 
 def status_line(stored: StoredRequest, note_line: Mrkdwn | None = None, *, files: int = 0) -> Mrkdwn:
@@ -175,8 +187,11 @@ def extend_buttons(stored: StoredRequest) -> list[Block]:
 
 
 def status_card(outcome: Outcome) -> Message:
-    """The card after a decision: the same facts, the buttons replaced by the state and what it allows."""
+    """The card after a decision: the same facts, the buttons replaced by the state and what it allows (a card
+    still waiting for its decision is drawn as proposed)."""
     stored = outcome.request
+    if stored.state is RequestState.PROPOSED:
+        return proposal_card(stored)
     note = _note_line(outcome) if outcome.event is Event.EXPIRED else None
     line = status_line(stored, note, files=len(outcome.files))
     blocks: list[Block] = [*facts(content_of(stored), stored), section(line)]
