@@ -1,25 +1,23 @@
 """The App Home tab: views that validate with ``slack_sdk``'s models and stay within 100 blocks with 500 requests in the
-store (SQLite and PostgreSQL), times in the person's zone, the same buttons as the cards, throttled redraws through a
-real ``WebClient`` to the fake Slack, and end to end through the real ``serve`` process: opened → published, a state
-change → republished."""
+store (SQLite and PostgreSQL), times in the person's zone, the same buttons as the cards, and end to end through the
+real ``serve`` process: opened → published, a state change → republished (redraw policy: tests/test_home_redraw.py)."""
 
 from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.core.model import StreamTarget, TaskRequest, Window
 from bot.lifecycle import RequestState as S
 from bot.recordings import RecordedFile
-from bot.slack.home import MAX_BLOCKS, HomeTab, home_view
+from bot.slack.home import MAX_BLOCKS, home_view
 from bot.slack.users import Person
 from bot.store import SqlRequestStore, open_store
 from tests.durable_support import QUICK_BOT, press, request_id_of, server_env, slash, start_server, until
@@ -73,40 +71,8 @@ def test_times_are_in_the_persons_zone_with_the_cards_buttons_and_everyone_only_
     assert theirs in str(everyone) and "<@UOTHER>" in str(everyone) and "所有人" in str(everyone)
 
 
-@pytest.fixture
-def client(slack_api: FakeSlack) -> WebClient:
-    return WebClient(token="xoxb-test", base_url=slack_api.api_url)
-
-
 def publishes(slack_api: FakeSlack, user: str) -> int:
     return len(slack_api.calls_to("views.publish", user_id=user))
-
-
-def test_redraws_only_for_people_who_opened_it_and_at_most_once_per_interval(
-    store: SqlRequestStore, slack_api: FakeSlack, client: WebClient
-) -> None:
-    person = unique("UHOME")
-    quick = HomeTab(store, client, lookup=lambda u: Person(u, "Asia/Shanghai", "en"), may_see_everyone=lambda u: False,
-                    clock=lambda: NOW, redraw_every=0)  # fmt: skip
-    quick.changed(person)  # never opened: nothing
-    assert publishes(slack_api, person) == 0
-    quick.opened(person)
-    assert publishes(slack_api, person) == 1
-    quick.changed(person)
-    until(lambda: publishes(slack_api, person) == 2, what="a redraw")
-    planned: list[tuple[float, Callable[[], None]]] = []
-    slow = HomeTab(store, client, lookup=lambda u: Person(u, "Asia/Shanghai", "en"), may_see_everyone=lambda u: False,
-                   clock=lambda: NOW, redraw_every=3, monotonic=lambda: 100.0,
-                   later=lambda delay, job: planned.append((delay, job)))  # fmt: skip
-    other = unique("UHOME")
-    slow.opened(other)
-    for _ in range(5):
-        slow.changed(other)  # within the interval: one redraw is planned for when it ends, none is sent now
-    assert publishes(slack_api, other) == 1 and [delay for delay, _ in planned] == [3]
-    planned[0][1]()
-    assert publishes(slack_api, other) == 2
-    slow.changed(other)  # the next change waits for the next interval again
-    assert [delay for delay, _ in planned] == [3, 3]
 
 
 @pytest.fixture(scope="module")
