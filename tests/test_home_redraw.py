@@ -83,9 +83,9 @@ class Two:
 
 @pytest.fixture
 def two(store_url: str, slack_api: FakeSlack) -> Iterator[Two]:
-    time, drawn, everyone = Time(), [], set[str]()
-    pair = Two(replica(store_url, slack_api, time, drawn, everyone), replica(store_url, slack_api, time, drawn,
-               everyone), time, drawn, everyone)  # fmt: skip
+    time, drawn, everyone = Time(), list[tuple[str, float]](), set[str]()
+    a, b = (replica(store_url, slack_api, time, drawn, everyone) for _ in range(2))
+    pair = Two(a, b, time, drawn, everyone)
     yield pair
     pair.a.store.engine.dispose()
     pair.b.store.engine.dispose()
