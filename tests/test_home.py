@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from tests.fakes.providers import FakeProviders
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_requests import BotServer, app_home_opened_body, home_action_body
 from tests.fixtures_slack import NEW_YORKER, REQUESTER, unique
+from tests.home_support import as_if_published_long_ago, open_home, published, shows
 
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 _events = itertools.count(1)
@@ -75,20 +77,35 @@ def publishes(slack_api: FakeSlack, user: str) -> int:
     return len(slack_api.calls_to("views.publish", user_id=user))
 
 
+@dataclass
+class Served:
+    """One real ``serve`` process on SQLite, which a test may restart."""
+
+    bot: BotServer
+    store: SqlRequestStore
+    env: dict[str, str]
+    home: Path
+
+    def restart(self) -> None:
+        self.bot.stop()
+        self.bot = start_server(self.env, self.home)
+
+
 @pytest.fixture(scope="module")
-def server(slack_api: FakeSlack, provider_fakes: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BotServer, SqlRequestStore]]:  # fmt: skip
+def server(slack_api: FakeSlack, provider_fakes: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:  # fmt: skip
     home: Path = tmp_path_factory.mktemp("home")
-    running = start_server(server_env(home, slack_api, provider_fakes, QUICK_BOT), home)
-    store = open_store(f"sqlite:///{home / 'data' / 'bot.sqlite3'}", migrate=False)
-    yield running, store
-    running.stop()
-    store.engine.dispose()
+    env = server_env(home, slack_api, provider_fakes, QUICK_BOT)
+    running = Served(start_server(env, home), open_store(f"sqlite:///{home / 'data' / 'bot.sqlite3'}", migrate=False),
+                     env, home)  # fmt: skip
+    yield running
+    running.bot.stop()
+    running.store.engine.dispose()
 
 
 def test_opening_the_home_tab_publishes_it_and_a_state_change_republishes_it(
-    server: tuple[BotServer, SqlRequestStore], slack_api: FakeSlack
+    server: Served, slack_api: FakeSlack
 ) -> None:
-    bot, store = server
+    bot, store = server.bot, server.store
     channel = unique("CHOME")
     request_id = request_id_of(slash(bot, slack_api, "live/home1 tomorrow 15:00 to 15:30 on volc", user=NEW_YORKER,
                                      channel=channel))  # fmt: skip
@@ -119,3 +136,18 @@ def test_recent_recordings_on_the_home_tab_carry_their_files_links(store: SqlReq
     with_links = json.dumps(home_view(store, person, now=NOW, files_of=store.files.files_of_many))
     assert "<https://rec.example.com/live/home/f1.mp4|f1.mp4>" in with_links
     assert "rec.example.com" not in json.dumps(home_view(store, person, now=NOW))  # without the look-up: no links
+
+
+def test_after_a_restart_the_opener_is_still_redrawn(server: Served, slack_api: FakeSlack) -> None:
+    user, channel = unique("UHOMESQ"), unique("CHOMESQ")
+    request_id = request_id_of(slash(server.bot, slack_api, "live/home2 tomorrow 15:00 to 15:30 on volc", user=user,
+                                     channel=channel))  # fmt: skip
+    press(server.bot, slack_api, "request_confirm", request_id, user=user, channel=channel)
+    until(lambda: (found := server.store.get(request_id)) is not None and found.state is S.SCHEDULED, what="scheduled")
+    open_home(server.bot, user)
+    until(lambda: len(published(slack_api, user)) == 1, what="the tab drawn on opening")
+    server.restart()  # the new process has never seen the opening: the store remembers it
+    as_if_published_long_ago(server.store, user)
+    press(server.bot, slack_api, "task_cancel", request_id, user=user, channel=channel)
+    until(lambda: any(shows(v, request_id, "cancelled") for v in published(slack_api, user)[1:]),
+          what="the restarted process to redraw the tab")  # fmt: skip

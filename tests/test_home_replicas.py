@@ -4,28 +4,24 @@ restarts; two changes inside the quiet interval give one immediate and one trail
 
 from __future__ import annotations
 
-import json
-import secrets
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from slack_sdk.models.views import View
 
 from bot.lifecycle import RequestState as S
-from bot.slack.home import MAX_BLOCKS
 from bot.store import JobStatus, SqlRequestStore, open_store
-from bot.store.tables import home_views, jobs
+from bot.store.tables import jobs
 from tests.durable_support import QUICK_BOT, press, request_id_of, server_env, slash, start_server, until, wait_state
 from tests.fakes.providers import FakeProviders
 from tests.fakes.slack import FakeSlack
-from tests.fakes.slack_requests import BotServer, app_home_opened_body
+from tests.fakes.slack_requests import BotServer
 from tests.fixtures_slack import unique
 from tests.fixtures_store import fresh_postgres_schema
+from tests.home_support import as_if_published_long_ago, open_home, published, shows
 
 pytestmark = pytest.mark.postgres
 
@@ -68,35 +64,6 @@ def scheduled(replicas: Replicas, slack_api: FakeSlack, user: str, channel: str)
     return request_id
 
 
-def open_home(server: BotServer, user: str) -> None:
-    assert server.event(app_home_opened_body(event_id=f"Ev{secrets.token_hex(6)}", user=user)).status_code == 200
-
-
-def views(slack_api: FakeSlack, user: str) -> list[dict[str, Any]]:
-    """Every Home tab published for ``user``, in order, each checked with slack_sdk's View model."""
-    found = []
-    for call in slack_api.calls_to("views.publish", user_id=user):
-        view = call.params["view"]
-        view = view if isinstance(view, dict) else json.loads(view)
-        View(**view).validate_json()
-        assert len(view["blocks"]) <= MAX_BLOCKS
-        found.append(view)
-    return found
-
-
-def shows(view: dict[str, Any], request_id: str, state: str) -> bool:
-    return any(f"`{request_id}`" in str(b) and f"· {state}" in str(b) for b in view["blocks"])
-
-
-def as_if_published_long_ago(store: SqlRequestStore, user: str) -> None:
-    """Move the tab's last publication an hour back: the next change is outside the quiet interval."""
-    with store.engine.begin() as connection:
-        connection.execute(
-            home_views.update().where(home_views.c.user_id == user).values(published_at=sa.func.now() - sa.text(
-                "interval '1 hour'"))
-        )  # fmt: skip
-
-
 def redraws(store: SqlRequestStore, user: str, *statuses: JobStatus) -> list[str]:
     query = sa.select(jobs.c.key).where(jobs.c.kind == "home.redraw", jobs.c.key.like(f"home.redraw:{user}:%"))
     if statuses:
@@ -111,12 +78,12 @@ def test_a_change_made_on_replica_b_redraws_the_tab_opened_on_replica_a(
     user, channel = unique("UHOMEAB"), unique("CHOMEAB")
     request_id = scheduled(replicas, slack_api, user, channel)
     open_home(replicas.a, user)
-    until(lambda: len(views(slack_api, user)) == 1, what="the tab drawn on opening")
-    assert shows(views(slack_api, user)[0], request_id, "scheduled")
+    until(lambda: len(published(slack_api, user)) == 1, what="the tab drawn on opening")
+    assert shows(published(slack_api, user)[0], request_id, "scheduled")
     as_if_published_long_ago(replicas.store, user)
     press(replicas.b, slack_api, "task_cancel", request_id, user=user, channel=channel)
     wait_state(replicas.store, request_id, S.CANCELLED)
-    until(lambda: any(shows(v, request_id, "cancelled") for v in views(slack_api, user)[1:]),
+    until(lambda: any(shows(v, request_id, "cancelled") for v in published(slack_api, user)[1:]),
           what="replica B to redraw the tab with the cancel")  # fmt: skip
 
 
@@ -126,7 +93,7 @@ def test_two_changes_inside_the_interval_give_one_immediate_and_one_trailing_pub
     user, channel = unique("UHOME2X"), unique("CHOME2X")
     first, second = scheduled(replicas, slack_api, user, channel), scheduled(replicas, slack_api, user, channel)
     open_home(replicas.b, user)
-    until(lambda: len(views(slack_api, user)) == 1, what="the tab drawn on opening")
+    until(lambda: len(published(slack_api, user)) == 1, what="the tab drawn on opening")
     as_if_published_long_ago(replicas.store, user)
     press(replicas.a, slack_api, "task_cancel", first, user=user, channel=channel)
     press(replicas.b, slack_api, "task_cancel", second, user=user, channel=channel)
@@ -134,7 +101,7 @@ def test_two_changes_inside_the_interval_give_one_immediate_and_one_trailing_pub
     wait_state(replicas.store, second, S.CANCELLED)
     until(lambda: redraws(replicas.store, user, JobStatus.DONE), what="the trailing redraw")
     time.sleep(1.0)  # a negative check: nothing more may be published
-    drawn = views(slack_api, user)
+    drawn = published(slack_api, user)
     assert len(drawn) == 3, [[b for b in v["blocks"] if "`r" in str(b)] for v in drawn]  # opened, immediate, trailing
     assert shows(drawn[-1], first, "cancelled") and shows(drawn[-1], second, "cancelled")
     assert len(redraws(replicas.store, user)) == 1
@@ -144,10 +111,10 @@ def test_after_a_restart_the_opener_is_still_redrawn(replicas: Replicas, slack_a
     user, channel = unique("UHOMERS"), unique("CHOMERS")
     request_id = scheduled(replicas, slack_api, user, channel)
     open_home(replicas.a, user)
-    until(lambda: len(views(slack_api, user)) == 1, what="the tab drawn on opening")
+    until(lambda: len(published(slack_api, user)) == 1, what="the tab drawn on opening")
     replicas.restart_a()
     as_if_published_long_ago(replicas.store, user)
     press(replicas.a, slack_api, "task_cancel", request_id, user=user, channel=channel)
     wait_state(replicas.store, request_id, S.CANCELLED)
-    until(lambda: any(shows(v, request_id, "cancelled") for v in views(slack_api, user)[1:]),
+    until(lambda: any(shows(v, request_id, "cancelled") for v in published(slack_api, user)[1:]),
           what="the restarted replica to redraw the tab")  # fmt: skip
