@@ -1,25 +1,24 @@
 """The App Home tab: views that validate with ``slack_sdk``'s models and stay within 100 blocks with 500 requests in the
-store (SQLite and PostgreSQL), times in the person's zone, the same buttons as the cards, throttled redraws through a
-real ``WebClient`` to the fake Slack, and end to end through the real ``serve`` process: opened → published, a state
-change → republished."""
+store (SQLite and PostgreSQL), times in the person's zone, the same buttons as the cards, and end to end through the
+real ``serve`` process: opened → published, a state change → republished (redraw policy: tests/test_home_redraw.py)."""
 
 from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.core.model import StreamTarget, TaskRequest, Window
 from bot.lifecycle import RequestState as S
 from bot.recordings import RecordedFile
-from bot.slack.home import MAX_BLOCKS, HomeTab, home_view
+from bot.slack.home import MAX_BLOCKS, home_view
 from bot.slack.users import Person
 from bot.store import SqlRequestStore, open_store
 from tests.durable_support import QUICK_BOT, press, request_id_of, server_env, slash, start_server, until
@@ -27,6 +26,7 @@ from tests.fakes.providers import FakeProviders
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_requests import BotServer, app_home_opened_body, home_action_body
 from tests.fixtures_slack import NEW_YORKER, REQUESTER, unique
+from tests.home_support import as_if_published_long_ago, open_home, published, shows
 
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 _events = itertools.count(1)
@@ -73,56 +73,39 @@ def test_times_are_in_the_persons_zone_with_the_cards_buttons_and_everyone_only_
     assert theirs in str(everyone) and "<@UOTHER>" in str(everyone) and "所有人" in str(everyone)
 
 
-@pytest.fixture
-def client(slack_api: FakeSlack) -> WebClient:
-    return WebClient(token="xoxb-test", base_url=slack_api.api_url)
-
-
 def publishes(slack_api: FakeSlack, user: str) -> int:
     return len(slack_api.calls_to("views.publish", user_id=user))
 
 
-def test_redraws_only_for_people_who_opened_it_and_at_most_once_per_interval(
-    store: SqlRequestStore, slack_api: FakeSlack, client: WebClient
-) -> None:
-    person = unique("UHOME")
-    quick = HomeTab(store, client, lookup=lambda u: Person(u, "Asia/Shanghai", "en"), may_see_everyone=lambda u: False,
-                    clock=lambda: NOW, redraw_every=0)  # fmt: skip
-    quick.changed(person)  # never opened: nothing
-    assert publishes(slack_api, person) == 0
-    quick.opened(person)
-    assert publishes(slack_api, person) == 1
-    quick.changed(person)
-    until(lambda: publishes(slack_api, person) == 2, what="a redraw")
-    planned: list[tuple[float, Callable[[], None]]] = []
-    slow = HomeTab(store, client, lookup=lambda u: Person(u, "Asia/Shanghai", "en"), may_see_everyone=lambda u: False,
-                   clock=lambda: NOW, redraw_every=3, monotonic=lambda: 100.0,
-                   later=lambda delay, job: planned.append((delay, job)))  # fmt: skip
-    other = unique("UHOME")
-    slow.opened(other)
-    for _ in range(5):
-        slow.changed(other)  # within the interval: one redraw is planned for when it ends, none is sent now
-    assert publishes(slack_api, other) == 1 and [delay for delay, _ in planned] == [3]
-    planned[0][1]()
-    assert publishes(slack_api, other) == 2
-    slow.changed(other)  # the next change waits for the next interval again
-    assert [delay for delay, _ in planned] == [3, 3]
+@dataclass
+class Served:
+    """One real ``serve`` process on SQLite, which a test may restart."""
+
+    bot: BotServer
+    store: SqlRequestStore
+    env: dict[str, str]
+    home: Path
+
+    def restart(self) -> None:
+        self.bot.stop()
+        self.bot = start_server(self.env, self.home)
 
 
 @pytest.fixture(scope="module")
-def server(slack_api: FakeSlack, provider_fakes: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BotServer, SqlRequestStore]]:  # fmt: skip
+def server(slack_api: FakeSlack, provider_fakes: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:  # fmt: skip
     home: Path = tmp_path_factory.mktemp("home")
-    running = start_server(server_env(home, slack_api, provider_fakes, QUICK_BOT), home)
-    store = open_store(f"sqlite:///{home / 'data' / 'bot.sqlite3'}", migrate=False)
-    yield running, store
-    running.stop()
-    store.engine.dispose()
+    env = server_env(home, slack_api, provider_fakes, QUICK_BOT)
+    running = Served(start_server(env, home), open_store(f"sqlite:///{home / 'data' / 'bot.sqlite3'}", migrate=False),
+                     env, home)  # fmt: skip
+    yield running
+    running.bot.stop()
+    running.store.engine.dispose()
 
 
 def test_opening_the_home_tab_publishes_it_and_a_state_change_republishes_it(
-    server: tuple[BotServer, SqlRequestStore], slack_api: FakeSlack
+    server: Served, slack_api: FakeSlack
 ) -> None:
-    bot, store = server
+    bot, store = server.bot, server.store
     channel = unique("CHOME")
     request_id = request_id_of(slash(bot, slack_api, "live/home1 tomorrow 15:00 to 15:30 on volc", user=NEW_YORKER,
                                      channel=channel))  # fmt: skip
@@ -153,3 +136,18 @@ def test_recent_recordings_on_the_home_tab_carry_their_files_links(store: SqlReq
     with_links = json.dumps(home_view(store, person, now=NOW, files_of=store.files.files_of_many))
     assert "<https://rec.example.com/live/home/f1.mp4|f1.mp4>" in with_links
     assert "rec.example.com" not in json.dumps(home_view(store, person, now=NOW))  # without the look-up: no links
+
+
+def test_after_a_restart_the_opener_is_still_redrawn(server: Served, slack_api: FakeSlack) -> None:
+    user, channel = unique("UHOMESQ"), unique("CHOMESQ")
+    request_id = request_id_of(slash(server.bot, slack_api, "live/home2 tomorrow 15:00 to 15:30 on volc", user=user,
+                                     channel=channel))  # fmt: skip
+    press(server.bot, slack_api, "request_confirm", request_id, user=user, channel=channel)
+    until(lambda: (found := server.store.get(request_id)) is not None and found.state is S.SCHEDULED, what="scheduled")
+    open_home(server.bot, user)
+    until(lambda: len(published(slack_api, user)) == 1, what="the tab drawn on opening")
+    server.restart()  # the new process has never seen the opening: the store remembers it
+    as_if_published_long_ago(server.store, user)
+    press(server.bot, slack_api, "task_cancel", request_id, user=user, channel=channel)
+    until(lambda: any(shows(v, request_id, "cancelled") for v in published(slack_api, user)[1:]),
+          what="the restarted process to redraw the tab")  # fmt: skip

@@ -25,10 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FIRST, SECOND, THIRD, FOURTH = "0001_requests", "0002_audit_jobs", "0003_seen_events", "0004_provider_departures"
 FIFTH = "0005_request_life"
 SIXTH = "0006_growth_indexes"
-HEAD = "0007_recorded_files"
+SEVENTH = "0007_recorded_files"
+HEAD = "0008_home_views"
 ALL_TABLES = {
     "requests", "audit_events", "jobs", "seen_events", "provider_departures", "request_tasks", "recorded_files",
-    "file_notices",
+    "file_notices", "home_views",
 }  # fmt: skip
 
 
@@ -105,14 +106,18 @@ def test_upgrade_from_the_previous_version_keeps_requests_audit_and_jobs(store_u
 def test_downgrade_to_the_previous_revision_and_back(store_url: str) -> None:
     engine = create_engine(store_url)
     upgrade(engine)
+    assert downgrade(engine, SEVENTH) == SEVENTH
+    assert tables(engine) == ALL_TABLES - {"home_views"}
     assert downgrade(engine, SIXTH) == SIXTH
-    assert tables(engine) == ALL_TABLES - {"recorded_files", "file_notices"}
+    assert tables(engine) == ALL_TABLES - {"recorded_files", "file_notices", "home_views"}
     assert downgrade(engine, FIFTH) == FIFTH
-    assert tables(engine) == ALL_TABLES - {"recorded_files", "file_notices"}
+    assert tables(engine) == ALL_TABLES - {"recorded_files", "file_notices", "home_views"}
     assert downgrade(engine, FOURTH) == FOURTH
-    assert tables(engine) == ALL_TABLES - {"request_tasks", "recorded_files", "file_notices"}
+    assert tables(engine) == ALL_TABLES - {"request_tasks", "recorded_files", "file_notices", "home_views"}
     assert downgrade(engine, THIRD) == THIRD
-    assert tables(engine) == ALL_TABLES - {"provider_departures", "request_tasks", "recorded_files", "file_notices"}
+    assert tables(engine) == ALL_TABLES - {
+        "provider_departures", "request_tasks", "recorded_files", "file_notices", "home_views",
+    }  # fmt: skip
     assert downgrade(engine, SECOND) == SECOND
     assert tables(engine) == {"requests", "audit_events", "jobs"}
     assert downgrade(engine, FIRST) == FIRST

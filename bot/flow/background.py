@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from bot.callbacks.catch_up import CatchUp
@@ -20,7 +21,7 @@ from bot.callbacks.settings import callback_keys
 from bot.callbacks.watch import FileWatch
 from bot.flow.requests import RequestFlow
 from bot.flow.services import Services
-from bot.scheduler import Scheduler
+from bot.scheduler import JobHandler, Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,16 @@ RAW_BODIES_KEPT = timedelta(days=30)
 class Background:
     """Owns the scheduler thread for ``flow`` (built by :meth:`Services.flow`, which gives it the job queue)."""
 
-    def __init__(self, services: Services, flow: RequestFlow) -> None:
+    def __init__(
+        self,
+        services: Services,
+        flow: RequestFlow,
+        *,
+        handlers: Mapping[str, JobHandler] | None = None,
+        upkeep: Sequence[Callable[[], object]] = (),
+    ) -> None:
+        """``handlers``: the adapter's own job kinds (the Home tab's redraws); ``upkeep``: more work for every pass
+        beside reconciliation and expiry (forgetting old Home tab openers)."""
         if flow.windows is None:
             raise ValueError("the flow has no job queue: build it with Services.flow()")
         self.services = services
@@ -55,7 +65,9 @@ class Background:
             **self.files.handlers(),
             **self.catch_up.handlers(),
             **(flow.series.handlers() if flow.series is not None else {}),
+            **(handlers or {}),
         }
+        self.upkeep = tuple(upkeep)
         self.scheduler = Scheduler(services.store.jobs, handlers, clock=services.clock, early_kinds=flow.windows.EARLY)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -82,7 +94,7 @@ class Background:
             self._started_at = self.services.clock()
             self.catch_up.plan(self.services.clock())
             self._thread = self.scheduler.start_thread(
-                self._stop, interval=interval or self.interval, also=(self.reconcile, self.expire)
+                self._stop, interval=interval or self.interval, also=(self.reconcile, self.expire, *self.upkeep)
             )
 
     def heartbeat_problem(self) -> str | None:

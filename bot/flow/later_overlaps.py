@@ -62,7 +62,8 @@ class LaterOverlaps:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="card-overlaps", daemon=True)
                 self._thread.start()
-            self._changed.notify()
+            if len(self._due) == 1:  # else the thread already waits for an earlier card (every card waits as long)
+                self._changed.notify()
 
     def check(self, stored: StoredRequest) -> StoredRequest | None:
         """Read the overlaps of a card still proposed; when there are any, keep them with it and redraw the card.

@@ -20,8 +20,8 @@ from bot.permissions import Action
 from bot.provider_info import PROVIDER_KEYS
 from bot.slack import actions, mentions, modal, slash
 from bot.slack.context import SlackBot
-from bot.slack.home import HomeTab
-from bot.slack.home import register as register_home
+from bot.slack.home_tab import HomeTab, publish_pace
+from bot.slack.home_tab import register as register_home
 from bot.slack.replies import SlackNotifier, SlackReplies
 from bot.slack.send_queue import SendQueue
 from bot.slack.settings import SlackSettings
@@ -66,13 +66,15 @@ def build_app(settings: SlackSettings, services: Services, *, socket_mode: bool 
     services.group_members = GroupDirectory(quick_client).members
     users = UserDirectory(quick_client, default_timezone=services.config.bot.timezone)
     permissions = services.permissions()
+    store = services.store
     home = HomeTab(
-        services.store, client, lookup=users.lookup, clock=services.clock, files_of=services.store.files.files_of_many,
+        store, client, views=store.home, jobs=store.jobs, pace=publish_pace(store.departures), lookup=users.lookup,
+        clock=services.clock, files_of=store.files.files_of_many,
         may_see_everyone=lambda user: any(permissions.allowed(user, Action.CANCEL_ANY, key) for key in PROVIDER_KEYS),
     )  # fmt: skip
     notifier = SlackNotifier(replies, services.store.files, on_change=home.changed)
     flow = services.flow(notifier, workers=settings.provider_workers, overlaps_after_ack=True)
-    background = Background(services, flow)
+    background = Background(services, flow, handlers=home.handlers(), upkeep=(home.forget_old,))
     bot = SlackBot(
         services=services, flow=flow, users=users, replies=replies, background=background, callbacks=background.desk
     )

@@ -2,23 +2,15 @@
 buttons as the cards (Cancel task / Stop now, +15 min / +30 min / +1 h) — and, for people with ``cancel_any``, the
 whole workspace's running and upcoming ones too.
 
-Drawn on ``app_home_opened`` (``views.publish``) and redrawn when something it shows changes state — at most once
-every :data:`REDRAW_EVERY` seconds per person (Slack rate-limits ``views.publish``) and only for people who opened it
-since this process started. At most :data:`MAX_BLOCKS` blocks; the rest is behind "show more" in ``/record list``.
+Drawn on ``app_home_opened`` (``views.publish``) and redrawn when something it shows changes state: when and for whom
+is :mod:`bot.slack.home_tab`'s. At most :data:`MAX_BLOCKS` blocks; the rest is behind "show more" in ``/record list``.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
-
-from slack_bolt import App
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.catalogue import text
 from bot.flow.card import provider_name
@@ -30,10 +22,7 @@ from bot.slack.mrkdwn import Mrkdwn, code, element, escape, section
 from bot.slack.outcomes import card_buttons
 from bot.slack.users import Person
 
-log = logging.getLogger(__name__)
-
 MAX_BLOCKS = 100  # Slack's limit for a Home tab
-REDRAW_EVERY = 3.0  # seconds between two publications for one person
 RECENT = timedelta(days=7)
 #: Requests read per part of the tab (more are counted and left to ``/record list``).
 PER_PART = 20
@@ -41,11 +30,9 @@ UPCOMING = frozenset({RequestState.CONFIRMED, RequestState.SUBMITTING, RequestSt
 RECENT_STATES = frozenset(
     {RequestState.DONE, RequestState.FAILED, RequestState.UNKNOWN, RequestState.MISSED, RequestState.CANCELLED}
 )
-_Part = tuple[str, list[StoredRequest], int, bool]
+_Part = tuple[str, list[StoredRequest], int, bool]  # heading key, requests, how many there are, with buttons
 #: The files of each of some requests (``store.files.files_of_many``).
-FilesOf = Callable[
-    [list[str]], Mapping[str, Sequence[RecordedFile]]
-]  # heading key, requests, how many there are, with buttons
+FilesOf = Callable[[list[str]], Mapping[str, Sequence[RecordedFile]]]
 
 
 def home_view(
@@ -116,95 +103,3 @@ def _item(
     if buttons:
         blocks.append({"type": "actions", "block_id": f"home:{stored.id}", "elements": buttons})
     return blocks
-
-
-class HomeTab:
-    """Publishes Home tabs: when opened, and again (throttled) when something a person's tab shows changes."""
-
-    def __init__(
-        self,
-        store: RequestStore,
-        client: WebClient,
-        *,
-        lookup: Callable[[str], Person],
-        may_see_everyone: Callable[[str], bool],
-        clock: Callable[[], datetime],
-        redraw_every: float = REDRAW_EVERY,
-        monotonic: Callable[[], float] = time.monotonic,
-        later: Callable[[float, Callable[[], None]], None] | None = None,
-        files_of: FilesOf | None = None,
-    ) -> None:
-        self.store = store
-        self.files_of = files_of  # recent recordings' files (``store.files.files_of_many``)
-        self.client = client
-        self.lookup = lookup
-        self.may_see_everyone = may_see_everyone
-        self.clock = clock
-        self.redraw_every = redraw_every
-        self.monotonic = monotonic
-        self.later = later or _timer  # runs a redraw after a delay (a daemon timer thread)
-        self._lock = threading.Lock()
-        self._opened: set[str] = set()
-        self._last: dict[str, float] = {}
-        self._waiting: set[str] = set()
-
-    def opened(self, user: str) -> None:
-        """``app_home_opened``: draw it now, and keep it up to date from now on."""
-        with self._lock:
-            self._opened.add(user)
-        self._publish(user)
-
-    def changed(self, requester: str) -> None:
-        """A request of ``requester`` changed state: redraw the tabs that show it (theirs, and those of people who
-        see the whole workspace), each at most once every :attr:`redraw_every` seconds."""
-        with self._lock:
-            opened = list(self._opened)
-        for user in [u for u in opened if u == requester or self.may_see_everyone(u)]:
-            self._soon(user)
-
-    def _soon(self, user: str) -> None:
-        with self._lock:
-            if user in self._waiting:
-                return  # a redraw is already coming; it will read the latest state
-            wait = self._last.get(user, -1e9) + self.redraw_every - self.monotonic()
-            self._waiting.add(user)
-        self.later(max(0.0, wait), lambda: self._redraw(user))
-
-    def _redraw(self, user: str) -> None:
-        with self._lock:
-            self._waiting.discard(user)
-        self._publish(user)
-
-    def _publish(self, user: str) -> None:
-        with self._lock:
-            self._last[user] = self.monotonic()
-        try:
-            person = self.lookup(user)
-            view = home_view(
-                self.store,
-                person,
-                now=self.clock(),
-                everyone=self.may_see_everyone(user),
-                files_of=self.files_of,
-            )
-            self.client.views_publish(user_id=user, view=view)
-        except (SlackApiError, OSError) as exc:
-            error = str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else type(exc).__name__
-            log.warning("views.publish failed: %s", error)
-        except Exception as exc:  # the tab is a convenience: it must never break a request's outcome
-            log.error("drawing the Home tab failed: %s", type(exc).__name__)
-
-
-def _timer(delay: float, job: Callable[[], None]) -> None:
-    timer = threading.Timer(delay, job)
-    timer.daemon = True
-    timer.start()
-
-
-def register(app: App, home: HomeTab) -> None:
-    """``app_home_opened`` on the Home tab draws it (Bolt acknowledges events before listeners run)."""
-
-    @app.event("app_home_opened")
-    def opened(event: dict[str, Any]) -> None:
-        if event.get("tab", "home") == "home" and event.get("user"):
-            home.opened(str(event["user"]))

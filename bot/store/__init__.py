@@ -22,6 +22,7 @@ from bot.store.engine import create_engine, database_url, is_sqlite, normalize_u
 from bot.store.events import SeenEvents
 from bot.store.files import RecordedFiles
 from bot.store.health import connect_problem
+from bot.store.home_views import HomeSlot, HomeViews
 from bot.store.jobs import Job, JobStatus, JobStore
 from bot.store.requests import SqlRequestStore
 from bot.store.schema import current_revision, ensure_current, head_revision, upgrade
@@ -33,6 +34,8 @@ __all__ = [
     "AuditLog",
     "AuditOutcome",
     "Clock",
+    "HomeSlot",
+    "HomeViews",
     "Job",
     "JobStatus",
     "JobStore",

@@ -32,6 +32,7 @@ from bot.store.departures import SqlDepartureBook
 from bot.store.events import SeenEvents
 from bot.store.files import RecordedFiles
 from bot.store.group_insert import GroupInsert
+from bot.store.home_views import HomeViews
 from bot.store.jobs import JobStore
 from bot.store.tables import UtcDateTime, request_tasks, requests
 from bot.timekeeping import Clock, utc_now
@@ -53,8 +54,8 @@ class SqlRequestStore:
     """Requests in an SQL database. Thread-safe and safe across processes; share one per process.
 
     ``audit`` (:class:`bot.store.audit.AuditLog`), ``jobs`` (:class:`bot.store.jobs.JobStore`), ``seen``
-    (:class:`bot.store.events.SeenEvents`) and ``departures`` (:class:`bot.store.departures.SqlDepartureBook`) use the
-    same engine.
+    (:class:`bot.store.events.SeenEvents`), ``departures`` (:class:`bot.store.departures.SqlDepartureBook`) and ``home``
+    (:class:`bot.store.home_views.HomeViews`) use the same engine.
     """
 
     def __init__(self, engine: sa.Engine, *, clock: Clock = utc_now) -> None:
@@ -65,6 +66,7 @@ class SqlRequestStore:
         self.seen = SeenEvents(engine, clock=clock)
         self.files = RecordedFiles(engine, clock=clock)
         self.departures = SqlDepartureBook(engine)
+        self.home = HomeViews(engine, clock=clock)
         self._new_rows = GroupInsert(engine, requests)
 
     # --- RequestStore -------------------------------------------------------------------------------------------

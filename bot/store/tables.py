@@ -167,3 +167,13 @@ file_notices = sa.Table(
     sa.Column("ts", sa.String(32), nullable=True),
     sa.Column("updated_at", UtcDateTime, nullable=False),
 )
+
+home_views = sa.Table(
+    "home_views",
+    metadata,
+    sa.Column("user_id", sa.String(64), primary_key=True),  # a person who opened the App Home tab
+    sa.Column("opened_at", UtcDateTime, nullable=False, index=True),  # openers unseen for long are forgotten
+    sa.Column("sees_everyone", sa.Boolean, nullable=False),  # their tab shows the whole workspace (cancel_any)
+    sa.Column("published_at", UtcDateTime, nullable=True),  # when the last publication slot was claimed
+    sa.Column("publications", sa.Integer, nullable=False),  # how many slots were claimed: a trailing redraw's guard
+)
