@@ -106,7 +106,7 @@ HOT: dict[str, tuple[Callable[[SqlRequestStore], object], set[str]]] = {
             TaskRequest("record", "volc", StreamTarget("live", "g1"), Window(NOW, NOW + timedelta(hours=1))),
             HOLDING_STATES,
         ),
-        {"ix_requests_state_created_at"},
+        {"ix_requests_provider_kind_state_span_end"},
     ),
 }
 
