@@ -231,6 +231,12 @@ def test_extending_is_offered_only_for_a_window_just_before_that_covers_the_new_
     said = overlaps_of(propose(flow, "tencent", roomy, window(10, 50)))
     assert said.cap == 3 and said.extend_id == before and said.extend_by == timedelta(minutes=40)
 
+    repeated = StreamTarget("live", "ov14")  # a new series is not covered by extending one window
+    first = WEEKDAYS.occurrences()[0]
+    scheduled(flow, "volc", repeated, Window(first.start - timedelta(minutes=15), first.start + timedelta(minutes=15)))
+    said = overlaps_of(propose_series(flow, "volc", repeated, WEEKDAYS))
+    assert said.cap == 1 and said.extend_id is None
+
 
 def test_an_extended_window_overlaps_up_to_its_new_end(flow: RequestFlow) -> None:
     stream = ChannelTarget("8888_ov13")
