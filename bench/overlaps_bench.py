@@ -7,13 +7,15 @@ Run from the project root:  .venv/bin/python bench/overlaps_bench.py [--rounds 5
 
 Cases: ``single`` = a new 30-minute window on the hot stream that meets the series' third occurrence; ``series`` = a
 new weekday series on the hot stream (its every occurrence checked); ``elsewhere`` = a window on a stream nobody
-holds. Medians and p95 in milliseconds over ``--rounds`` runs after a warm-up.
+holds. Medians and p95 in milliseconds over ``--rounds`` runs after a warm-up. The same script runs on the code
+before migration 0008 (no span column; a series' first window only) for the "before" figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import inspect
 import statistics
 import sys
 import tempfile
@@ -37,6 +39,8 @@ from bot.store.tables import requests
 from tests.fixtures_store import fresh_postgres_schema
 from tests.growth_rows import request_rows
 
+#: Before migration 0008 (run against an older checkout for the "before" figures): no span, the first window only.
+SPANS = "span_end" in requests.c
 ROWS = 10_000
 STREAMS = 2_000
 HOT = StreamTarget("live", "hot")
@@ -75,9 +79,10 @@ def fill(engine: sa.Engine, now: datetime) -> Series:
         row.update(id=f"hot{n:04d}", state="scheduled", window_start=window.start, window_end=window.end,
                    request=request_to_dict(TaskRequest("record", "volc", HOT, window)),
                    extra={"series": series_to_json(repeat)} if repeat else {})  # fmt: skip
-        row["span_end"] = occurrences[-1].end if repeat else window.end
+        if SPANS:
+            row["span_end"] = occurrences[-1].end if repeat else window.end
         rows.append(row)
-    for row in rows[:ROWS]:
+    for row in rows[:ROWS] if SPANS else ():
         row["span_end"] = row["window_end"]
     with engine.begin() as connection:
         connection.execute(requests.insert(), rows)
@@ -92,10 +97,11 @@ def cases(store: SqlRequestStore, series: Series) -> dict[str, Callable[[], obje
     first = series.occurrences()[0]
     repeat = TaskRequest("record", "volc", HOT, Window(first.start, first.end))
     lonely = TaskRequest("record", "volc", StreamTarget("live", "nobody"), Window(third.start, third.end))
+    whole: dict[str, Any] = {"series": series} if "series" in inspect.signature(find_overlaps).parameters else {}
     return {
         "single": lambda: find_overlaps(store, single, 1),
         "elsewhere": lambda: find_overlaps(store, lonely, 1),
-        "series": lambda: find_overlaps(store, repeat, 1, series=series),
+        "series": lambda: find_overlaps(store, repeat, 1, **whole),
     }
 
 

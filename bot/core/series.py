@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrule, rruleset, rrulestr
 
@@ -49,22 +49,9 @@ class Series:
         for wall in self.wall_starts():
             if limit is not None and len(out) >= limit:
                 break
-            out.append(self._at(wall, zone))
+            end = datetime.combine(wall.date() + timedelta(days=self.end_days), self.end)
+            out.append(Occurrence(wall.replace(tzinfo=zone), end.replace(tzinfo=zone)))
         return tuple(out)
-
-    def occurrences_within(self, start: datetime, end: datetime) -> Iterator[Occurrence]:
-        """The occurrences that overlap ``[start, end)``, in order; the rule is read no further than ``end``."""
-        zone = zone_for_name(self.timezone)
-        for wall in self.wall_starts():
-            occurrence = self._at(wall, zone)
-            if occurrence.start >= end:
-                return
-            if occurrence.end > start:
-                yield occurrence
-
-    def _at(self, wall: datetime, zone: tzinfo) -> Occurrence:
-        end = datetime.combine(wall.date() + timedelta(days=self.end_days), self.end)
-        return Occurrence(wall.replace(tzinfo=zone), end.replace(tzinfo=zone))
 
 
 @functools.lru_cache(maxsize=256)

@@ -86,9 +86,20 @@ def overlaps_of(stored: StoredRequest) -> Overlaps:
 
 
 @functools.lru_cache(maxsize=256)
+def _occurrences(series: Series) -> tuple[Span, ...]:
+    """Every occurrence of ``series``, listed once per process: every card on its stream reads them again."""
+    return tuple((o.start, o.end) for o in series.occurrences())
+
+
 def series_end(series: Series) -> datetime:
     """The end of the series' last occurrence (what the store keeps as its span's end)."""
-    return series.occurrences()[-1].end
+    return _occurrences(series)[-1][1]
+
+
+def _within(series: Series, reach: Span, skipped: frozenset[str] = frozenset()) -> list[Span]:
+    """The occurrences of ``series`` that overlap ``reach``, without the ``skipped`` days (ISO dates)."""
+    start, end = reach
+    return [o for o in _occurrences(series) if o[1] > start and o[0] < end and o[0].date().isoformat() not in skipped]
 
 
 def find_overlaps(
@@ -106,8 +117,9 @@ def find_overlaps(
     mine = _my_windows(request, series, [w for windows in theirs.values() for w in windows])
     found: list[Overlap] = []
     clashing: dict[str, list[Span]] = {}
+    ends = [end for _, end in mine]
     for candidate in candidates:
-        hits = [w for w in theirs[candidate.id] if _meets_any(w, mine)]
+        hits = [w for w in theirs[candidate.id] if _meets_any(w, mine, ends)]
         if hits:
             clashing[candidate.id] = hits
             found.append(_overlap(candidate, hits))
@@ -152,10 +164,7 @@ def _windows_of(stored: StoredRequest, reach: Span) -> list[Span]:
     before the new request's start cannot overlap it), a single window, or forever."""
     repeat = series_of(stored)
     if repeat is not None:
-        skipped = skipped_days(stored)
-        return [
-            (o.start, o.end) for o in repeat.occurrences_within(*reach) if o.start.date().isoformat() not in skipped
-        ]
+        return _within(repeat, reach, skipped_days(stored))
     window = stored.request.window
     return [_FOREVER] if window is None else [(window.start, window.end)]
 
@@ -167,13 +176,11 @@ def _my_windows(request: TaskRequest, series: Series | None, theirs: Sequence[Sp
         return [_FOREVER]
     if series is None or not theirs:
         return [(request.window.start, request.window.end)]
-    first, last = min(start for start, _ in theirs), max(end for _, end in theirs)
-    return [(o.start, o.end) for o in series.occurrences_within(first, last)]
+    return _within(series, (min(start for start, _ in theirs), max(end for _, end in theirs)))
 
 
-def _meets_any(window: Span, ordered: Sequence[Span]) -> bool:
-    """Whether ``window`` overlaps any of ``ordered`` (sorted, not overlapping each other)."""
-    ends = [end for _, end in ordered]
+def _meets_any(window: Span, ordered: Sequence[Span], ends: Sequence[datetime]) -> bool:
+    """Whether ``window`` overlaps any of ``ordered`` (sorted, not overlapping each other; ``ends``: their ends)."""
     at = bisect.bisect_right(ends, window[0])  # the first that ends after ``window`` starts
     return at < len(ordered) and ordered[at][0] < window[1]
 
