@@ -245,3 +245,15 @@ def test_an_extended_window_overlaps_up_to_its_new_end(flow: RequestFlow) -> Non
     flow.extend(existing, timedelta(minutes=30), user="U1")
     flow.drain()
     assert [o.request_id for o in overlaps_of(propose(flow, "qcloud", stream, window(45))).found] == [existing]
+
+
+def test_a_retried_series_keeps_its_span(flow: RequestFlow) -> None:
+    stream = ChannelTarget("8888_ov15")
+    failed = propose_series(flow, "qcloud", stream, WEEKDAYS).id
+    for was, now in ((S.PROPOSED, S.CONFIRMED), (S.CONFIRMED, S.SUBMITTING), (S.SUBMITTING, S.FAILED)):
+        assert flow.store.transition(failed, from_states={was}, to=now) is not None  # as a failed create leaves it
+    fresh = flow.retry(failed, user="U1")
+    flow.drain()
+    assert [
+        o.request_id for o in overlaps_of(propose(flow, "qcloud", stream, Window(THIRD.start, THIRD.end))).found
+    ] == [fresh.id]
