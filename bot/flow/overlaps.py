@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -185,7 +185,7 @@ def _meets_any(window: Span, ordered: Sequence[Span], ends: Sequence[datetime]) 
     return at < len(ordered) and ordered[at][0] < window[1]
 
 
-def _worst(windows: Iterable[Span], within: Sequence[Span]) -> int:
+def _worst(windows: Sequence[Span], within: Sequence[Span]) -> int:
     """The most of ``windows`` running at one instant inside any of ``within`` (half-open windows)."""
     events = [(start, 1, 0) for start, _ in windows] + [(end, -1, 0) for _, end in windows]
     events += [(start, 0, 1) for start, _ in within] + [(end, 0, -1) for _, end in within]
