@@ -19,10 +19,12 @@ from bot.core.model import CancelTask, ExtendTask, Help, ListTasks, Schedule, re
 from bot.errors import BotError, ConfigError, ParseError
 from bot.flow import Event, Outcome, describe
 from bot.flow.background import Background
-from bot.flow.card import format_day, headline, local_clock, note_params, render_call
+from bot.flow.card import format_day, headline, local_clock, note_params, provider_name, render_call
 from bot.flow.file_facts import duration_text, file_name, format_text, size_text
+from bot.flow.overlaps import overlap_line, overlaps_of
 from bot.flow.series_jobs import upcoming
 from bot.flow.services import Services
+from bot.lifecycle import StoredRequest
 from bot.provider_info import PROVIDER_KEYS
 from bot.recordings import RecordedFile
 from bot.store.engine import describe as describe_database
@@ -56,6 +58,25 @@ def card_text(schedule: Schedule, *, lang: str, request_id: str | None = None) -
     if request_id:
         lines.append("  " + text("card.requested_by", lang, user=USER, request=request_id))
     return "\n".join(lines)
+
+
+def overlap_text(stored: StoredRequest) -> list[str]:
+    """What the card says the request overlaps (each request on the stream, a series' occurrence by its day), and
+    whether the provider would refuse it, as plain lines."""
+    said, lang, request = overlaps_of(stored), stored.lang, stored.request
+    lines = []
+    for found in said.found:
+        line = overlap_line(found, stored)
+        window = line.window or text("card.overlap.until_cancelled", lang)
+        lines.append("  ! " + text(line.key, lang, user=found.requester, target=request.target.label(), window=window,
+                                   request=found.request_id, more=line.more))  # fmt: skip
+    if said.cap is not None:
+        lines.append("  ! " + text("card.overlap.capped", lang, provider=provider_name(request.provider, lang),
+                                   cap=said.cap))  # fmt: skip
+    if said.extend_id and request.window is not None:
+        end = local_clock(request.window.end, stored.timezone)
+        lines.append("  ! " + text("card.overlap.extend_instead", lang, request=said.extend_id, end=end))
+    return lines
 
 
 def file_text(file: RecordedFile, lang: str) -> str:
@@ -202,6 +223,8 @@ class Console:
             return
         stored = self.flow.propose(command, requester=USER, text=line)
         self.say(card_text(command, lang=lang, request_id=stored.id))
+        for said in overlap_text(stored):
+            self.say(said)
         if not self.confirmed(lang):
             self.flow.cancel_proposal(stored.id, user=USER)
             return

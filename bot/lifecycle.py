@@ -235,9 +235,11 @@ class RequestStore(Protocol):
         card: CardRef | None = None,
         extra: Mapping[str, Any] | None = None,
         request_id: str | None = None,
+        series_end: datetime | None = None,
     ) -> StoredRequest:
         """Record a new request in ``proposed`` and return it with its new id (``extra`` kept as given);
-        ``request_id`` when the caller drew the id already (a retry names its new request before creating it)."""
+        ``request_id`` when the caller drew the id already (a retry names its new request before creating it);
+        ``series_end``: a series' last occurrence's end (its ``request.window`` is the first)."""
         ...
 
     def get(self, request_id: str) -> StoredRequest | None: ...
@@ -264,9 +266,15 @@ class RequestStore(Protocol):
         ...
 
     def overlapping(
-        self, request: TaskRequest, states: Collection[RequestState], limit: int = 20
+        self,
+        request: TaskRequest,
+        states: Collection[RequestState],
+        limit: int = 20,
+        *,
+        series_end: datetime | None = None,
     ) -> list[StoredRequest]:
-        """Requests in ``states`` of the same kind, provider and target whose window overlaps ``request``'s."""
+        """Requests in ``states`` of the same kind, provider and target whose span (first start to last end) meets
+        ``request``'s, up to ``series_end`` for a series: the candidates whose occurrences may overlap."""
         ...
 
     def tasks_of(self, request_id: str) -> list[ProviderTask]:

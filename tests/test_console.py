@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,18 @@ def test_console_extends_and_lists_a_series_as_one_line(tmp_path: Path, provider
     assert re.search(r"Next: \w{3} \d+ \w{3} \d{4} 09:00 · \w{3} \d+ \w{3} \d{4} 09:00 · ", out)
     listed = [line for line in out.splitlines() if "live/console10" in line and " · next " in line]
     assert len(listed) == 1
+
+
+def test_console_names_the_occurrence_of_a_series_a_new_window_overlaps(
+    tmp_path: Path, providers: FakeProviders
+) -> None:
+    env = configured(tmp_path, providers)
+    series = "record live/console11 every weekday 09:00 to 10:00 until 2027-01-29 on volc"
+    first = run_console([series, "y", "quit"], tmp_path, env)
+    series_id = re.search(r"request (r[a-z2-7]{6})", first.stdout).group(1)  # type: ignore[union-attr]
+    third = re.findall(r"(\w{3} \d+ \w{3} \d{4}) 09:00", first.stdout.split("Next: ", 1)[1])[2]
+    day = datetime.strptime(third, "%a %d %b %Y").date()
+    result = run_console([f"record live/console11 {day} 09:30 to 10:30 on volc", "n", "quit"], tmp_path, env)
+    assert result.returncode == 0, result.stderr
+    assert f"console already records live/console11 {third} 09:00–10:00 in a series ({series_id})" in result.stdout
+    assert "Volcengine allows 1 task(s) per stream at a time, so it would refuse this one." in result.stdout

@@ -5,15 +5,19 @@ extending the existing request instead."""
 
 from __future__ import annotations
 
-import time
+import time as clock
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.core.model import ChannelTarget, Schedule, StreamTarget, Target, TaskRequest, Window
+from bot.core.series import Series
 from bot.flow import RequestFlow
+from bot.flow.card import format_day
 from bot.flow.outcome import Event
 from bot.flow.overlaps import overlaps_of
 from bot.lifecycle import RequestState as S
@@ -105,6 +109,159 @@ def test_no_cap_keeps_confirm_and_adjacent_or_other_streams_are_not_overlaps(flo
     assert overlaps_of(propose(flow, "qcloud", channel, window(0))).found == ()  # a cancelled one holds nothing
 
 
+# --- series on either side: every upcoming, not-skipped occurrence counts --------------------------------------------
+
+
+def weekday_series(first: date, start: time = time(15), end: time = time(16)) -> Series:
+    """Every weekday from ``first`` for three weeks, ``start``–``end`` Shanghai time."""
+    until = first + timedelta(weeks=3)
+    return Series(f"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL={until:%Y%m%d}T235959", first, start, end, 0, ZONE)
+
+
+FIRST_DAY = next(d for d in (START.date() + timedelta(days=n) for n in range(1, 8)) if d.weekday() < 5)
+WEEKDAYS = weekday_series(FIRST_DAY)
+THIRD = WEEKDAYS.occurrences()[2]  # the third weekday: its 15:00–16:00 in Shanghai
+
+
+def propose_series(flow: RequestFlow, provider: str, target: Target, series: Series, user: str = "U1") -> StoredRequest:
+    first = series.occurrences()[0]
+    request = TaskRequest("record", provider, target, Window(first.start, first.end))
+    return flow.propose(Schedule(request, ZONE, series=series), requester=user, text="/record … every weekday")
+
+
+def scheduled_series(flow: RequestFlow, provider: str, target: Target, series: Series, user: str = "U1") -> str:
+    stored = propose_series(flow, provider, target, series, user)
+    flow.confirm(stored.id, user=user)
+    flow.drain()
+    found = flow.store.get(stored.id)
+    assert found is not None and found.state is S.SCHEDULED
+    return stored.id
+
+
+def test_a_single_window_on_the_third_occurrence_of_a_series_names_that_occurrence(flow: RequestFlow) -> None:
+    stream = StreamTarget("live", "ov5")
+    series = scheduled_series(flow, "volc", stream, WEEKDAYS, user="UALICE")
+    card = propose(flow, "volc", stream, Window(THIRD.start + timedelta(minutes=30), THIRD.end + timedelta(hours=1)))
+    said = overlaps_of(card)
+    assert [(o.request_id, o.start, o.end, o.series, o.times) for o in said.found] == [
+        (series, THIRD.start, THIRD.end, True, 1)
+    ]
+    day = format_day(THIRD.start.astimezone(ZoneInfo(ZONE)), "en")
+    assert f"<@UALICE> already records `live/ov5` {day} 15:00–16:00 in a series (`{series}`)" in shown(
+        proposal_card(card)
+    )
+    # Volcengine holds one task per stream: over the cap, and a series' occurrence is not extended instead
+    assert said.cap == 1 and said.extend_id is None
+    assert [a for a, _ in actions(proposal_card(card))] == [CANCEL]
+
+
+def test_a_skipped_occurrence_and_the_days_between_occurrences_hold_nothing(flow: RequestFlow) -> None:
+    stream = ChannelTarget("8888_ov6")
+    series = scheduled_series(flow, "qcloud", stream, WEEKDAYS)
+    between = Window(THIRD.end, THIRD.end + timedelta(hours=20))  # from 16:00 to noon the next day
+    assert overlaps_of(propose(flow, "qcloud", stream, between)).found == ()
+    flow.cancel_occurrence(series, THIRD.start.astimezone(ZoneInfo(ZONE)).date(), user="U1")
+    flow.drain()
+    assert overlaps_of(propose(flow, "qcloud", stream, Window(THIRD.start, THIRD.end))).found == ()
+    fourth = WEEKDAYS.occurrences()[3]  # the next one still counts
+    assert [o.start for o in overlaps_of(propose(flow, "qcloud", stream, Window(fourth.start, fourth.end))).found] == [
+        fourth.start
+    ]
+
+
+def test_a_new_series_names_an_existing_window_on_any_of_its_dates(flow: RequestFlow) -> None:
+    stream = ChannelTarget("8888_ov7")
+    later = WEEKDAYS.occurrences()[4]
+    single = scheduled(flow, "qcloud", stream, Window(later.start - timedelta(minutes=30), later.start + timedelta(minutes=1)), user="UBOB")  # fmt: skip
+    elsewhere = scheduled(flow, "qcloud", stream, Window(later.end, later.end + timedelta(hours=1)))  # touches only
+    card = propose_series(flow, "qcloud", stream, WEEKDAYS)
+    said = overlaps_of(card)
+    assert [(o.request_id, o.series, o.times) for o in said.found] == [(single, False, 1)] and elsewhere
+    day = format_day(later.start.astimezone(ZoneInfo(ZONE)), "en")
+    assert f"<@UBOB> already records `8888_ov7` {day} 14:30–15:01 (`{single}`)" in shown(proposal_card(card))
+
+
+def test_two_series_on_the_same_stream_say_the_first_shared_date_and_how_many_more(flow: RequestFlow) -> None:
+    stream = ChannelTarget("8888_ov8")
+    existing = scheduled_series(flow, "qcloud", stream, WEEKDAYS, user="UALICE")
+    evenings = weekday_series(WEEKDAYS.occurrences()[5].start.astimezone(ZoneInfo(ZONE)).date(), time(15, 30), time(17))
+    shared = [o for o in evenings.occurrences() if o.start < WEEKDAYS.occurrences()[-1].end]
+    card = propose_series(flow, "qcloud", stream, evenings)
+    said = overlaps_of(card)
+    first = WEEKDAYS.occurrences()[5]
+    assert [(o.request_id, o.start, o.series, o.times) for o in said.found] == [
+        (existing, first.start, True, len(shared))
+    ]
+    day = format_day(first.start.astimezone(ZoneInfo(ZONE)), "en")
+    assert (
+        f"<@UALICE> already records `8888_ov8` {day} 15:00–16:00 and {len(shared) - 1} more time(s) in a series"
+        f" (`{existing}`)" in shown(proposal_card(card))
+    )
+    zh = proposal_card(replace(card, lang="zh-CN"))
+    assert f"另有 {len(shared) - 1} 次与此重叠（`{existing}`）" in shown(zh)
+
+
+def test_the_cap_is_judged_at_the_worst_instant_not_by_counting_requests(flow: RequestFlow) -> None:
+    stream = StreamTarget("live", "ov9")
+    for minutes in (0, 20, 40):  # three on the stream within the hour, never more than one at a time
+        scheduled(flow, "tencent", stream, window(minutes, 15))
+    said = overlaps_of(propose(flow, "tencent", stream, window(0, 60)))
+    assert len(said.found) == 3 and said.cap is None
+    scheduled(flow, "tencent", stream, window(5, 15))
+    scheduled(flow, "tencent", stream, window(10, 15))  # 15:10–15:15: three at once, with the new one four
+    said = overlaps_of(propose(flow, "tencent", stream, window(0, 60)))
+    assert len(said.found) == 5 and said.cap == 3
+
+
+def test_extending_is_offered_only_for_a_window_just_before_that_covers_the_new_one_within_the_cap(
+    flow: RequestFlow,
+) -> None:
+    after = StreamTarget("live", "ov10")
+    scheduled(flow, "volc", after, window(30, 15))  # starts after the new window starts: extending it covers nothing
+    said = overlaps_of(propose(flow, "volc", after, window(0, 60)))
+    assert said.cap == 1 and said.extend_id is None
+
+    busy = StreamTarget("live", "ov11")
+    before = scheduled(flow, "tencent", busy, window(0, 20))
+    for _ in range(3):  # 15:30–16:00 three times: extending `before` to 16:00 would make four at once
+        scheduled(flow, "tencent", busy, window(30, 30))
+    said = overlaps_of(propose(flow, "tencent", busy, window(10, 50)))
+    assert said.cap == 3 and said.extend_id is None
+    roomy = StreamTarget("live", "ov12")
+    before = scheduled(flow, "tencent", roomy, window(0, 20))
+    for _ in range(2):
+        scheduled(flow, "tencent", roomy, window(5, 55))
+    said = overlaps_of(propose(flow, "tencent", roomy, window(10, 50)))
+    assert said.cap == 3 and said.extend_id == before and said.extend_by == timedelta(minutes=40)
+
+    repeated = StreamTarget("live", "ov14")  # a new series is not covered by extending one window
+    first = WEEKDAYS.occurrences()[0]
+    scheduled(flow, "volc", repeated, Window(first.start - timedelta(minutes=15), first.start + timedelta(minutes=15)))
+    said = overlaps_of(propose_series(flow, "volc", repeated, WEEKDAYS))
+    assert said.cap == 1 and said.extend_id is None
+
+
+def test_an_extended_window_overlaps_up_to_its_new_end(flow: RequestFlow) -> None:
+    stream = ChannelTarget("8888_ov13")
+    existing = scheduled(flow, "qcloud", stream, window(0, 30))
+    assert overlaps_of(propose(flow, "qcloud", stream, window(45))).found == ()
+    flow.extend(existing, timedelta(minutes=30), user="U1")
+    flow.drain()
+    assert [o.request_id for o in overlaps_of(propose(flow, "qcloud", stream, window(45))).found] == [existing]
+
+
+def test_a_retried_series_keeps_its_span(flow: RequestFlow) -> None:
+    stream = ChannelTarget("8888_ov15")
+    failed = propose_series(flow, "qcloud", stream, WEEKDAYS).id
+    for was, now in ((S.PROPOSED, S.CONFIRMED), (S.CONFIRMED, S.SUBMITTING), (S.SUBMITTING, S.FAILED)):
+        assert flow.store.transition(failed, from_states={was}, to=now) is not None  # as a failed create leaves it
+    fresh = flow.retry(failed, user="U1")
+    flow.drain()
+    assert [
+        o.request_id for o in overlaps_of(propose(flow, "qcloud", stream, Window(THIRD.start, THIRD.end))).found
+    ] == [fresh.id]
+
+
 # --- read after the acknowledgement (Slack) -------------------------------------------------------------------------
 
 
@@ -120,10 +277,10 @@ def later(store: SqlRequestStore, provider_registry: ProviderRegistry) -> Iterat
 
 
 def until_event(posted: Posted, request_id: str, event: Event) -> None:
-    deadline = time.monotonic() + 10
+    deadline = clock.monotonic() + 10
     while event not in posted.events(request_id):
-        assert time.monotonic() < deadline, f"no {event} for {request_id}: {posted.events(request_id)}"
-        time.sleep(0.01)
+        assert clock.monotonic() < deadline, f"no {event} for {request_id}: {posted.events(request_id)}"
+        clock.sleep(0.01)
 
 
 def test_overlaps_read_after_the_card_redraw_it_once_with_them(later: tuple[RequestFlow, Posted]) -> None:

@@ -106,7 +106,7 @@ HOT: dict[str, tuple[Callable[[SqlRequestStore], object], set[str]]] = {
             TaskRequest("record", "volc", StreamTarget("live", "g1"), Window(NOW, NOW + timedelta(hours=1))),
             HOLDING_STATES,
         ),
-        {"ix_requests_state_created_at"},
+        {"ix_requests_provider_kind_state_span_end"},
     ),
 }
 
@@ -121,3 +121,17 @@ def test_each_hot_query_reads_its_index(grown: SqlRequestStore, query: str) -> N
     text = plan(grown.engine, statement, parameters)
     assert any(index in text for index in indexes), f"{query}: {statement}\n{text}"
     assert full_scans(grown.engine, text) == [], f"{query}: {statement}\n{text}"
+
+
+def test_overlaps_read_only_the_holding_rows_whose_span_reaches_the_card(grown: SqlRequestStore) -> None:
+    """The span's end bounds the index range itself (not a filter after it), so a long history costs nothing."""
+    run, _ = HOT["overlaps of a new card"]
+    with captured(grown.engine) as sent:
+        run(grown)
+    text = plan(grown.engine, *sent[0])
+    if grown.engine.dialect.name == "sqlite":
+        bounded = [line for line in text.splitlines() if line.startswith("SEARCH") and "span_end>?" in line]
+    else:
+        bounded = [line for line in text.splitlines() if "Index Cond" in line and "span_end >" in line]
+    assert bounded, text
+    assert all("ix_requests_provider_kind_state_span_end" in line for line in text.splitlines() if "USING" in line)

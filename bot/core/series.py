@@ -7,11 +7,12 @@ aware datetimes. A :class:`Series` only exists once every occurrence has been ch
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 
 from bot.core.zones import zone_for_name
 
@@ -39,8 +40,7 @@ class Series:
 
     def wall_starts(self) -> Iterator[datetime]:
         """The naive wall-clock start of every occurrence, in order."""
-        rule = rrulestr(self.rrule, dtstart=datetime.combine(self.first_day, self.start))
-        yield from rule
+        yield from _parsed_rule(self.rrule, datetime.combine(self.first_day, self.start))
 
     def occurrences(self, limit: int | None = None) -> tuple[Occurrence, ...]:
         """The occurrences as aware windows (the first ``limit`` of them when given)."""
@@ -52,3 +52,9 @@ class Series:
             end = datetime.combine(wall.date() + timedelta(days=self.end_days), self.end)
             out.append(Occurrence(wall.replace(tzinfo=zone), end.replace(tzinfo=zone)))
         return tuple(out)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_rule(rule: str, dtstart: datetime) -> rrule | rruleset:
+    """The parsed rule (parsing its ``UNTIL`` costs more than listing a few dates), kept for the series read again."""
+    return rrulestr(rule, dtstart=dtstart)

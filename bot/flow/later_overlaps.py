@@ -22,6 +22,7 @@ from bot.flow.life import Move, RequestLife
 from bot.flow.outcome import Event
 from bot.flow.overlaps import find_overlaps
 from bot.flow.ports import ProviderLookup
+from bot.flow.series_jobs import series_of
 from bot.lifecycle import RequestState, RequestStore, StoredRequest
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,8 @@ class LaterOverlaps:
         """Read the overlaps of a card still proposed; when there are any, keep them with it and redraw the card.
         Returns the redrawn request, or None (no overlap, or the card moved on meanwhile)."""
         provider = self.providers.get(stored.request.provider)
-        overlaps = find_overlaps(self.store, stored.request, provider.tasks_per_stream(stored.request))
+        cap = provider.tasks_per_stream(stored.request)
+        overlaps = find_overlaps(self.store, stored.request, cap, series=series_of(stored))
         if not overlaps.found:
             return None
         extra = {**stored.extra, "overlaps": overlaps.to_json()}

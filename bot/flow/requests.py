@@ -33,7 +33,7 @@ from bot.flow.extending import Extender, Extension
 from bot.flow.later_overlaps import LaterOverlaps
 from bot.flow.life import SAVE_ATTEMPTS, Move, RequestLife, error_changes
 from bot.flow.outcome import Event, Notifier
-from bot.flow.overlaps import card_facts
+from bot.flow.overlaps import card_facts, series_end
 from bot.flow.ports import AuditTrail, JobQueue, ProviderLookup
 from bot.flow.reconcile import Reconciler
 from bot.flow.series_jobs import DEFAULT_LEAD, SeriesJobs, series_of
@@ -136,6 +136,7 @@ class RequestFlow:
             channel=channel,
             card=card,
             extra={"notes": notes_to_json((*schedule.notes, *notes)), **said},
+            series_end=series_end(schedule.series) if schedule.series is not None else None,
         )
         if self.later_overlaps is not None:
             self.later_overlaps.add(stored)
@@ -235,6 +236,7 @@ class RequestFlow:
             card=old.card,
             extra=retried_extra,
             request_id=fresh_id,
+            series_end=series_end(repeat) if (repeat := series_of(old)) is not None else None,
         )
         return self.confirm(fresh.id, user=user)
 

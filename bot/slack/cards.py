@@ -17,7 +17,7 @@ from bot.core.model import Note
 from bot.flow import CardContent, describe
 from bot.flow.card import format_day, format_window, notes_of, provider_name, render_call
 from bot.flow.file_facts import file_name
-from bot.flow.overlaps import Overlaps, overlaps_of
+from bot.flow.overlaps import Overlaps, overlap_line, overlaps_of
 from bot.flow.series_jobs import series_of, upcoming
 from bot.lifecycle import ACTIVE_STATES, RequestState, StoredRequest
 from bot.recordings import RecordedFile
@@ -119,12 +119,10 @@ def overlap_blocks(stored: StoredRequest, overlaps: Overlaps) -> list[Block]:
     lang, request = stored.lang, stored.request
     lines = []
     for found in overlaps.found:
-        if found.start is None or found.end is None:
-            window = text("card.overlap.until_cancelled", lang)
-        else:
-            window = f"{_local(found.start, stored)}–{_local(found.end, stored)}"
-        lines.append(":warning: " + sentence(f"card.overlap.{request.kind}", lang, user=mrkdwn.user(found.requester),
-                     target=code(request.target.label()), window=window, request=code(found.request_id)))  # fmt: skip
+        said = overlap_line(found, stored)
+        window = said.window or text("card.overlap.until_cancelled", lang)
+        lines.append(":warning: " + sentence(said.key, lang, user=mrkdwn.user(found.requester), window=window,
+                     target=code(request.target.label()), request=code(found.request_id), more=str(said.more)))  # fmt: skip
     if overlaps.cap is not None:
         provider = provider_name(request.provider, lang)
         lines.append(":no_entry: " + sentence("card.overlap.capped", lang, provider=provider, cap=str(overlaps.cap)))

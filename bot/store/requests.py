@@ -83,18 +83,22 @@ class SqlRequestStore:
         card: CardRef | None = None,
         extra: Mapping[str, Any] | None = None,
         request_id: str | None = None,
+        series_end: datetime | None = None,
     ) -> StoredRequest:
         """Record a new request in ``proposed`` and return it with its new id. ``extra``: JSON-ready facts kept with
         it (e.g. the card's notes, so every later version of the card still shows them). ``request_id``: an id the
-        caller drew already (:func:`new_request_id`); a clash then raises instead of drawing another."""
+        caller drew already (:func:`new_request_id`); a clash then raises instead of drawing another.
+        ``series_end``: for a series, its last occurrence's end (``request.window`` is its first)."""
         now = self.clock()
+        window = request.window
         row: dict[str, Any] = {
             "state": RequestState.PROPOSED.value,
             "kind": request.kind,
             "provider": request.provider,
             "request": request_to_dict(request),
-            "window_start": request.window.start if request.window else None,
-            "window_end": request.window.end if request.window else None,
+            "window_start": window.start if window else None,
+            "window_end": window.end if window else None,
+            "span_end": None if window is None else max(window.end, series_end or window.end),
             "requester": requester,
             "text": text,
             "timezone": timezone,
@@ -293,19 +297,25 @@ class SqlRequestStore:
             return {state: int(count) for state, count in connection.execute(query)}
 
     def overlapping(
-        self, request: TaskRequest, states: Collection[RequestState], limit: int = 20
+        self,
+        request: TaskRequest,
+        states: Collection[RequestState],
+        limit: int = 20,
+        *,
+        series_end: datetime | None = None,
     ) -> list[StoredRequest]:
-        """Requests in ``states`` of the same kind on the same provider and target whose window overlaps
-        ``request``'s (a permanent one overlaps everything), earliest first. Every new card asks this before its
-        acknowledgement, so the statement is built once (:data:`_OVERLAPS`)."""
+        """Requests in ``states`` of the same kind on the same provider and target whose span (first start to last
+        end: a series' every occurrence) meets ``request``'s — up to ``series_end`` for a series; a permanent one
+        meets everything — earliest first. Candidates: which occurrences really overlap is the caller's to check
+        (:mod:`bot.flow.overlaps`). Every new card asks this before its acknowledgement, so the statement is built
+        once (:data:`_OVERLAPS`) and reads the (provider, kind, state, span_end) index."""
         window = request.window
         parameters = {
             "states": sorted(RequestState(s).value for s in states),
             "provider": request.provider,
             "kind": request.kind,
-            "start": window.start if window is not None else _EPOCH_END,
-            "end": window.end if window is not None else _EPOCH_START,
-            "permanent": window is None,
+            "start": window.start if window is not None else _EPOCH_START,
+            "end": max(window.end, series_end or window.end) if window is not None else _EPOCH_END,
         }
         with self.engine.connect() as connection:
             found = [_from_row(row) for row in connection.execute(_OVERLAPS, parameters).mappings()]
@@ -334,25 +344,16 @@ def translated_errors() -> Iterator[None]:
 
 _EPOCH_START = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_END = datetime(9999, 1, 1, tzinfo=UTC)
-#: Requests of one provider and kind, in some states, whose window overlaps [start, end) — or every one of them for a
-#: permanent request (``permanent``); a permanent request (no window) overlaps everything.
+#: Requests of one provider and kind, in some states, whose span (first start to ``span_end``; NULL: no end known)
+#: meets [start, end); a permanent request asks with the widest range.
 _OVERLAPS = (
     sa.select(requests)
     .where(
         requests.c.state.in_(sa.bindparam("states", expanding=True)),
         requests.c.provider == sa.bindparam("provider"),
         requests.c.kind == sa.bindparam("kind"),
-        sa.or_(
-            sa.bindparam("permanent", type_=sa.Boolean),
-            sa.and_(
-                sa.or_(
-                    requests.c.window_end.is_(None), requests.c.window_end > sa.bindparam("start", type_=UtcDateTime)
-                ),
-                sa.or_(
-                    requests.c.window_start.is_(None), requests.c.window_start < sa.bindparam("end", type_=UtcDateTime)
-                ),
-            ),
-        ),
+        sa.or_(requests.c.span_end.is_(None), requests.c.span_end > sa.bindparam("start", type_=UtcDateTime)),
+        sa.or_(requests.c.window_start.is_(None), requests.c.window_start < sa.bindparam("end", type_=UtcDateTime)),
     )
     .order_by(requests.c.window_start, requests.c.id)
     .limit(500)
@@ -396,6 +397,11 @@ def _change_columns(changes: Mapping[str, Any]) -> dict[str, Any]:
         values["request"] = request_to_dict(request)
         values["window_start"] = request.window.start if request.window else None
         values["window_end"] = request.window.end if request.window else None
+        if request.window is not None:  # the span reaches at least the new end (a series keeps its later one)
+            later = requests.c.span_end > request.window.end
+            values["span_end"] = sa.case(
+                (later, requests.c.span_end), else_=sa.literal(request.window.end, UtcDateTime)
+            )
     if "card" in changes:
         values.update(_card_columns(changes["card"]))
     if "extra" in changes:

@@ -45,6 +45,9 @@ requests = sa.Table(
     sa.Column("request", sa.JSON, nullable=False),  # bot.core.model.request_to_dict
     sa.Column("window_start", UtcDateTime, nullable=True),
     sa.Column("window_end", UtcDateTime, nullable=True),
+    # The end of the last window the request may hold: its window's end, a series' last occurrence's end; NULL for
+    # one until cancelled (and a series stored before migration 0008). Overlaps find their candidates by it.
+    sa.Column("span_end", UtcDateTime, nullable=True),
     sa.Column("requester", sa.String(64), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("timezone", sa.String(64), nullable=False),
@@ -69,6 +72,7 @@ requests = sa.Table(
     sa.Index("ix_requests_requester_state_created_at", "requester", "state", "created_at"),
     sa.Index("ix_requests_state_created_at", "state", "created_at"),
     sa.Index("ix_requests_task_id", "task_id"),
+    sa.Index("ix_requests_provider_kind_state_span_end", "provider", "kind", "state", "span_end"),  # overlaps (0008)
 )
 
 audit_events = sa.Table(
