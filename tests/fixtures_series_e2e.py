@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.store import SqlRequestStore, open_store
-from bot.store.jobs import Job
+from bot.store.jobs import Job, JobStatus
 from bot.store.tables import jobs
 from tests.durable_support import QUICK_BOT, kill_hard, server_env, until
 from tests.fakes.providers import FakeProviders
@@ -135,4 +135,9 @@ def claimer_pid(store: SqlRequestStore, key: str) -> int:
 
 def settled(store: SqlRequestStore, key: str) -> Job:
     """The job once it is done (waits for it)."""
-    return until(lambda: (found := job(store, key)).status.value == "done" and found, what=f"job {key} to finish")
+
+    def done() -> Job | None:
+        found = job(store, key)
+        return found if found.status is JobStatus.DONE else None
+
+    return until(done, what=f"job {key} to finish")
