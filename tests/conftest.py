@@ -4,4 +4,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures_store",
     "tests.fixtures_providers",
     "tests.fixtures_slack",
+    "tests.fixtures_series_e2e",
 ]

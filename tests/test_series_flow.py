@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import itertools
 import threading
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.core.model import ChannelTarget, Schedule, StreamTarget, Target, TaskRequest, Window
 from bot.core.series import Series
+from bot.errors import RequestStateError
 from bot.flow import Event, RequestFlow
 from bot.lifecycle import RequestState as S
 from bot.lifecycle import TaskState
@@ -82,7 +83,8 @@ def test_a_weekday_series_over_dst_creates_each_occurrence_once_across_a_restart
     stored = store.get(request_id)
     assert stored is not None and stored.state is S.SCHEDULED
     creates = [j for j in store.jobs.list_jobs(request_id=request_id) if j.kind == "series.create"]
-    assert [j.due_at for j in creates] == [o.start - timedelta(days=10) for o in SERIES.occurrences()]
+    # ten days of real time ahead (not of wall time: Monday's is 10 days ahead to the hour, though clocks changed)
+    assert [j.due_at for j in creates] == [o.start.astimezone(UTC) - timedelta(days=10) for o in SERIES.occurrences()]
     scheduler(store, flow, clock, "first").run_due(limit=2)  # two created, then the process "dies"
     flow.close()
     assert len(store.tasks_of(request_id)) == 2
@@ -191,4 +193,32 @@ def test_a_bot_kept_provider_cannot_repeat_yet(
     with pytest.raises(ValidationError) as refused:
         flow.propose(Schedule(request, "America/New_York", series=SERIES), requester="U1", text="/record …")
     assert "cannot repeat yet" in refused.value.render("en")
+    flow.close()
+
+
+def test_a_create_job_due_at_once_waits_while_its_plan_is_written_then_creates_the_occurrence(
+    store: SqlRequestStore, provider_registry: ProviderRegistry, fake_providers: FakeProviders, posted: Posted,
+    clock: Clock,
+) -> None:  # fmt: skip
+    flow = new_flow(store, provider_registry, posted, clock, lead_days=10)
+    request_id = confirmed_series(flow, "qcloud", ChannelTarget("8888_series4"))
+    assert flow.series is not None
+    first = next(j for j in store.jobs.list_jobs(request_id=request_id) if j.kind == "series.create")
+    # Another replica claims the first create while the plan is still being written (the series in submitting)
+    assert store.transition(request_id, from_states={S.SCHEDULED}, to=S.SUBMITTING) is not None
+    looks: list[float] = []
+
+    def plan_written(seconds: float) -> None:  # the planning replica finishes while this one waits
+        looks.append(seconds)
+        store.transition(request_id, from_states={S.SUBMITTING}, to=S.SCHEDULED)
+
+    flow.series.sleep = plan_written
+    flow.series.create(Due(job=first, now=clock(), late_by=None, missed=False, final_attempt=False))
+    assert len(looks) == 1 and qcloud_starts(fake_providers, "8888_series4") == ["2027-03-11 22:00:00"]
+    # a plan that is never finished: the job is retried later rather than settled without its occurrence
+    store.transition(request_id, from_states={S.SCHEDULED}, to=S.SUBMITTING)
+    flow.series.sleep = looks.append
+    with pytest.raises(RequestStateError):
+        flow.series.create(Due(job=first, now=clock(), late_by=None, missed=False, final_attempt=False))
+    assert len(looks) > 1 and len(qcloud_starts(fake_providers, "8888_series4")) == 1
     flow.close()

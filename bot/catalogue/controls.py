@@ -136,6 +136,22 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Cancelled the {day} recording of {request}; {left} left in the series.",
         "zh-CN": "已取消 {request} 在 {day} 的录制；这个重复预约还剩 {left} 次。",
     },
+    "series.thread.cancelled": {
+        "en": "{user} cancelled the series and its {count} upcoming recordings.",
+        "zh-CN": "{user} 取消了整个重复预约及其接下来的 {count} 次录制。",
+    },
+    "series.cancel_started": {
+        "en": "Cancelling the series {request} and its {count} upcoming recordings; the result will appear in its thread.",
+        "zh-CN": "正在取消重复预约 {request} 及其接下来的 {count} 次录制，结果会出现在消息串中。",
+    },
+    "series.cancel_done": {
+        "en": "Cancelled the series {request} and its {count} upcoming recordings.",
+        "zh-CN": "已取消重复预约 {request} 及其接下来的 {count} 次录制。",
+    },
+    "series.still_planning": {
+        "en": "Request {request} is still being planned; its recordings are created once the plan is written.",
+        "zh-CN": "请求 {request} 仍在安排中；安排写好后才会创建各次录制。",
+    },
     "series.not_series": {
         "en": "Request {request} does not repeat; cancel it with `/record cancel {request}`.",
         "zh-CN": "请求 {request} 不是重复预约；用 `/record cancel {request}` 取消它。",

@@ -11,9 +11,10 @@ an occurrence is created no earlier than the previous one ends. The series' card
 from __future__ import annotations
 
 import logging
+import time as time_module
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from bot.core.model import Note, Window
@@ -34,6 +35,7 @@ from bot.lifecycle import (
     TaskState,
 )
 from bot.scheduler import Due, JobHandler
+from providers.base import TaskResult
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,8 @@ DEFAULT_LEAD = timedelta(hours=24)
 TENCENT_START_AHEAD = timedelta(days=6)
 TENCENT_END_AHEAD = timedelta(days=7)
 MARGIN = timedelta(minutes=1)
+#: How long a create job waits for its series' plan to be written (seconds per look, looks).
+PLAN_WAIT_STEP, PLAN_WAIT_STEPS = 0.05, 100
 
 
 def series_to_json(series: Series) -> dict[str, Any]:
@@ -92,6 +96,7 @@ class SeriesJobs:
         *,
         clock: Callable[[], datetime],
         lead: timedelta = DEFAULT_LEAD,
+        sleep: Callable[[float], None] = time_module.sleep,
     ) -> None:
         self.life = life
         self.store = store
@@ -99,6 +104,7 @@ class SeriesJobs:
         self.providers = providers
         self.clock = clock
         self.lead = lead
+        self.sleep = sleep
 
     def handlers(self) -> dict[str, JobHandler]:
         """The job kinds this handles, for :class:`~bot.scheduler.Scheduler`."""
@@ -106,10 +112,12 @@ class SeriesJobs:
 
     def create_at(self, provider: str, occurrence: Occurrence, previous_end: datetime | None) -> datetime:
         """When the occurrence's task is created: as late as the provider needs, after ``previous_end`` if given."""
+        # In UTC: across a change of clocks a local day is 23 or 25 hours, and the providers count real time.
+        start, end = occurrence.start.astimezone(UTC), occurrence.end.astimezone(UTC)
         if provider == "tencent":
-            due = max(occurrence.start - TENCENT_START_AHEAD, occurrence.end - TENCENT_END_AHEAD) + MARGIN
+            due = max(start - TENCENT_START_AHEAD, end - TENCENT_END_AHEAD) + MARGIN
         else:
-            due = occurrence.start - self.lead
+            due = start - self.lead
         return max(due, previous_end) if previous_end is not None else due
 
     def plan(self, stored: StoredRequest) -> StoredRequest | None:
@@ -135,8 +143,7 @@ class SeriesJobs:
 
     def create(self, due: Due) -> None:
         """An occurrence's time to exist at the provider: create its task (once), or say it was missed."""
-        request_id = due.job.request_id
-        stored = self.store.get(request_id) if request_id else None
+        stored = self._planned(due.job.request_id) if due.job.request_id else None
         if stored is None or stored.state not in ACTIVE_STATES:
             return  # cancelled, or settled
         start = datetime.fromisoformat(str(due.job.payload["start"]))
@@ -150,8 +157,11 @@ class SeriesJobs:
             self._trouble(stored, Event.OCCURRENCE_MISSED, Note("series.thread.missed", (("when", when),)), None)
             return
         occurrence = replace(stored.request, window=Window(start, end))
+        provider = self.providers.get(stored.request.provider)
         try:
-            result = self.providers.get(stored.request.provider).create(occurrence)
+            # A second attempt may follow a worker that died during the call: the task may exist already.
+            found = provider.find(occurrence) if due.job.attempts > 1 and provider.can_look_up else None
+            result = TaskResult(provider.key, "find", found, None) if found else provider.create(occurrence)
         except BotError as error:
             self._trouble(stored, Event.OCCURRENCE_FAILED, Note("series.thread.failed", (("when", when),)), error)
             return
@@ -169,6 +179,17 @@ class SeriesJobs:
                            request_id=stored.id, payload=payload)  # fmt: skip
         self.jobs.schedule(key=f"{stored.id}:finish:{day}", kind=FINISH, due_at=end, request_id=stored.id,
                            payload=payload)  # fmt: skip
+
+    def _planned(self, request_id: str) -> StoredRequest | None:
+        """The request once :meth:`plan` finished: a create job due at once may be claimed (by any replica) while the
+        plan is still being written, just before the series leaves ``submitting``. Raises (the job is retried) when
+        it stays there."""
+        for _ in range(PLAN_WAIT_STEPS):
+            stored = self.store.get(request_id)
+            if stored is None or stored.state is not RequestState.SUBMITTING:
+                return stored
+            self.sleep(PLAN_WAIT_STEP)
+        raise RequestStateError("series.still_planning", request=request_id)
 
     def begin(self, due: Due) -> None:
         """An occurrence's window began (its task still active): said in the thread, no mention."""

@@ -18,7 +18,7 @@ from bot.core.sources import redact_urls
 from bot.errors import BotError, ParseError, RequestStateError
 from bot.flow import RequestFlow
 from bot.flow.card import local_clock, provider_name
-from bot.flow.series_jobs import upcoming
+from bot.flow.series_jobs import series_of, upcoming
 from bot.flow.services import Services
 from bot.lifecycle import ACTIVE_STATES, CardRef, RequestState, StoredRequest
 from bot.slack.cards import Message, dry_run_message, list_message, plain_message, proposal_card
@@ -179,6 +179,11 @@ def cancel_answer(flow: RequestFlow, reference: str, *, user: str, lang: str, wh
     """Cancel by our id or a provider TaskId; says whether it is done or under way (the outcome goes to the
     card's thread). ``where`` is the channel the person acts in (None outside any channel)."""
     stored = flow.cancel(reference, user=user, where=where)
+    if series_of(stored) is not None:  # how many recordings it cancels (counted as the thread counts them)
+        done = stored.state is RequestState.CANCELLED
+        count = len(upcoming(stored, stored.updated_at))
+        key = "series.cancel_done" if done else "series.cancel_started"
+        return plain_message(text(key, lang, request=stored.id, count=count))
     if stored.state is RequestState.CANCELLED:
         return plain_message(text("list.cancel_done", lang, request=stored.id))
     return plain_message(text("slack.cancel_started", lang, request=stored.id))

@@ -207,7 +207,7 @@ def thread_reply(outcome: Outcome) -> Message | None:
     if event in CARD_ONLY:
         return None
     someone_else = outcome.actor is not None and outcome.actor != stored.requester
-    if event is Event.CANCELLED and not stored.task_id and not someone_else:
+    if event is Event.CANCELLED and not stored.task_id and not someone_else and series_of(stored) is None:
         return None  # the requester cancelled a card or a bot-kept window before it began: the card says it
     lang = stored.lang
     if event is Event.FILE_READY:
@@ -286,6 +286,10 @@ def _event_line(outcome: Outcome) -> Mrkdwn:
         )
     if event is Event.FINISHED:
         return sentence("thread.finished", lang, provider=provider, target=request.target.label(), when=when)
+    if event is Event.CANCELLED and series_of(stored) is not None:
+        who = mrkdwn.user(outcome.actor or stored.settled_by or stored.requester)
+        count = len(upcoming(stored, stored.updated_at))
+        return sentence("series.thread.cancelled", lang, user=who, count=count)
     if event is Event.CANCELLED and stored.task_id:
         request_id = outcome.result.request_id if outcome.result else None
         who = mrkdwn.user(outcome.actor or stored.settled_by or stored.requester)

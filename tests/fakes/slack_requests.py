@@ -157,8 +157,9 @@ def app_home_opened_body(*, event_id: str, user: str, tab: str = "home") -> byte
 class BotServer:
     """``python -m bot serve`` as a real subprocess on an ephemeral port, with signed-request helpers."""
 
-    def __init__(self, env: dict[str, str], *, signing_secret: str, cwd: str) -> None:
+    def __init__(self, env: dict[str, str], *, signing_secret: str, cwd: str, module: str = "bot") -> None:
         self.env = env
+        self.module = module  # ``python -m MODULE serve`` (tests.serve_later: the same bot with a later clock)
         self.signing_secret = signing_secret
         self.cwd = cwd
         self.log: list[str] = []
@@ -167,7 +168,7 @@ class BotServer:
 
     def start(self, timeout: float = 60.0) -> BotServer:
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve"],
+            [sys.executable, "-m", self.module, "serve"],
             env=self.env,
             cwd=self.cwd,
             stdin=subprocess.DEVNULL,
