@@ -177,18 +177,3 @@ def test_tencent_occurrences_are_created_within_its_six_and_seven_day_limits(
     assert flow.series.create_at("tencent", short, None) == short.start - timedelta(days=6) + timedelta(minutes=1)
     assert flow.series.create_at("qcloud", short, None) == short.start - timedelta(days=1)
     flow.close()
-
-
-def test_a_bot_kept_provider_cannot_repeat_yet(
-    store: SqlRequestStore, provider_registry: ProviderRegistry, posted: Posted, clock: Clock
-) -> None:
-    from bot.core.model import DeviceTarget
-    from bot.errors import ValidationError
-
-    flow = new_flow(store, provider_registry, posted, clock, lead_days=1)
-    first = SERIES.occurrences()[0]
-    request = TaskRequest("record", "trro", DeviceTarget("device01", 0), Window(first.start, first.end))
-    with pytest.raises(ValidationError) as refused:
-        flow.propose(Schedule(request, "America/New_York", series=SERIES), requester="U1", text="/record …")
-    assert "cannot repeat yet" in refused.value.render("en")
-    flow.close()

@@ -22,6 +22,7 @@ from bot.catalogue import (
     provider_checks,
     provider_errors,
     series,
+    series_kept,
     slack,
     store,
 )
@@ -33,6 +34,7 @@ SECTIONS: Final[tuple[Mapping[str, Mapping[str, str]], ...]] = (
     general.TEXT,
     parse.TEXT,
     series.TEXT,
+    series_kept.TEXT,
     slack.TEXT,
     life.TEXT,
     files.TEXT,

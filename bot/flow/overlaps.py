@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.model import Schedule, TaskRequest
-from bot.errors import BotError, ValidationError
 from bot.flow.series_jobs import series_to_json
 from bot.lifecycle import RequestState, RequestStore, StoredRequest
 from providers.base import Provider
@@ -100,13 +99,11 @@ def _moment(value: object) -> datetime | None:
 
 
 def card_facts(store: RequestStore, provider: Provider, schedule: Schedule) -> dict[str, Any]:
-    """What a new request keeps for its card besides its notes: the requests it overlaps, and its series (raises
-    :class:`~bot.errors.ValidationError` for a series the provider cannot hold ahead of its windows)."""
+    """What a new request keeps for its card besides its notes: the requests it overlaps, and its series (on every
+    provider: one that cannot hold a task ahead of its window has each occurrence started and stopped by the bot)."""
     request = schedule.request
     overlaps = find_overlaps(store, request, provider.tasks_per_stream(request))
     facts: dict[str, Any] = {"overlaps": overlaps.to_json()} if overlaps.found else {}
     if schedule.series is not None:
-        if not provider.keeps_window:
-            raise ValidationError(request.provider, [BotError("series.not_bot_kept", provider=request.provider)])
         facts["series"] = series_to_json(schedule.series)
     return facts
