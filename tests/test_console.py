@@ -119,3 +119,14 @@ def test_console_extends_and_lists_a_series_as_one_line(tmp_path: Path, provider
     assert re.search(r"Next: \w{3} \d+ \w{3} \d{4} 09:00 · \w{3} \d+ \w{3} \d{4} 09:00 · ", out)
     listed = [line for line in out.splitlines() if "live/console10" in line and " · next " in line]
     assert len(listed) == 1
+
+
+def test_console_confirms_a_trro_series_kept_by_the_bot(tmp_path: Path, providers: FakeProviders) -> None:
+    env = configured(tmp_path, providers)
+    series = "record consoledev/0 every weekday 09:00 to 10:00 until 2027-01-29 on trro"
+    result = run_console([series, "y", "quit"], tmp_path, env)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Repeats on weekdays, 09:00–10:00" in out and "cannot repeat" not in out
+    assert "Series confirmed" in out and "the bot starts each one when it begins, stops it when it ends" in out
+    assert [c for c in providers.trro.calls_to("CreateCloudRecording") if c.params["DeviceId"] == "consoledev"] == []
