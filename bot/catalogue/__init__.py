@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Final, Literal
 
 from bot.catalogue import (
+    bot_kept,
     controls,
     docs,
     faults,
@@ -22,7 +23,6 @@ from bot.catalogue import (
     provider_checks,
     provider_errors,
     series,
-    series_kept,
     slack,
     store,
 )
@@ -34,7 +34,7 @@ SECTIONS: Final[tuple[Mapping[str, Mapping[str, str]], ...]] = (
     general.TEXT,
     parse.TEXT,
     series.TEXT,
-    series_kept.TEXT,
+    bot_kept.TEXT,
     slack.TEXT,
     life.TEXT,
     files.TEXT,

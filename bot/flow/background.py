@@ -55,6 +55,7 @@ class Background:
             **self.files.handlers(),
             **self.catch_up.handlers(),
             **(flow.series.handlers() if flow.series is not None else {}),
+            **flow.extender.handlers(),
         }
         early = flow.windows.EARLY | (flow.series.EARLY if flow.series is not None else frozenset())
         self.scheduler = Scheduler(services.store.jobs, handlers, clock=services.clock, early_kinds=early)
