@@ -2,7 +2,7 @@
 injected clock) and the fake providers over real HTTP. A weekday series over a DST change creates each occurrence
 once, ahead, at the right wall time, across a restart and with two replicas; one occurrence can be cancelled alone;
 cancelling the series stops the rest and says how many; Volcengine (one task per stream) gets each occurrence only
-after the previous one ends."""
+after the previous one ends, and a Volcengine relay series keeps one configuration on the stream at a time."""
 
 from __future__ import annotations
 
@@ -171,6 +171,29 @@ def test_volcengine_gets_each_occurrence_only_after_the_previous_one_ends(
         scheduler(store, flow, clock, "volc").run_due()
     assert len(fake_providers.volc.calls_to("CreatePullRecordTask")) == 3
     assert not [c for c in fake_providers.volc.calls if c.outcome != "ok"]  # the fake's one-task rule never refused
+    flow.close()
+
+
+def test_a_volcengine_relay_series_holds_one_configuration_at_a_time(
+    store: SqlRequestStore, provider_registry: ProviderRegistry, fake_providers: FakeProviders, posted: Posted,
+    clock: Clock,
+) -> None:  # fmt: skip
+    fake_providers.volc.now = clock  # a relay's configuration is in force until its window ends, on the test's clock
+    flow = new_flow(store, provider_registry, posted, clock, lead_days=1)
+    first = SERIES.occurrences()[0]
+    relay = TaskRequest("relay", "volc", StreamTarget("live", "rseries"), Window(first.start, first.end),
+                        sources=("rtmp://src.example.com/live/in",))  # fmt: skip
+    stored = flow.propose(Schedule(relay, "America/New_York", series=SERIES), requester="U1", text="/relay …")
+    flow.confirm(stored.id, user="U1")
+    flow.drain()
+    moments = (datetime(2027, 3, 10, 12), datetime(2027, 3, 11, 9, 30), datetime(2027, 3, 11, 10, 0, 30),
+               datetime(2027, 3, 14, 9, 0, 30))  # fmt: skip
+    for moment in moments:
+        clock.at = moment.replace(tzinfo=NEW_YORK)
+        scheduler(store, flow, clock, "relay").run_due()
+    created = fake_providers.volc.calls_to("CreateRelaySourceV4")
+    assert [c.outcome for c in created] == ["ok"] * 3  # Thu, Fri, Mon: never a second configuration on the stream
+    assert [datetime.fromtimestamp(c.params["StartTime"], NEW_YORK).day for c in created] == [11, 12, 15]
     flow.close()
 
 
