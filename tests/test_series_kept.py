@@ -6,6 +6,7 @@ skipping a running occurrence deletes it; cancelling the series deletes the runn
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from bot.lifecycle import TaskState
 from bot.scheduler import EARLY_KINDS, Due, Scheduler
 from bot.store import SqlRequestStore
 from providers.registry import ProviderRegistry
+from tests.durable_support import until
 from tests.fakes.providers import FakeProviders, Fault
 from tests.fixtures_store import Posted
 
@@ -167,6 +169,36 @@ def test_skipping_or_cancelling_during_an_occurrence_deletes_its_task_and_starts
     assert task_on(store, request_id, 15)[1] is TaskState.STOPPED
     run_at(flow, clock, 16, 10, 30)
     assert creates(fake_providers, "kept2") == ["kept2"] * 2 and deleted(fake_providers) == [thursday, monday]
+    flow.close()
+
+
+def test_cancelling_between_occurrences_deletes_nothing_more_and_a_start_overtaken_by_a_cancel_is_deleted(
+    store: SqlRequestStore, provider_registry: ProviderRegistry, fake_providers: FakeProviders, posted: Posted,
+    clock: Clock,
+) -> None:  # fmt: skip
+    flow = new_flow(store, provider_registry, posted, clock)
+    between = confirmed_series(flow, "kept4")
+    overtaken = confirmed_series(flow, "kept5")
+    store.jobs.cancel_for_request(overtaken)  # its start is run by hand below
+    run_at(flow, clock, 11, 9)
+    run_at(flow, clock, 11, 10)
+    thursday, _ = task_on(store, between, 11)
+    flow.cancel(between, user="U1")  # Thursday's ended and was deleted; Friday's has not started
+    flow.drain()
+    assert store.get(between).state is S.CANCELLED and deleted(fake_providers) == [thursday]  # type: ignore[union-attr]
+
+    assert flow.series is not None
+    start = next(j for j in store.jobs.list_jobs(request_id=overtaken) if j.key.endswith(":start:2027-03-11"))
+    fake_providers.trro.inject(Fault.delay(0.3), action="CreateCloudRecording")  # (answered after the cancel)
+    clock.at = datetime(2027, 3, 11, 9, tzinfo=NEW_YORK)
+    starting = threading.Thread(target=flow.series.kept.start, args=(Due(start, clock(), None, False, False),))
+    starting.start()
+    until(lambda: creates(fake_providers, "kept5"), what="the start to reach the provider")
+    flow.cancel(overtaken, user="U1")  # nothing is recorded yet: cancelled without a provider call
+    starting.join()
+    created = [c for c in fake_providers.trro.calls_to("CreateCloudRecording") if c.params["DeviceId"] == "kept5"]
+    assert len(created) == 1 and store.tasks_of(overtaken) == []
+    assert len(deleted(fake_providers)) == 2  # the task nobody recorded was deleted at once, not left running
     flow.close()
 
 
