@@ -99,7 +99,8 @@ class KeptOccurrences:
             return  # started already (a job run twice after a lost lease)
         when = format_window(window, stored.timezone, stored.lang)
         if due.missed:
-            say_trouble(self.life, stored, Event.OCCURRENCE_MISSED, Note("series.thread.missed_start", (("when", when),)), None)  # fmt: skip
+            missed = Note("series.thread.missed_start", (("when", when),))
+            say_trouble(self.life, stored, Event.OCCURRENCE_MISSED, missed, None)
             return
         occurrence = replace(stored.request, window=window)
         provider = self.providers.get(stored.request.provider)
@@ -140,10 +141,8 @@ class KeptOccurrences:
         if stored is None:
             return
         window = _window(due)
-        task = next(
-            (t for t in self.store.tasks_of(stored.id) if t.window_start == window.start and t.state is TaskState.ACTIVE),
-            None,
-        )  # fmt: skip
+        active = (t for t in self.store.tasks_of(stored.id) if t.state is TaskState.ACTIVE)
+        task = next((t for t in active if t.window_start == window.start), None)
         if task is not None and stored.state in ACTIVE_STATES:  # (a cancel under way stops it itself)
             self._stop_task(stored, task, window, due)
         if due.job.payload.get("last") is True:
@@ -198,7 +197,8 @@ class KeptOccurrences:
 
 
 def _window(due: Due) -> Window:
-    return Window(datetime.fromisoformat(str(due.job.payload["start"])), datetime.fromisoformat(str(due.job.payload["end"])))  # fmt: skip
+    payload = due.job.payload
+    return Window(datetime.fromisoformat(str(payload["start"])), datetime.fromisoformat(str(payload["end"])))
 
 
 def _minutes(late_by: timedelta) -> str:
