@@ -52,8 +52,9 @@ SLOWEST_CALL_SPACING = timedelta(seconds=(1 + DEFAULT_MARGIN) / min(DOCUMENTED_L
 #: Never claim a job earlier than this before its time.
 MAX_LEAD = timedelta(minutes=1)
 #: Jobs whose calls go out before their due time when many fall due together (a start must never be late): by
-#: default the start of a bot-kept window (:attr:`bot.flow.windows.WindowJobs.EARLY`, which the app passes).
-EARLY_KINDS: frozenset[str] = frozenset({"window.start"})
+#: default the start of a bot-kept window (:attr:`bot.flow.windows.WindowJobs.EARLY`, which the app passes) and of a
+#: bot-kept series occurrence (:attr:`bot.flow.series_jobs.SeriesJobs.EARLY`).
+EARLY_KINDS: frozenset[str] = frozenset({"window.start", "series.start"})
 #: How often a sleeping scheduler looks whether it was told to stop.
 STOP_CHECK = 0.5
 

@@ -80,7 +80,6 @@ def series_replicas(
     later = offset.total_seconds()
     for fake in (provider_fakes.volc, provider_fakes.tencent):  # signatures and "how far ahead" on the bots' clock
         fake.clock = lambda: datetime.now(UTC).timestamp() + later
-    provider_fakes.volc.one_task_per_stream = True  # Volcengine's documented one record task per stream at a time
     envs = {}
     for name in ("a", "b"):
         home = tmp_path_factory.mktemp(f"series-e2e-{name}")

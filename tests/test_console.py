@@ -135,3 +135,14 @@ def test_console_names_the_occurrence_of_a_series_a_new_window_overlaps(
     assert result.returncode == 0, result.stderr
     assert f"console already records live/console11 {third} 09:00–10:00 in a series ({series_id})" in result.stdout
     assert "Volcengine allows 1 task(s) per stream at a time, so it would refuse this one." in result.stdout
+
+
+def test_console_confirms_a_trro_series_kept_by_the_bot(tmp_path: Path, providers: FakeProviders) -> None:
+    env = configured(tmp_path, providers)
+    series = "record consoledev/0 every weekday 09:00 to 10:00 until 2027-01-29 on trro"
+    result = run_console([series, "y", "quit"], tmp_path, env)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Repeats on weekdays, 09:00–10:00" in out and "cannot repeat" not in out
+    assert "Series confirmed" in out and "the bot starts each one when it begins, stops it when it ends" in out
+    assert [c for c in providers.trro.calls_to("CreateCloudRecording") if c.params["DeviceId"] == "consoledev"] == []

@@ -78,7 +78,6 @@ def sql(flow: RequestFlow) -> SqlRequestStore:
 def test_a_volc_recording_gets_a_contiguous_follow_on_on_the_same_request(
     flow: RequestFlow, fake_providers: FakeProviders, posted: Posted
 ) -> None:
-    fake_providers.volc.one_task_per_stream = True  # an overlapping follow-on would be refused
     window = soon()
     request_id = scheduled(flow, record("volc", "ext1", window))
     flow.extend(request_id, timedelta(minutes=30), user="U1")
@@ -156,7 +155,6 @@ def test_a_bot_kept_trro_window_moves_its_stop_job_only(flow: RequestFlow, fake_
 
 
 def test_two_extensions_at_once_happen_one_after_the_other(flow: RequestFlow, fake_providers: FakeProviders) -> None:
-    fake_providers.volc.one_task_per_stream = True
     window = soon()
     request_id = scheduled(flow, record("volc", "ext5", window))
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -1,6 +1,7 @@
 """Extend end to end, through signed Slack requests to one real ``serve`` process (SQLite) and the fake providers: the
 +15 min button and ``/record extend`` / ``延长`` give contiguous follow-on tasks, the card says "Extended to … by …",
-the thread says how, and only the requester or someone with ``cancel_any`` may extend."""
+the thread says how, and only the requester or someone with ``cancel_any`` may extend. A Volcengine recording extended
+while it records gets its follow-on when it ends (one task per stream at a time)."""
 
 from __future__ import annotations
 
@@ -151,3 +152,29 @@ def test_an_overlapping_volc_card_offers_extending_the_existing_one_and_its_butt
     until(lambda: str(bot.store.get(proposed).state) == "cancelled", what="the proposal cancelled")  # type: ignore[union-attr]
     until(lambda: len([c for c in provider_fakes.volc.calls_to("CreatePullRecordTask")
                        if c.params["Stream"] == "ext3"]) == 2, what="the follow-on")  # fmt: skip
+
+
+def test_extending_a_volc_recording_while_it_records_creates_the_follow_on_when_it_ends(
+    bot: Bot, slack_api: FakeSlack, provider_fakes: FakeProviders
+) -> None:
+    channel = unique("CEXTEND")
+    card = slash(bot.server, slack_api, "live/extnow in 2 seconds for 4 seconds on volc", user=REQUESTER,
+                 channel=channel)  # fmt: skip
+    request_id, ts = request_id_of(card), f"18200000{next(_stamps):02d}.000100"
+    press(bot.server, slack_api, "request_confirm", request_id, user=REQUESTER, channel=channel, message_ts=ts)
+    wait_thread(slack_api, channel, ts, "TaskId")
+    end = local_end(bot, request_id)
+    slash(bot.server, slack_api, f"extend {request_id} 15m", user=REQUESTER, channel=channel)
+    said = wait_thread(slack_api, channel, ts, "when the current one ends")
+    assert f"follow-on task at {hhmm(end)}" in said  # one task per stream at a time: not now, at the end
+
+    def creates() -> list[dict[str, object]]:
+        return [dict(c.params) | {"outcome": c.outcome} for c in provider_fakes.volc.calls_to("CreatePullRecordTask")
+                if c.params["Stream"] == "extnow"]  # fmt: skip
+
+    assert len(creates()) == 1
+    created = wait_thread(slack_api, channel, ts, "Follow-on task")
+    first, second = creates()
+    task_ids = [t.task_id for t in bot.store.tasks_of(request_id)]
+    assert len(task_ids) == 2 and task_ids[1] in created and second["outcome"] == "ok"
+    assert str(second["StartTime"]) >= str(first["EndTime"]) and second["EndTime"] != first["EndTime"]

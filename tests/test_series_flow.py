@@ -2,7 +2,7 @@
 injected clock) and the fake providers over real HTTP. A weekday series over a DST change creates each occurrence
 once, ahead, at the right wall time, across a restart and with two replicas; one occurrence can be cancelled alone;
 cancelling the series stops the rest and says how many; Volcengine (one task per stream) gets each occurrence only
-after the previous one ends."""
+after the previous one ends, and a Volcengine relay series keeps one configuration on the stream at a time."""
 
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ def test_volcengine_gets_each_occurrence_only_after_the_previous_one_ends(
     store: SqlRequestStore, provider_registry: ProviderRegistry, fake_providers: FakeProviders, posted: Posted,
     clock: Clock,
 ) -> None:  # fmt: skip
-    fake_providers.volc.one_task_per_stream = True
+    fake_providers.volc.now = clock  # the fake's tasks run on the test's clock
     flow = new_flow(store, provider_registry, posted, clock, lead_days=1)
     request_id = confirmed_series(flow, "volc", StreamTarget("live", "series3"))
     creates = [j for j in store.jobs.list_jobs(request_id=request_id) if j.kind == "series.create"]
@@ -162,11 +162,40 @@ def test_volcengine_gets_each_occurrence_only_after_the_previous_one_ends(
     wanted = [max(o.start - timedelta(days=1), before.end) for before, o in itertools.pairwise(occurrences)]
     assert [j.due_at for j in creates[1:]] == wanted
     assert wanted[0] == occurrences[0].end and wanted[1] == occurrences[2].start - timedelta(days=1)
-    for moment in (datetime(2027, 3, 10, 12, 0), datetime(2027, 3, 11, 10, 0, 30), datetime(2027, 3, 14, 9, 0, 30)):
+    moments = (
+        datetime(2027, 3, 10, 12),
+        datetime(2027, 3, 11, 9, 30),
+        datetime(2027, 3, 11, 10, 0, 30),
+        datetime(2027, 3, 14, 9, 0, 30),
+    )  # (Thursday's records at 09:30: the fake refuses a second task then)
+    for moment in moments:
         clock.at = moment.replace(tzinfo=NEW_YORK)
         scheduler(store, flow, clock, "volc").run_due()
     assert len(fake_providers.volc.calls_to("CreatePullRecordTask")) == 3
     assert not [c for c in fake_providers.volc.calls if c.outcome != "ok"]  # the fake's one-task rule never refused
+    flow.close()
+
+
+def test_a_volcengine_relay_series_holds_one_configuration_at_a_time(
+    store: SqlRequestStore, provider_registry: ProviderRegistry, fake_providers: FakeProviders, posted: Posted,
+    clock: Clock,
+) -> None:  # fmt: skip
+    fake_providers.volc.now = clock  # a relay's configuration is in force until its window ends, on the test's clock
+    flow = new_flow(store, provider_registry, posted, clock, lead_days=1)
+    first = SERIES.occurrences()[0]
+    relay = TaskRequest("relay", "volc", StreamTarget("live", "rseries"), Window(first.start, first.end),
+                        sources=("rtmp://src.example.com/live/in",))  # fmt: skip
+    stored = flow.propose(Schedule(relay, "America/New_York", series=SERIES), requester="U1", text="/relay …")
+    flow.confirm(stored.id, user="U1")
+    flow.drain()
+    moments = (datetime(2027, 3, 10, 12), datetime(2027, 3, 11, 9, 30), datetime(2027, 3, 11, 10, 0, 30),
+               datetime(2027, 3, 14, 9, 0, 30))  # fmt: skip
+    for moment in moments:
+        clock.at = moment.replace(tzinfo=NEW_YORK)
+        scheduler(store, flow, clock, "relay").run_due()
+    created = fake_providers.volc.calls_to("CreateRelaySourceV4")
+    assert [c.outcome for c in created] == ["ok"] * 3  # Thu, Fri, Mon: never a second configuration on the stream
+    assert [datetime.fromtimestamp(c.params["StartTime"], NEW_YORK).day for c in created] == [11, 12, 15]
     flow.close()
 
 
@@ -178,21 +207,6 @@ def test_tencent_occurrences_are_created_within_its_six_and_seven_day_limits(
     short = SERIES.occurrences()[0]  # (a task is at most 24 h long, so its start, 6 days ahead, always decides)
     assert flow.series.create_at("tencent", short, None) == short.start - timedelta(days=6) + timedelta(minutes=1)
     assert flow.series.create_at("qcloud", short, None) == short.start - timedelta(days=1)
-    flow.close()
-
-
-def test_a_bot_kept_provider_cannot_repeat_yet(
-    store: SqlRequestStore, provider_registry: ProviderRegistry, posted: Posted, clock: Clock
-) -> None:
-    from bot.core.model import DeviceTarget
-    from bot.errors import ValidationError
-
-    flow = new_flow(store, provider_registry, posted, clock, lead_days=1)
-    first = SERIES.occurrences()[0]
-    request = TaskRequest("record", "trro", DeviceTarget("device01", 0), Window(first.start, first.end))
-    with pytest.raises(ValidationError) as refused:
-        flow.propose(Schedule(request, "America/New_York", series=SERIES), requester="U1", text="/record …")
-    assert "cannot repeat yet" in refused.value.render("en")
     flow.close()
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Final, Literal
 
 from bot.catalogue import (
+    bot_kept,
     controls,
     docs,
     faults,
@@ -34,6 +35,7 @@ SECTIONS: Final[tuple[Mapping[str, Mapping[str, str]], ...]] = (
     general.TEXT,
     parse.TEXT,
     series.TEXT,
+    bot_kept.TEXT,
     slack.TEXT,
     life.TEXT,
     files.TEXT,

@@ -95,10 +95,6 @@ TEXT: dict[str, dict[str, str]] = {
         "zh-CN": "还有 {count} 个未显示：用 /record list 查看。",
     },
     # --- series -------------------------------------------------------------------------------------------------
-    "series.not_bot_kept": {
-        "en": "{provider} cannot hold a task ahead of its window, so it cannot repeat yet; schedule one window at a time.",
-        "zh-CN": "{provider}无法提前保存任务，暂不支持重复预约；请一次预约一个时间段。",
-    },
     "series.next": {"en": "Next: {dates}", "zh-CN": "接下来：{dates}"},
     "series.thread.planned": {
         "en": "Series confirmed: {count} recordings. Each one is created at {provider} ahead of its time and reported here.",

@@ -65,10 +65,12 @@ class Background:
             **self.files.handlers(),
             **self.catch_up.handlers(),
             **(flow.series.handlers() if flow.series is not None else {}),
+            **flow.extender.handlers(),
             **(handlers or {}),
         }
         self.upkeep = tuple(upkeep)
-        self.scheduler = Scheduler(services.store.jobs, handlers, clock=services.clock, early_kinds=flow.windows.EARLY)
+        early = flow.windows.EARLY | (flow.series.EARLY if flow.series is not None else frozenset())
+        self.scheduler = Scheduler(services.store.jobs, handlers, clock=services.clock, early_kinds=early)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._started_at: datetime | None = None

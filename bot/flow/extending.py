@@ -1,7 +1,10 @@
 """Extend: a scheduled or running window ends later (``+15 min``, ``/record extend rk4q2mz 45m``, ``延长 …``).
 
 No provider can change a created recording's end, so an extension is a follow-on task on the same stream from the
-current end to the new one (contiguous to the second, never overlapping), owned by the same request. A Volcengine relay
+current end to the new one (contiguous to the second, never overlapping), owned by the same request. Where the
+provider holds one task per stream at a time (Volcengine) and the current task is recording, the provider would
+refuse a second one now: the bot creates the follow-on when the current one ends (a durable ``extend.follow_on`` job,
+a start the bot keeps, as for TRRO). A Volcengine relay
 is changed in place (``UpdateRelaySourceV4``); a window the bot keeps itself (trro) only moves its stop job.
 
 Two steps: :meth:`Extender.claim` (quick, on the caller's thread) checks the request and the provider's limits and
@@ -33,6 +36,7 @@ from bot.lifecycle import (
     RequestStore,
     StoredRequest,
 )
+from bot.scheduler import Due, JobHandler
 from providers.base import Provider, TaskResult
 
 log = logging.getLogger(__name__)
@@ -42,6 +46,10 @@ CLAIM_ATTEMPTS = 5
 #: Jobs that fall due at the window's end, and jobs that may run until it (see :class:`bot.flow.windows.WindowJobs`).
 END_JOBS = ("window.end", "window.stop")
 UNTIL_END_JOBS = ("window.begin", "window.start")
+#: The job that creates a follow-on at the current end (one task per stream at a time, the current one recording).
+FOLLOW_ON_JOB = "extend.follow_on"
+#: A window starting this soon counts as recording already: a follow-on created now might reach the provider after.
+ABOUT_TO_START = timedelta(minutes=1)
 
 
 class ExtendMode(enum.StrEnum):
@@ -50,6 +58,7 @@ class ExtendMode(enum.StrEnum):
     FOLLOW_ON = "follow_on"  # a new provider task from the old end to the new
     IN_PLACE = "in_place"  # the provider changes the task's end (a Volcengine relay)
     BOT_KEPT = "bot_kept"  # the bot keeps the window (trro): only its stop job moves
+    AT_END = "at_end"  # one task per stream at a time, the current one recording: the follow-on comes at its end
 
 
 @dataclass(frozen=True)
@@ -93,9 +102,10 @@ class Extender:
             window = self._extendable(stored)
             old_end, new_end = window.end, window.end + by
             provider = self.providers.get(stored.request.provider)
-            mode = self._mode(provider, stored)
+            mode = self._mode(provider, stored, self.clock())
             extended = replace(stored.request, window=replace(window, end=new_end))
-            checked = follow_on(stored.request, old_end, new_end) if mode is ExtendMode.FOLLOW_ON else extended
+            new_task = mode in (ExtendMode.FOLLOW_ON, ExtendMode.AT_END)
+            checked = follow_on(stored.request, old_end, new_end) if new_task else extended
             provider.validate(checked, self.clock())
             hop = Move(event=None, action=None, actor=user)  # audited by the move that records the outcome
             claimed = self.life.move(
@@ -123,6 +133,8 @@ class Extender:
                 task = NewTask(result.task_id, result.request_id, extension.old_end, extension.new_end)
             elif extension.mode is ExtendMode.IN_PLACE:
                 result = self._update_in_place(provider, stored)
+            elif extension.mode is ExtendMode.AT_END:
+                self._follow_on_at_end(extension)
         except BotError as error:
             self._failed(extension, error)
             return
@@ -147,12 +159,59 @@ class Extender:
         return window
 
     @staticmethod
-    def _mode(provider: Provider, stored: StoredRequest) -> ExtendMode:
+    def _mode(provider: Provider, stored: StoredRequest, now: datetime) -> ExtendMode:
         if stored.task_id and provider.can_extend_in_place(stored.request):
             return ExtendMode.IN_PLACE
         if not provider.keeps_window:
             return ExtendMode.BOT_KEPT
+        window = stored.request.window
+        recording = window is not None and window.start <= now + ABOUT_TO_START
+        if recording and provider.tasks_per_stream(stored.request) == 1:
+            return ExtendMode.AT_END
         return ExtendMode.FOLLOW_ON
+
+    def _follow_on_at_end(self, extension: Extension) -> None:
+        """Plan the follow-on's creation at the current end (the provider refuses a second task until then)."""
+        if self.jobs is None:
+            raise RuntimeError("extending at the end needs the scheduler's job queue")
+        stored = extension.request
+        self.jobs.schedule(
+            key=f"{stored.id}:follow_on:{extension.old_end.isoformat()}", kind=FOLLOW_ON_JOB, request_id=stored.id,
+            due_at=extension.old_end, deadline_at=extension.new_end,
+            payload={"start": extension.old_end.isoformat(), "end": extension.new_end.isoformat(),
+                     "user": extension.user},
+        )  # fmt: skip
+
+    def handlers(self) -> dict[str, JobHandler]:
+        """The job kinds this handles, for :class:`~bot.scheduler.Scheduler`."""
+        return {FOLLOW_ON_JOB: self.follow_on_due}
+
+    def follow_on_due(self, due: Due) -> None:
+        """The current task ended: create the follow-on a person asked for (once), or say why there is none."""
+        stored = self.store.get(due.job.request_id) if due.job.request_id else None
+        if stored is None or stored.state not in ACTIVE_STATES:
+            return  # cancelled or settled meanwhile
+        start = datetime.fromisoformat(str(due.job.payload["start"]))
+        end = datetime.fromisoformat(str(due.job.payload["end"]))
+        if any(t.window_start == start for t in self.store.tasks_of(stored.id)):
+            return  # created already (a job run twice after a lost lease)
+        extension = Extension(stored, start, end, ExtendMode.AT_END, str(due.job.payload["user"]))
+        provider = self.providers.get(stored.request.provider)
+        if due.missed:
+            missed = BotError("extend.follow_on_missed", provider=provider.key)
+            self._failed(extension, missed)
+            return
+        try:
+            result = provider.create(follow_on(stored.request, start, end))
+        except BotError as error:
+            self._failed(extension, error)
+            return
+        except Exception as exc:  # a bug after (possibly) sending: the follow-on may or may not exist
+            log.error("creating the follow-on of request %s crashed: %s", stored.id, type(exc).__name__)
+            self._failed(extension, OutcomeUnknown(stored.request.provider, "InternalError", "unexpected error"))
+            return
+        self._record(extension, provider, result, NewTask(result.task_id, result.request_id, start, end),
+                     note_key="thread.follow_on_created")  # fmt: skip
 
     def _update_in_place(self, provider: Provider, stored: StoredRequest) -> TaskResult:
         """Send the latest stored end until it no longer changes meanwhile (two extensions at once: the last
@@ -170,10 +229,11 @@ class Extender:
         return result
 
     def _record(
-        self, extension: Extension, provider: Provider, result: TaskResult | None, task: NewTask | None
-    ) -> None:
+        self, extension: Extension, provider: Provider, result: TaskResult | None, task: NewTask | None,
+        *, note_key: str | None = None,
+    ) -> None:  # fmt: skip
         stored = extension.request
-        note = self._note(extension, result)
+        note = self._note(extension, result, note_key)
         why = Move(Event.EXTENDED, AuditAction.EXTEND, actor=extension.user, result=result, note=note,
                    detail=f"{extension.mode}: to {extension.new_end.isoformat()}")  # fmt: skip
         changes: dict[str, Any] = {"task": task} if task is not None else {}
@@ -229,15 +289,15 @@ class Extender:
                 return moved
         return None
 
-    def _note(self, extension: Extension, result: TaskResult | None) -> Note:
+    def _note(self, extension: Extension, result: TaskResult | None, key: str | None = None) -> Note:
         zone = extension.request.timezone
         params: tuple[tuple[str, str], ...] = (
             ("end", local_clock(extension.new_end, zone)),
             ("start", local_clock(extension.old_end, zone)),
         )
-        if extension.mode is ExtendMode.FOLLOW_ON and result is not None:
+        if result is not None and result.task_id:
             params += (("task_id", result.task_id),)
-        return Note(f"thread.extended.{extension.mode}", params)
+        return Note(key or f"thread.extended.{extension.mode}", params)
 
     def _follow_end(self, request_id: str) -> None:
         if self.jobs is not None:

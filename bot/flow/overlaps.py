@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 
 from bot.core.model import Schedule, TaskRequest
 from bot.core.series import Series
-from bot.errors import BotError, ValidationError
 from bot.flow.card import format_day
-from bot.flow.series_jobs import series_of, series_to_json, skipped_days
+from bot.flow.series_jobs import series_of, series_to_json
+from bot.flow.series_kept import skipped_days
 from bot.lifecycle import RequestState, RequestStore, StoredRequest
 from providers.base import Provider
 
@@ -246,11 +246,9 @@ def overlap_line(found: Overlap, stored: StoredRequest) -> OverlapLine:
 
 def card_facts(store: RequestStore | None, provider: Provider, schedule: Schedule) -> dict[str, Any]:
     """What a new request keeps for its card besides its notes: the requests it overlaps (read from ``store``; None
-    when they are read after the acknowledgement, :mod:`bot.flow.later_overlaps`), and its series (raises
-    :class:`~bot.errors.ValidationError` for a series the provider cannot hold ahead of its windows)."""
+    when they are read after the acknowledgement, :mod:`bot.flow.later_overlaps`), and its series (on every provider:
+    one that cannot hold a task ahead of its window has each occurrence started and stopped by the bot)."""
     request = schedule.request
-    if schedule.series is not None and not provider.keeps_window:
-        raise ValidationError(request.provider, [BotError("series.not_bot_kept", provider=request.provider)])
     facts: dict[str, Any] = {}
     if store is not None:
         overlaps = find_overlaps(store, request, provider.tasks_per_stream(request), series=schedule.series)

@@ -5,7 +5,9 @@ recorded for the occurrence is never created again).
 How far ahead: Tencent accepts a start at most 6 days ahead and an end within 7 days; the others get a configurable
 lead (``[bot] series_lead_hours``, default 24 h). Where the provider holds one task per stream at a time (Volcengine),
 an occurrence is created no earlier than the previous one ends. The series' card thread hears of each occurrence
-(scheduled with its TaskId, failed, missed, skipped); the requester is mentioned only on failures.
+(scheduled with its TaskId, failed, missed, skipped); the requester is mentioned only on failures. A provider that
+cannot hold a task ahead of its window (trro) gets each occurrence created at its start and deleted at its end by the
+bot (:mod:`bot.flow.series_kept`).
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ from bot.flow.card import format_window
 from bot.flow.life import Move, RequestLife
 from bot.flow.outcome import Event, Outcome
 from bot.flow.ports import JobQueue, ProviderLookup
+from bot.flow.series_kept import KeptOccurrences, say_trouble, skipped_days
 from bot.lifecycle import (
     ACTIVE_STATES,
     AuditAction,
-    AuditOutcome,
     NewTask,
     RequestState,
     RequestStore,
@@ -70,11 +72,6 @@ def series_of(stored: StoredRequest) -> Series | None:
     )  # fmt: skip
 
 
-def skipped_days(stored: StoredRequest) -> frozenset[str]:
-    """The days (ISO dates) whose occurrence was cancelled on its own."""
-    return frozenset(str(day) for day in stored.extra.get("skipped", ()))
-
-
 def upcoming(stored: StoredRequest, now: datetime) -> list[Occurrence]:
     """The occurrences still to come (or running), without the skipped ones."""
     series = series_of(stored)
@@ -86,6 +83,9 @@ def upcoming(stored: StoredRequest, now: datetime) -> list[Occurrence]:
 
 class SeriesJobs:
     """Plans a confirmed series' jobs and creates each occurrence's provider task when its job falls due."""
+
+    #: Kinds whose provider calls leave early when many share a due time (the bot-kept starts).
+    EARLY = KeptOccurrences.EARLY
 
     def __init__(
         self,
@@ -105,10 +105,12 @@ class SeriesJobs:
         self.clock = clock
         self.lead = lead
         self.sleep = sleep
+        #: The occurrences of series on providers that cannot keep a window (trro): started and stopped by the bot.
+        self.kept = KeptOccurrences(life, store, jobs, providers)
 
     def handlers(self) -> dict[str, JobHandler]:
         """The job kinds this handles, for :class:`~bot.scheduler.Scheduler`."""
-        return {CREATE: self.create, BEGIN: self.begin, FINISH: self.finish}
+        return {CREATE: self.create, BEGIN: self.begin, FINISH: self.finish, **self.kept.handlers()}
 
     def create_at(self, provider: str, occurrence: Occurrence, previous_end: datetime | None) -> datetime:
         """When the occurrence's task is created: as late as the provider needs, after ``previous_end`` if given."""
@@ -126,6 +128,12 @@ class SeriesJobs:
         assert series is not None
         occurrences = series.occurrences()
         provider = self.providers.get(stored.request.provider)
+        if not provider.keeps_window:  # the bot starts and stops each occurrence itself
+            self.kept.plan(stored, occurrences)
+            note = Note("series.thread.planned_by_bot", (("count", str(len(occurrences))),))
+            why = Move(Event.SCHEDULED, AuditAction.CREATE, detail=f"series of {len(occurrences)}, kept by the bot",
+                       note=note)  # fmt: skip
+            return self.life.move(stored.id, from_states={RequestState.SUBMITTING}, to=RequestState.SCHEDULED, why=why)
         one_at_a_time = provider.tasks_per_stream(stored.request) == 1
         previous: datetime | None = None
         for occurrence in occurrences:
@@ -252,8 +260,4 @@ class SeriesJobs:
                 self.store.set_task_state(stored.id, task.task_id, TaskState.STOPPED)
 
     def _trouble(self, stored: StoredRequest, event: Event, note: Note, error: BotError | None) -> None:
-        outcome = AuditOutcome.MISSED if event is Event.OCCURRENCE_MISSED else AuditOutcome.FAILED
-        action = AuditAction.MISSED if event is Event.OCCURRENCE_MISSED else AuditAction.CREATE
-        self.life.record(stored, Move(event, action, outcome, actor=SCHEDULER, error=error, note=note,
-                                      detail=note.key))  # fmt: skip
-        self.life.tell(Outcome(event, stored, error=error, note=note, actor=SCHEDULER))
+        say_trouble(self.life, stored, event, note, error)

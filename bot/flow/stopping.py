@@ -86,10 +86,10 @@ class TaskStopper:
             self.jobs.cancel_jobs(cancelling.id)  # a bot-kept window: the scheduler must not stop it again
 
     def _active_tasks(self, stored: StoredRequest) -> list[str]:
-        tasks = [t.task_id for t in self.store.tasks_of(stored.id) if t.state is TaskState.ACTIVE]
-        if not tasks and stored.task_id:  # stored before tasks were kept one by one
-            tasks = [stored.task_id]
-        return tasks
+        kept = self.store.tasks_of(stored.id)
+        if not kept and stored.task_id:  # stored before tasks were kept one by one
+            return [stored.task_id]
+        return [t.task_id for t in kept if t.state is TaskState.ACTIVE]  # (none: e.g. a series between occurrences)
 
     def _refused(self, stored: StoredRequest, error: BotError, *, user: str, repeated: bool) -> None:
         code = error.code

@@ -22,7 +22,8 @@ def _hmac(key: bytes, text: str) -> bytes:
 
 
 class FakeVolc(FakeProviderServer):
-    """Volcengine Live OpenAPI: Create/Stop/ListPullRecordTask and Create/Delete/ListRelaySourceV4."""
+    """Volcengine Live OpenAPI: Create/Stop/ListPullRecordTask and Create/Delete/ListRelaySourceV4, with the
+    documented one record task per stream at a time and one relay configuration per stream."""
 
     name = "volc"
     rate_limits: ClassVar[Mapping[str, int]] = {
@@ -41,9 +42,8 @@ class FakeVolc(FakeProviderServer):
         self.callbacks: dict[tuple[str, str, str], dict[str, Any]] = {}  # (vhost, app, message type) → configuration
         self.undelivered: list[dict[str, Any]] = []  # record callbacks whose delivery failed (DescribeLiveCallbackData)
 
-        #: Refuse a record task whose window overlaps another live task on the same stream (the documented "one
-        #: task per stream at a time"; the error code the real API gives is unverified). Off unless a test asks.
-        self.one_task_per_stream = False
+        #: The fake's "now" for its tasks' windows (a test on an injected clock sets the same clock here).
+        self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def record_file(
         self,
@@ -160,8 +160,7 @@ class FakeVolc(FakeProviderServer):
             raise ApiError("InvalidParam", "StartTime/EndTime must be RFC3339", 400) from None
         if start.tzinfo is None or end <= start:
             raise ApiError("InvalidParam.OutOfRange", "EndTime must be after StartTime", 400)
-        if self.one_task_per_stream:
-            self._refuse_overlap(p["App"], p["Stream"], start, end)
+        self._one_task_per_stream(p["App"], p["Stream"], start, end)
         task_id = self.new_id("volc")
         utc = "%Y-%m-%dT%H:%M:%SZ"
         self.tasks[task_id] = {"TaskId": task_id, "Vhost": p.get("Vhost", ""), "Domain": p["Domain"], "App": p["App"],
@@ -169,14 +168,29 @@ class FakeVolc(FakeProviderServer):
                                "StartTime": start.astimezone(UTC).strftime(utc), "EndTime": end.astimezone(UTC).strftime(utc)}  # fmt: skip
         return {"TaskId": task_id}
 
-    def _refuse_overlap(self, app: str, stream: str, start: datetime, end: datetime) -> None:
+    def _one_task_per_stream(self, app: str, stream: str, start: datetime, end: datetime) -> None:
+        """The documented "one task per stream at a time" (the error code the real API gives is unverified): a record
+        task is refused while another task on the stream records (now is within its window) or when their windows
+        overlap; one that was stopped does not count."""
+        now = self.now()
         for task in self.tasks.values():
             if "StreamURL" not in task or (task["App"], task["Stream"]) != (app, stream) or task["Status"] == "停用":
                 continue
             other_start = datetime.fromisoformat(task["StartTime"].replace("Z", "+00:00"))
             other_end = datetime.fromisoformat(task["EndTime"].replace("Z", "+00:00"))
+            if other_start <= now < other_end:
+                raise ApiError("RequestForbidden", f"stream {app}/{stream} is being recorded by another task", 400)
             if start < other_end and other_start < end:
                 raise ApiError("RequestForbidden", f"stream {app}/{stream} already has a record task then", 400)
+
+    def _one_relay_per_stream(self, domain: str, app: str, stream: str) -> None:
+        """A relay is one configuration per stream (it has no id of its own): a second is refused while the first
+        is in force (permanent, or its window not over yet)."""
+        now = int(self.now().timestamp())
+        for task in self.tasks.values():
+            same = "SrcAddrS" in task and (task["Domain"], task["App"], task["Stream"]) == (domain, app, stream)
+            if same and (not task["EndTime"] or task["EndTime"] > now):
+                raise ApiError("RequestForbidden", f"stream {app}/{stream} already has a relay configuration", 400)
 
     def _StopPullRecordTask(self, p: dict[str, Any]) -> dict[str, Any]:
         task = self.tasks.get(str(p.get("TaskId")))
@@ -209,6 +223,7 @@ class FakeVolc(FakeProviderServer):
             raise ApiError("InvalidParam", "StartTime and EndTime go together", 400)
         if start is not None and not (isinstance(start, int) and isinstance(end, int) and 0 < end - start <= 7 * 86400):
             raise ApiError("InvalidParam.OutOfRange", "the span must be at most 7 days", 400)
+        self._one_relay_per_stream(p["Domain"], p["App"], p["Stream"])
         task_id = self.new_id("relay")
         self.tasks[task_id] = {"TaskId": task_id, "Domain": p["Domain"], "App": p["App"], "Stream": p["Stream"],
                                "SrcAddrS": sources, "StartTime": start or 0, "EndTime": end or 0}  # fmt: skip

@@ -323,10 +323,6 @@ class FakeProviderServer:
             status, payload = self.failure(action, error, request_id)
             return self._send_json(handler, status, payload)
         fault = self._take_fault(action)
-        call = RecordedCall(
-            action, params, headers, handler.command, parts.path, body, arrived, fault.kind if fault else "ok"
-        )
-        self._record(call)
         result: dict[str, Any] | None = None
         error_: ApiError | None = None
         if fault is None or fault.acts:
@@ -334,6 +330,9 @@ class FakeProviderServer:
                 result = self.perform(action, params)
             except ApiError as exc:
                 error_ = exc
+        # the outcome says what the caller is answered: the fault, the fake's own refusal, or "ok"
+        outcome = fault.kind if fault else (error_.code if error_ is not None else "ok")
+        self._record(RecordedCall(action, params, headers, handler.command, parts.path, body, arrived, outcome))
         if fault is not None and fault.kind != "delay":
             return self._send_fault(handler, fault, action, request_id)
         if fault is not None:
