@@ -21,7 +21,7 @@ from __future__ import annotations
 import base64
 import enum
 import secrets
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -275,6 +275,12 @@ class RequestStore(Protocol):
     ) -> list[StoredRequest]:
         """Requests in ``states`` of the same kind, provider and target whose span (first start to last end) meets
         ``request``'s, up to ``series_end`` for a series: the candidates whose occurrences may overlap."""
+        ...
+
+    def overlapping_many(
+        self, wanted: Sequence[tuple[TaskRequest, datetime | None]], states: Collection[RequestState]
+    ) -> list[StoredRequest]:
+        """:meth:`overlapping` for several requests (each with its series' end) at once: every candidate of any."""
         ...
 
     def tasks_of(self, request_id: str) -> list[ProviderTask]:

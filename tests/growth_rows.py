@@ -59,6 +59,7 @@ def request_rows(count: int, *, now: datetime, spacing: timedelta = PER_ROW, see
             "window_start": created + timedelta(hours=1),
             "window_end": created + timedelta(hours=2),
             "span_end": created + timedelta(hours=2),
+            "target": "live/s1",
             "requester": rng.choice(PEOPLE),
             "text": "/record live/s1 from 15:00 to 15:30 on volc",
             "timezone": "Asia/Shanghai",

@@ -206,6 +206,9 @@ def test_upgrading_gives_each_request_its_span_end(store_url: str) -> None:
     assert upgrade(engine) == HEAD
     with engine.connect() as connection:
         spans = dict(connection.execute(sa.select(requests.c.id, requests.c.span_end)).all())
+        targets = dict(connection.execute(sa.select(requests.c.id, requests.c.target)).all())
+    assert targets == {r.id: r.request.target.label() for r in (single, permanent, planned, unplanned)}
+    assert targets[permanent.id] == "live/s1"
     window = a_request().window
     assert window is not None
     assert spans == {single.id: window.end, permanent.id: None, planned.id: last_end, unplanned.id: None}

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event
 
 from bot.core.model import ChannelTarget, Schedule, StreamTarget, Target, TaskRequest, Window
 from bot.core.series import Series
@@ -306,11 +307,41 @@ def test_a_card_without_overlaps_or_already_confirmed_is_not_redrawn(
     stream = StreamTarget("live", "ov-later2")
     scheduled(flow, "tencent", stream, window(0), user="UALICE")
     alone = propose(flow, "tencent", StreamTarget("live", "ov-elsewhere"), window(0), user="UBOB")
-    assert flow.later_overlaps.check(alone) is None
     clicked = propose(flow, "tencent", stream, window(0), user="UBOB")
     flow.confirm(clicked.id, user="UBOB")
-    assert flow.later_overlaps.check(clicked) is None  # confirmed before the read: the card is not drawn back
+    # no overlap / confirmed before the read: neither card is drawn back
+    assert flow.later_overlaps.check([alone, clicked]) == []
     assert Event.OVERLAPS_FOUND not in posted.events()
     waiting = propose(flow, "tencent", stream, window(5), user="UCAROL")
-    assert flow.later_overlaps.check(waiting) is not None
+    assert [c.id for c in flow.later_overlaps.check([waiting])] == [waiting.id]
     assert posted.events(waiting.id) == [Event.OVERLAPS_FOUND]
+
+
+def test_cards_due_together_are_read_in_one_query_per_provider_and_kind(
+    later: tuple[RequestFlow, Posted], store: SqlRequestStore
+) -> None:
+    flow, posted = later
+    assert flow.later_overlaps is not None
+    flow.later_overlaps.delay = 3600.0
+    held = {n: scheduled(flow, "tencent", StreamTarget("live", f"ov-batch{n}"), window(60 * n)) for n in range(3)}
+    other = scheduled(flow, "volc", StreamTarget("live", "ov-batch-volc"), window(0))
+    cards = [propose(flow, "tencent", StreamTarget("live", f"ov-batch{n}"), window(60 * n + 10), user="UBOB")
+             for n in range(3)]  # fmt: skip
+    cards += [propose(flow, "tencent", StreamTarget("live", "ov-batch-none"), window(0), user="UBOB")]
+    cards += [propose(flow, "volc", StreamTarget("live", "ov-batch-volc"), window(600), user="UBOB")]  # no overlap
+    reads: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if "FROM requests" in statement and "target IN" in statement:
+            reads.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        redrawn = flow.later_overlaps.check(cards)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert len(reads) == 2  # tencent records, volc records: not one per card
+    assert sorted(c.id for c in redrawn) == sorted(c.id for c in cards[:3])
+    for n, card in enumerate(cards[:3]):  # each card names its own stream's request, not its neighbours'
+        assert [o.request_id for o in overlaps_of(store.get(card.id)).found] == [held[n]]  # type: ignore[arg-type]
+    assert overlaps_of(store.get(cards[4].id)).found == ()  # type: ignore[arg-type]

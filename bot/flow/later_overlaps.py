@@ -4,8 +4,9 @@ requests it overlaps on its stream and, when there are any, redraws the card wit
 
 Reading overlaps is a database query per card; on the acknowledgement path it was a quarter of a card's CPU, and with
 many cards at once that CPU is everybody's wait. Here the reads wait :data:`DELAY` (Slack has shown the card by then,
-so a redraw through its ``response_url`` replaces it rather than racing it) and run one at a time, after a burst
-rather than inside it. A card confirmed before its overlaps were read is not redrawn: the provider's own answer
+so a redraw through its ``response_url`` replaces it rather than racing it), and every card due by then is read in
+one query per provider and kind (:meth:`~bot.lifecycle.RequestStore.overlapping_many`): a burst of fifty cards costs
+one read, not fifty. A card confirmed before its overlaps were read is not redrawn: the provider's own answer
 (a refusal on a capped stream) then says it, in the thread.
 """
 
@@ -16,11 +17,11 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bot.flow.life import Move, RequestLife
 from bot.flow.outcome import Event
-from bot.flow.overlaps import find_overlaps
+from bot.flow.overlaps import HOLDING_STATES, overlaps_among, series_end
 from bot.flow.ports import ProviderLookup
 from bot.flow.series_jobs import series_of
 from bot.lifecycle import RequestState, RequestStore, StoredRequest
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 
 #: Seconds between a card's acknowledgement and the read of its overlaps.
 DELAY = 1.0
+#: Cards read together at most.
+BATCH = 200
 
 
 class LaterOverlaps:
@@ -66,12 +69,17 @@ class LaterOverlaps:
             if len(self._due) == 1:  # else the thread already waits for an earlier card (every card waits as long)
                 self._changed.notify()
 
-    def check(self, stored: StoredRequest) -> StoredRequest | None:
-        """Read the overlaps of a card still proposed; when there are any, keep them with it and redraw the card.
-        Returns the redrawn request, or None (no overlap, or the card moved on meanwhile)."""
-        provider = self.providers.get(stored.request.provider)
-        cap = provider.tasks_per_stream(stored.request)
-        overlaps = find_overlaps(self.store, stored.request, cap, series=series_of(stored))
+    def check(self, cards: Sequence[StoredRequest]) -> list[StoredRequest]:
+        """Read the overlaps of cards still proposed, in one read; keep them with each card that has some and redraw
+        it. Returns the redrawn requests (a card without overlaps, or that moved on meanwhile, is not)."""
+        wanted = [(c.request, series_end(s) if (s := series_of(c)) is not None else None) for c in cards]
+        read = self.store.overlapping_many(wanted, HOLDING_STATES)
+        redrawn = [self._redraw(card, read) for card in cards]
+        return [card for card in redrawn if card is not None]
+
+    def _redraw(self, stored: StoredRequest, read: Sequence[StoredRequest]) -> StoredRequest | None:
+        cap = self.providers.get(stored.request.provider).tasks_per_stream(stored.request)
+        overlaps = overlaps_among(read, stored.request, cap, series=series_of(stored))
         if not overlaps.found:
             return None
         extra = {**stored.extra, "overlaps": overlaps.to_json()}
@@ -89,17 +97,22 @@ class LaterOverlaps:
             thread.join(timeout=5)
 
     def _run(self) -> None:
-        while (stored := self._next()) is not None:
+        while cards := self._next():
             try:
-                self.check(stored)
-            except Exception as exc:  # one card's read must never stop the others'
+                self.check(cards)
+            except Exception as exc:  # one batch's read must never stop the next
                 # Only the type: a database error's text carries the SQL and its parameters.
-                log.error("request %s: reading its overlaps failed: %s", stored.id, type(exc).__name__)
+                log.error("reading the overlaps of %d card(s) failed: %s", len(cards), type(exc).__name__)
 
-    def _next(self) -> StoredRequest | None:
+    def _next(self) -> list[StoredRequest]:
+        """Every card due now (waiting for the first one), at most :data:`BATCH`; empty once closed."""
         with self._changed:
             while not self._closed:
-                if self._due and (wait := self._due[0][0] - self._monotonic()) <= 0:
-                    return heapq.heappop(self._due)[2]
-                self._changed.wait(timeout=wait if self._due else None)
-            return None
+                now = self._monotonic()
+                if self._due and self._due[0][0] <= now:
+                    due: list[StoredRequest] = []
+                    while self._due and self._due[0][0] <= now and len(due) < BATCH:
+                        due.append(heapq.heappop(self._due)[2])
+                    return due
+                self._changed.wait(timeout=self._due[0][0] - now if self._due else None)
+            return []

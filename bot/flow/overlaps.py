@@ -110,9 +110,23 @@ def find_overlaps(
     extended to cover the request instead."""
     last_end = series_end(series) if series is not None else None
     candidates = store.overlapping(request, HOLDING_STATES, CANDIDATES, series_end=last_end)
+    return overlaps_among(candidates, request, cap, series=series)
+
+
+def overlaps_among(
+    read: Sequence[StoredRequest], request: TaskRequest, cap: int | None, *, series: Series | None = None
+) -> Overlaps:
+    """:func:`find_overlaps` over requests read already (e.g. for a batch of cards, :meth:`RequestStore.
+    overlapping_many`): those on another provider, kind or stream, or not holding a task, are left out."""
+    last_end = series_end(series) if series is not None else None
+    reach = _FOREVER if request.window is None else (request.window.start, last_end or request.window.end)
+    candidates = [
+        c for c in read
+        if c.state in HOLDING_STATES and c.request.provider == request.provider and c.request.kind == request.kind
+        and c.request.target == request.target and _may_reach(c, reach)
+    ][:CANDIDATES]  # fmt: skip
     if not candidates:
         return Overlaps()
-    reach = _FOREVER if request.window is None else (request.window.start, last_end or request.window.end)
     theirs = {c.id: _windows_of(c, reach) for c in candidates}
     mine = _my_windows(request, series, [w for windows in theirs.values() for w in windows])
     found: list[Overlap] = []
@@ -157,6 +171,14 @@ def _capped(
     if _worst(others, [extension]) + 1 > cap:
         return Overlaps(found, cap)
     return Overlaps(found, cap, latest.id, window.end - latest.request.window.end)
+
+
+def _may_reach(stored: StoredRequest, reach: Span) -> bool:
+    """Whether ``stored``'s span may meet ``reach`` (a series' occurrences are checked one by one later)."""
+    window = stored.request.window
+    if window is None:
+        return True
+    return window.start < reach[1] and (series_of(stored) is not None or window.end > reach[0])
 
 
 def _windows_of(stored: StoredRequest, reach: Span) -> list[Span]:

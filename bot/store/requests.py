@@ -7,13 +7,13 @@ everyone else (a second click, another thread, another replica) gets ``None``.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection, Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
-from bot.core.model import TaskRequest, request_from_dict, request_to_dict
+from bot.core.model import TaskRequest, request_to_dict
 from bot.errors import StoreRefused, StoreUnavailable
 from bot.lifecycle import (
     TRANSITIONS,
@@ -34,7 +34,9 @@ from bot.store.files import RecordedFiles
 from bot.store.group_insert import GroupInsert
 from bot.store.home_views import HomeViews
 from bot.store.jobs import JobStore
-from bot.store.tables import UtcDateTime, request_tasks, requests
+from bot.store.overlap_reads import OVERLAP_ROWS, earliest_first, read_overlapping
+from bot.store.request_rows import card_columns, change_columns, filtered, request_from_row, task_from_row
+from bot.store.tables import request_tasks, requests
 from bot.timekeeping import Clock, utc_now
 
 #: A clash of random ids is drawn again this often before giving up.
@@ -99,6 +101,7 @@ class SqlRequestStore:
             "window_start": window.start if window else None,
             "window_end": window.end if window else None,
             "span_end": None if window is None else max(window.end, series_end or window.end),
+            "target": request.target.label(),
             "requester": requester,
             "text": text,
             "timezone": timezone,
@@ -107,13 +110,13 @@ class SqlRequestStore:
             "extra": dict(extra or {}),
             "created_at": now,
             "updated_at": now,
-            **_card_columns(card or CardRef()),
+            **card_columns(card or CardRef()),
             **dict.fromkeys(("task_id", "provider_request_id", "error_code", "error_message", "settled_by")),
         }
         if request_id is not None:
             row["id"] = request_id
             self._new_rows.insert(row)
-            return _from_row(row)
+            return request_from_row(row)
         for _ in range(_ID_ATTEMPTS):
             row["id"] = new_request_id()
             try:  # this runs before Slack's acknowledgement: requests arriving together share one commit
@@ -122,7 +125,7 @@ class SqlRequestStore:
                 if self.get(row["id"]) is not None:
                     continue  # id already taken: draw another
                 raise
-            return _from_row(row)
+            return request_from_row(row)
         raise RuntimeError("could not find a free request id")
 
     def get(self, request_id: str) -> StoredRequest | None:
@@ -158,7 +161,7 @@ class SqlRequestStore:
             .limit(50)
         )
         with self.engine.connect() as connection:
-            return [_from_row(row) for row in connection.execute(query).mappings()]
+            return [request_from_row(row) for row in connection.execute(query).mappings()]
 
     def find(self, reference: str) -> StoredRequest | None:
         """A request by our id (``rk4q2mz``) or by a provider TaskId (any provider): what ``/record cancel`` takes."""
@@ -197,7 +200,7 @@ class SqlRequestStore:
         changes = dict(changes)
         task: NewTask | None = changes.pop("task", None)
         window_end_was: datetime | None = changes.pop("window_end_was", None)
-        values = _change_columns(changes)
+        values = change_columns(changes)
         now = self.clock()
         values.update(state=to.value, updated_at=now)
         if task is not None:
@@ -227,7 +230,7 @@ class SqlRequestStore:
                         updated_at=now,
                     )
                 )
-        return None if row is None else _from_row(row)
+        return None if row is None else request_from_row(row)
 
     def tasks_of(self, request_id: str) -> list[ProviderTask]:
         """Every provider task the request owns, oldest first."""
@@ -237,7 +240,7 @@ class SqlRequestStore:
             .order_by(request_tasks.c.id)
         )
         with self.engine.connect() as connection:
-            return [_task_from_row(row) for row in connection.execute(query).mappings()]
+            return [task_from_row(row) for row in connection.execute(query).mappings()]
 
     def set_task_state(self, request_id: str, task_id: str, state: TaskState) -> None:
         """Mark one of the request's provider tasks stopped or ended."""
@@ -255,7 +258,7 @@ class SqlRequestStore:
         statement = (
             requests.update()
             .where(requests.c.id == normalize_request_id(request_id))
-            .values(**_card_columns(card), updated_at=self.clock())
+            .values(**card_columns(card), updated_at=self.clock())
         )
         with self.engine.begin() as connection:
             connection.execute(statement)
@@ -272,10 +275,10 @@ class SqlRequestStore:
     ) -> list[StoredRequest]:
         """Newest first. ``since`` keeps requests created at or after it (e.g. recent failures), ``before`` those
         created before it (e.g. cards past their lifetime)."""
-        query = _filtered(sa.select(requests), states, channel, requester, since, before)
+        query = filtered(sa.select(requests), states, channel, requester, since, before)
         query = query.order_by(requests.c.created_at.desc(), requests.c.id.desc()).limit(limit)
         with self.engine.connect() as connection:
-            return [_from_row(row) for row in connection.execute(query).mappings()]
+            return [request_from_row(row) for row in connection.execute(query).mappings()]
 
     def count_requests(
         self,
@@ -286,7 +289,7 @@ class SqlRequestStore:
         since: datetime | None = None,
     ) -> int:
         """How many requests :meth:`list_requests` would find without a limit."""
-        query = _filtered(sa.select(sa.func.count()).select_from(requests), states, channel, requester, since, None)
+        query = filtered(sa.select(sa.func.count()).select_from(requests), states, channel, requester, since, None)
         with self.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
@@ -307,19 +310,27 @@ class SqlRequestStore:
         """Requests in ``states`` of the same kind on the same provider and target whose span (first start to last
         end: a series' every occurrence) meets ``request``'s — up to ``series_end`` for a series; a permanent one
         meets everything — earliest first. Candidates: which occurrences really overlap is the caller's to check
-        (:mod:`bot.flow.overlaps`). Every new card asks this before its acknowledgement, so the statement is built
-        once (:data:`_OVERLAPS`) and reads the (provider, kind, state, span_end) index."""
-        window = request.window
-        parameters = {
-            "states": sorted(RequestState(s).value for s in states),
-            "provider": request.provider,
-            "kind": request.kind,
-            "start": window.start if window is not None else _EPOCH_START,
-            "end": max(window.end, series_end or window.end) if window is not None else _EPOCH_END,
-        }
-        with self.engine.connect() as connection:
-            found = [_from_row(row) for row in connection.execute(_OVERLAPS, parameters).mappings()]
+        (:mod:`bot.flow.overlaps`). The statement is built once (:data:`_OVERLAPS`) and reads the (provider, kind,
+        target, state, span_end) index."""
+        found = read_overlapping(self.engine, request.provider, request.kind, [request], states, [series_end])
         return [s for s in found if s.request.target == request.target][:limit]
+
+    def overlapping_many(
+        self, wanted: Sequence[tuple[TaskRequest, datetime | None]], states: Collection[RequestState]
+    ) -> list[StoredRequest]:
+        """What :meth:`overlapping` would find for each of several requests (with its series' end), in one query per
+        provider and kind: every candidate of any of them, earliest first (each caller keeps its own stream's)."""
+        groups: dict[tuple[str, str], list[tuple[TaskRequest, datetime | None]]] = {}
+        for request, series_end in wanted:
+            groups.setdefault((request.provider, request.kind), []).append((request, series_end))
+        found: dict[str, StoredRequest] = {}
+        for (provider, kind), members in groups.items():
+            requests_, ends = [r for r, _ in members], [e for _, e in members]
+            rows = read_overlapping(self.engine, provider, kind, requests_, states, ends)
+            if len(rows) >= OVERLAP_ROWS:  # more than one read may hold: ask for each request on its own
+                rows = [s for r, e in members for s in self.overlapping(r, states, OVERLAP_ROWS, series_end=e)]
+            found.update((s.id, s) for s in rows)
+        return sorted(found.values(), key=earliest_first)
 
     # --- beyond the protocol ------------------------------------------------------------------------------------
 
@@ -327,7 +338,7 @@ class SqlRequestStore:
         query = sa.select(requests).where(condition).order_by(requests.c.created_at.desc()).limit(1)
         with self.engine.connect() as connection:
             row = connection.execute(query).mappings().first()
-        return None if row is None else _from_row(row)
+        return None if row is None else request_from_row(row)
 
 
 @contextlib.contextmanager
@@ -340,110 +351,3 @@ def translated_errors() -> Iterator[None]:
         raise StoreUnavailable() from exc
     except sa.exc.SQLAlchemyError as exc:
         raise StoreRefused() from exc
-
-
-_EPOCH_START = datetime(1970, 1, 1, tzinfo=UTC)
-_EPOCH_END = datetime(9999, 1, 1, tzinfo=UTC)
-#: Requests of one provider and kind, in some states, whose span (first start to ``span_end``; NULL: no end known)
-#: meets [start, end); a permanent request asks with the widest range.
-_OVERLAPS = (
-    sa.select(requests)
-    .where(
-        requests.c.state.in_(sa.bindparam("states", expanding=True)),
-        requests.c.provider == sa.bindparam("provider"),
-        requests.c.kind == sa.bindparam("kind"),
-        sa.or_(requests.c.span_end.is_(None), requests.c.span_end > sa.bindparam("start", type_=UtcDateTime)),
-        sa.or_(requests.c.window_start.is_(None), requests.c.window_start < sa.bindparam("end", type_=UtcDateTime)),
-    )
-    .order_by(requests.c.window_start, requests.c.id)
-    .limit(500)
-)
-
-
-def _filtered(  # noqa: PLR0917
-    query: sa.Select[Any],
-    states: Collection[RequestState] | None,
-    channel: str | None,
-    requester: str | None,
-    since: datetime | None,
-    before: datetime | None,
-) -> sa.Select[Any]:
-    if states is not None:
-        query = query.where(requests.c.state.in_(sorted(RequestState(s).value for s in states)))
-    if channel is not None:
-        query = query.where(requests.c.channel == channel)
-    if requester is not None:
-        query = query.where(requests.c.requester == requester)
-    if since is not None:
-        query = query.where(requests.c.created_at >= since)
-    if before is not None:
-        query = query.where(requests.c.created_at < before)
-    return query
-
-
-def _card_columns(card: CardRef) -> dict[str, Any]:
-    return {
-        "card_channel": card.channel,
-        "card_ts": card.ts,
-        "card_response_url": card.response_url,
-        "card_thread_ts": card.thread_ts,
-    }
-
-
-def _change_columns(changes: Mapping[str, Any]) -> dict[str, Any]:
-    values = {name: value for name, value in changes.items() if name not in ("card", "extra", "request")}
-    if "request" in changes:  # an extended window: the request and its window columns change together
-        request: TaskRequest = changes["request"]
-        values["request"] = request_to_dict(request)
-        values["window_start"] = request.window.start if request.window else None
-        values["window_end"] = request.window.end if request.window else None
-        if request.window is not None:  # the span reaches at least the new end (a series keeps its later one)
-            later = requests.c.span_end > request.window.end
-            values["span_end"] = sa.case(
-                (later, requests.c.span_end), else_=sa.literal(request.window.end, UtcDateTime)
-            )
-    if "card" in changes:
-        values.update(_card_columns(changes["card"]))
-    if "extra" in changes:
-        values["extra"] = dict(changes["extra"])
-    return values
-
-
-def _from_row(row: sa.RowMapping | Mapping[str, Any]) -> StoredRequest:
-    return StoredRequest(
-        id=row["id"],
-        state=RequestState(row["state"]),
-        request=request_from_dict(row["request"]),
-        requester=row["requester"],
-        text=row["text"],
-        timezone=row["timezone"],
-        lang=row["lang"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        channel=row["channel"],
-        card=CardRef(
-            channel=row["card_channel"],
-            ts=row["card_ts"],
-            response_url=row["card_response_url"],
-            thread_ts=row["card_thread_ts"],
-        ),
-        task_id=row["task_id"],
-        provider_request_id=row["provider_request_id"],
-        error_code=row["error_code"],
-        error_message=row["error_message"],
-        settled_by=row["settled_by"],
-        extra=dict(row["extra"] or {}),
-    )
-
-
-def _task_from_row(row: sa.RowMapping) -> ProviderTask:
-    return ProviderTask(
-        request_id=row["request_id"],
-        provider=row["provider"],
-        task_id=row["task_id"],
-        state=TaskState(row["state"]),
-        created_at=row["created_at"],
-        provider_request_id=row["provider_request_id"],
-        window_start=row["window_start"],
-        window_end=row["window_end"],
-    )

@@ -48,6 +48,8 @@ requests = sa.Table(
     # The end of the last window the request may hold: its window's end, a series' last occurrence's end; NULL for
     # one until cancelled (and a series stored before migration 0008). Overlaps find their candidates by it.
     sa.Column("span_end", UtcDateTime, nullable=True),
+    # The target's label (``live/stream001``, ``device01/0``, ``8888_x``): overlaps read one stream's requests.
+    sa.Column("target", sa.String(300), nullable=True),
     sa.Column("requester", sa.String(64), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("timezone", sa.String(64), nullable=False),
@@ -72,7 +74,9 @@ requests = sa.Table(
     sa.Index("ix_requests_requester_state_created_at", "requester", "state", "created_at"),
     sa.Index("ix_requests_state_created_at", "state", "created_at"),
     sa.Index("ix_requests_task_id", "task_id"),
-    sa.Index("ix_requests_provider_kind_state_span_end", "provider", "kind", "state", "span_end"),  # overlaps (0008)
+    sa.Index(  # overlaps before Confirm (migration 0009)
+        "ix_requests_provider_kind_target_state_span_end", "provider", "kind", "target", "state", "span_end"
+    ),
 )
 
 audit_events = sa.Table(
