@@ -320,11 +320,11 @@ def test_a_card_without_overlaps_or_already_confirmed_is_not_redrawn(
 def test_cards_due_together_are_read_in_one_query_per_provider_and_kind(
     later: tuple[RequestFlow, Posted], store: SqlRequestStore
 ) -> None:
-    flow, posted = later
+    flow, _ = later
     assert flow.later_overlaps is not None
     flow.later_overlaps.delay = 3600.0
     held = {n: scheduled(flow, "tencent", StreamTarget("live", f"ov-batch{n}"), window(60 * n)) for n in range(3)}
-    other = scheduled(flow, "volc", StreamTarget("live", "ov-batch-volc"), window(0))
+    scheduled(flow, "volc", StreamTarget("live", "ov-batch-volc"), window(0))  # another provider: read apart
     cards = [propose(flow, "tencent", StreamTarget("live", f"ov-batch{n}"), window(60 * n + 10), user="UBOB")
              for n in range(3)]  # fmt: skip
     cards += [propose(flow, "tencent", StreamTarget("live", "ov-batch-none"), window(0), user="UBOB")]
