@@ -41,6 +41,7 @@ from tests.growth_rows import request_rows
 
 #: Before migration 0008 (run against an older checkout for the "before" figures): no span, the first window only.
 SPANS = "span_end" in requests.c
+TARGETS = "target" in requests.c  # migration 0009: one stream's rows through the index
 ROWS = 10_000
 STREAMS = 2_000
 HOT = StreamTarget("live", "hot")
@@ -65,6 +66,8 @@ def fill(engine: sa.Engine, now: datetime) -> Series:
     for n, row in enumerate(request_rows(ROWS, now=now, spacing=timedelta(days=10) / ROWS), start=1):
         window = Window(row["window_start"], row["window_end"])
         row["request"] = request_to_dict(TaskRequest("record", "volc", StreamTarget("live", f"b{n % STREAMS}"), window))
+        if TARGETS:
+            row["target"] = f"live/b{n % STREAMS}"
         rows.append(row)
     series = weekday_series(first_weekday_after(now.date() + timedelta(days=1)))
     occurrences = series.occurrences()
@@ -81,6 +84,8 @@ def fill(engine: sa.Engine, now: datetime) -> Series:
                    extra={"series": series_to_json(repeat)} if repeat else {})  # fmt: skip
         if SPANS:
             row["span_end"] = occurrences[-1].end if repeat else window.end
+        if TARGETS:
+            row["target"] = HOT.label()
         rows.append(row)
     for row in rows[:ROWS] if SPANS else ():
         row["span_end"] = row["window_end"]
