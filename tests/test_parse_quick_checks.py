@@ -1,12 +1,22 @@
 """The parser's quick checks (cheap early exits on the acknowledgement's path) never change what is read: every
-word that can start a repeating schedule, or a count of one, still reaches the full rules."""
+word that can start a repeating schedule, or a count of one, still reaches the full rules; text the day check skips
+holds no day word."""
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.core import days
+from bot.core.days import take_day
+from bot.core.options import take_options
 from bot.core.repeat_words import take_repeat
 from bot.errors import Problem
+
+DAY_PATTERNS = [value for name, value in vars(days).items() if name.endswith("_RE") and isinstance(value, re.Pattern)]
 
 
 # One phrase per word of the quick check (each has no other word of it), so dropping any word fails a test.
@@ -29,3 +39,22 @@ def test_a_count_without_its_days_is_still_refused(text: str) -> None:
 
 def test_a_single_window_repeats_nothing() -> None:
     assert take_repeat("tomorrow 15:00 to 15:30") == ("tomorrow 15:00 to 15:30", None)
+
+
+@given(st.text(alphabet="0123456789 :/-.年月日", max_size=12))
+def test_text_the_day_check_skips_holds_no_day_word(text: str) -> None:
+    if days._NO_DAY_WORD.fullmatch(text):
+        assert not any(pattern.search(text) for pattern in DAY_PATTERNS)
+
+
+@pytest.mark.parametrize("text", ["1/2 15:00", "2026-12-07 9:00", "2026.12.7", "12月7日", "7 dec"])
+def test_a_day_of_digits_and_marks_is_still_found(text: str) -> None:
+    assert take_day(text)[1] is not None
+
+
+@pytest.mark.parametrize(("words", "provider"), [("on volc", "volc"), ("on monday 15:00", None),
+                                                 ("on weekdays 9:00", None), ("on 11/25 9:00", None)])  # fmt: skip
+def test_the_word_after_on_is_a_provider_or_a_day_every_time(words: str, provider: str | None) -> None:
+    for _ in range(2):  # the second answer comes from the cache
+        taken = take_options(words.split())
+        assert taken.provider == provider and ("on" in taken.time_words) == (provider is None)
