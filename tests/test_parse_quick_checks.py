@@ -1,6 +1,6 @@
 """The parser's quick checks (cheap early exits on the acknowledgement's path) never change what is read: every
 word that can start a repeating schedule, or a count of one, still reaches the full rules; text the day check skips
-holds no day word."""
+holds no day word; a duration of several parts is still read whole."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.core import days
 from bot.core.days import take_day
+from bot.core.durations import parse_duration
 from bot.core.options import take_options
 from bot.core.repeat_words import take_repeat
 from bot.errors import Problem
@@ -58,3 +59,14 @@ def test_the_word_after_on_is_a_provider_or_a_day_every_time(words: str, provide
     for _ in range(2):  # the second answer comes from the cache
         taken = take_options(words.split())
         assert taken.provider == provider and ("on" in taken.time_words) == (provider is None)
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("1h30m", 90), ("1 hour and 30 minutes", 90), ("half an hour", 30), ("1小时30分", 90), ("一个半小时", 90),
+     ("半小时", 30), ("一刻钟", 15), ("2小时30", 150), ("tomorrow 15:00 to 15:30", None), ("明天下午3点到5点", None),
+     ("15:00 for 45m", None), ("3点 1小时", None)],
+)  # fmt: skip
+def test_durations_are_read_whole_or_not_at_all(text: str, minutes: int | None) -> None:
+    found = parse_duration(text)
+    assert (None if found is None else found.total_seconds() / 60) == minutes
