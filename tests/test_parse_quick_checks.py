@@ -1,6 +1,7 @@
 """The parser's quick checks (cheap early exits on the acknowledgement's path) never change what is read: every
 word that can start a repeating schedule, or a count of one, still reaches the full rules; text the day check skips
-holds no day word; a duration of several parts is still read whole."""
+holds no day word; in ASCII text the Chinese clock pattern finds nothing the English one does not read; a duration of
+several parts is still read whole."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core import days
+from bot.core import clocks, days
 from bot.core.days import take_day
 from bot.core.durations import parse_duration
 from bot.core.options import take_options
@@ -70,3 +71,10 @@ def test_the_word_after_on_is_a_provider_or_a_day_every_time(words: str, provide
 def test_durations_are_read_whole_or_not_at_all(text: str, minutes: int | None) -> None:
     found = parse_duration(text)
     assert (None if found is None else found.total_seconds() / 60) == minutes
+
+
+@given(st.text(alphabet="0123456789 :.apmo'clck", max_size=14))
+def test_in_ascii_text_the_chinese_clock_finds_only_a_bare_colon_time(text: str) -> None:
+    match = clocks._ZH_RE.search(text)
+    if match is not None:
+        assert match.group(1) is None and match.group(7) is not None  # no part of day: skipped by _find anyway
