@@ -1,7 +1,7 @@
 """The parser's quick checks (cheap early exits on the acknowledgement's path) never change what is read: every
 word that can start a repeating schedule, or a count of one, still reaches the full rules; text the day check skips
 holds no day word; in ASCII text the Chinese clock pattern finds nothing the English one does not read; a duration of
-several parts is still read whole."""
+several parts is still read whole; zone offsets are looked for whenever the text has a sign or a Z."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core import clocks, days
+from bot.core import clocks, days, zones
 from bot.core.days import take_day
 from bot.core.durations import parse_duration
 from bot.core.options import take_options
@@ -78,3 +78,18 @@ def test_in_ascii_text_the_chinese_clock_finds_only_a_bare_colon_time(text: str)
     match = clocks._ZH_RE.search(text)
     if match is not None:
         assert match.group(1) is None and match.group(7) is not None  # no part of day: skipped by _find anyway
+
+
+@given(st.text(alphabet="0123456789 :tTucgmUTCGM", max_size=16))
+def test_without_a_sign_or_z_no_offset_pattern_matches(text: str) -> None:
+    assert not any(p.search(text) for p in (zones._ISO_OFFSET, zones._NAMED_OFFSET, zones._PLUS_OFFSET))
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [("15:00z", "UTC"), ("15:00Z", "UTC"), ("2026-12-08t15:00-05:00", "UTC-05:00"), ("utc-5 15:00", "UTC-05:00"),
+     ("gmt+8 15:00", "UTC+08:00"), ("15:00 +0800", "UTC+08:00"), ("15:00 +8", "UTC+08:00"), ("15:00", None)],
+)  # fmt: skip
+def test_every_kind_of_offset_is_still_found(text: str, zone: str | None) -> None:
+    _, found = zones.take_zone(text)
+    assert (found.name if found else None) == zone
