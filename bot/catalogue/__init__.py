@@ -8,6 +8,7 @@ sentence falls back to English, and a missing key is a bug caught by the catalog
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, Final, Literal
 
 from bot.catalogue import (
@@ -77,11 +78,23 @@ def has(key: str) -> bool:
 
 def text(key: str, lang: str | None = "en", /, **params: Any) -> str:
     """Render sentence ``key`` in ``lang`` with ``params``; unknown placeholders are left visible, never raise."""
+    if not params:
+        return _bare(key, lang)
+    return _template(key, lang).format_map(_Lenient(params))
+
+
+# Cached: a card asks for a dozen sentences, most of them without parameters (labels, buttons).
+@lru_cache(maxsize=4096)
+def _template(key: str, lang: str | None) -> str:
     langs = CATALOGUE.get(key)
     if langs is None:
         raise KeyError(f"no catalogue sentence {key!r}")
-    template = langs.get(normalize_lang(lang)) or langs["en"]
-    return template.format_map(_Lenient(params))
+    return langs.get(normalize_lang(lang)) or langs["en"]
+
+
+@lru_cache(maxsize=4096)
+def _bare(key: str, lang: str | None) -> str:
+    return _template(key, lang).format_map(_Lenient())
 
 
 class _Lenient(dict[str, Any]):

@@ -76,7 +76,8 @@ def _clock(hour: int | None, minute: int | None, period: str | None, said: str, 
 
 
 def _find(text: str) -> tuple[re.Match[str], ClockTime] | None:
-    match = _ZH_RE.search(text)
+    # In ASCII text _ZH_RE can only find "15:00" with no part of day, which is left to _EN_RE below anyway.
+    match = None if text.isascii() else _ZH_RE.search(text)
     if match:
         period_word, hour_word, half, quarter, three_quarters, minute_word, colon_hour, colon_minute = match.groups()
         period = ZH_PERIODS[period_word] if period_word else None

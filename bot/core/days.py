@@ -103,8 +103,15 @@ def _calendar(month: int | None, day: int | None, year: int | None, said: str) -
     return DayMatch(CalendarDay(month, day, year), said)
 
 
+#: Only digits, spaces and colons (``15:30``): every day pattern needs some other character (a letter, a CJK
+#: character, ``/``, ``-`` or ``.``), so there is no day word to look for.
+_NO_DAY_WORD = re.compile(r"[\d\s:]*")
+
+
 def _find(text: str, date_order: str, anchored: bool = False) -> tuple[re.Match[str], DayMatch] | None:
     """The first day word by priority (anywhere, or only at the very start of ``text`` when ``anchored``)."""
+    if _NO_DAY_WORD.fullmatch(text):  # a clock alone, or what is left of a point once its day is taken
+        return None
 
     def look(pattern: re.Pattern[str]) -> re.Match[str] | None:
         return pattern.match(text) if anchored else pattern.search(text)

@@ -55,6 +55,8 @@ def parse_duration(fragment: str) -> timedelta | None:
 
 
 def _parse_en(text: str) -> float | None:
+    if _EN_PART.match(text) is None:  # a duration starts with its first part: no need to scan the rest
+        return None
     total = 0.0
     position = 0
     seen_units: set[int] = set()
@@ -76,6 +78,8 @@ def _parse_en(text: str) -> float | None:
 def _parse_zh(text: str) -> float | None:
     if text in _QUARTERS:
         return float(_QUARTERS[text])
+    if _ZH_PART.match(text) is None:  # as in English: no first part at the start, no duration
+        return None
     total = 0.0
     position = 0
     found = False

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 from typing import TypeVar
 
 from bot.core.days import take_day
@@ -130,6 +131,7 @@ def _once(taken: Taken, option: str, value: _T) -> _T:
     return value
 
 
+@lru_cache(maxsize=1024)  # the word after "on": nearly always a provider name
 def _is_day(word: str) -> bool:
     """``on monday``, ``on 11/25``, ``on weekdays``: a time word, not a provider."""
     return word[:1].isdigit() or take_day(word.lower())[1] is not None or is_repeat_day_word(word)

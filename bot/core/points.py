@@ -24,6 +24,7 @@ _FILLER = re.compile(
 # "现在开始", "半小时后开始", "starting now": the start marker says nothing more than where the point stands.
 _START_MARK = re.compile(r"(?:开始|起)$|^(?:starting|start|beginning|begin)(?![a-z])\s*")
 _START_WORDS = frozenset({"开始", "起", "start", "starting"})  # a start marker alone: now
+_SPACES = re.compile(r"\s+")
 _IN = re.compile(r"^(?:in|after)\s+(.+)$")
 _FROM_NOW = re.compile(r"^(.+?)\s*(?:from now|later|from today)$")
 _ZH_AFTER = re.compile(r"^(.+?)(?:以后|之后|后)$")
@@ -46,7 +47,7 @@ def read_point(fragment: str, base: datetime, date_order: str = "MD") -> Point:
 
     Raises :class:`Problem` (``parse.time_not_understood`` quoting the fragment) when it is not a time.
     """
-    text = re.sub(r"\s+", " ", fragment).strip()
+    text = _SPACES.sub(" ", fragment).strip()
     text = _START_MARK.sub("", text).strip() or text
     if text in NOW_WORDS or text in _START_WORDS:
         return Point(said=text, now=True)

@@ -62,7 +62,7 @@ def _read_window(rest: str, base: datetime, date_order: str, zone: Zone | None) 
     duration = parse_duration(rest)
     if duration is not None:
         return TimeExpression(duration=_positive(duration, rest), zone=zone)
-    rest = _RECORD_BEFORE_END.sub(" ", rest).strip() or rest
+    rest = (_RECORD_BEFORE_END.sub(" ", rest) if "录" in rest else rest).strip() or rest  # both forms say 录
     match = _FOR.search(rest)
     if match:
         duration = parse_duration(match.group(1))

