@@ -62,11 +62,12 @@ def change_columns(changes: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def request_from_row(row: sa.RowMapping | Mapping[str, Any]) -> StoredRequest:
+def request_from_row(row: sa.RowMapping | Mapping[str, Any], request: TaskRequest | None = None) -> StoredRequest:
+    """The stored request a row holds (``request``: the one just written, so it is not read back from its JSON)."""
     return StoredRequest(
         id=row["id"],
         state=RequestState(row["state"]),
-        request=request_from_dict(row["request"]),
+        request=request if request is not None else request_from_dict(row["request"]),
         requester=row["requester"],
         text=row["text"],
         timezone=row["timezone"],

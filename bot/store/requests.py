@@ -116,7 +116,7 @@ class SqlRequestStore:
         if request_id is not None:
             row["id"] = request_id
             self._new_rows.insert(row)
-            return request_from_row(row)
+            return request_from_row(row, request)
         for _ in range(_ID_ATTEMPTS):
             row["id"] = new_request_id()
             try:  # this runs before Slack's acknowledgement: requests arriving together share one commit
@@ -125,7 +125,7 @@ class SqlRequestStore:
                 if self.get(row["id"]) is not None:
                     continue  # id already taken: draw another
                 raise
-            return request_from_row(row)
+            return request_from_row(row, request)
         raise RuntimeError("could not find a free request id")
 
     def get(self, request_id: str) -> StoredRequest | None:
