@@ -20,7 +20,7 @@ from bot.core.model import TaskRequest
 from bot.core.sources import display_source, source_refusal
 from bot.errors import BotError, PermissionDenied, StoreUnavailable, ValidationError
 from bot.flow.ports import AuditTrail, ProviderLookup
-from bot.lifecycle import AuditAction, AuditOutcome
+from bot.lifecycle import AuditAction, AuditOutcome, StoredRequest
 from bot.permissions import Permissions
 from bot.secret import MASK
 from providers.base import PlannedCall, Provider
@@ -71,6 +71,15 @@ class Admission:
         if self.store_probe is not None and not _answers(self.store_probe):
             raise StoreUnavailable()
         return provider
+
+    def check_cancel(self, user: str, stored: StoredRequest, *, where: str | None) -> None:
+        """Raise :class:`PermissionDenied` (audited) unless ``user`` may cancel, stop or extend ``stored`` where they
+        act (``where``: the channel, None outside any)."""
+        try:
+            self.permissions.check_cancel(user, stored.requester, stored.request.provider, where)
+        except PermissionDenied as denied:
+            self.record_denial(user, denied, channel=where, raw_text=stored.text, request=stored.request)
+            raise
 
     def record_denial(
         self, actor: str, denied: PermissionDenied, *, channel: str | None, raw_text: str, request: TaskRequest

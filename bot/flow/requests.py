@@ -29,6 +29,7 @@ from bot.errors import (
 )
 from bot.flow.admission import Admission
 from bot.flow.card import notes_to_json
+from bot.flow.expiry import expire_cards
 from bot.flow.extending import Extender, Extension
 from bot.flow.later_overlaps import LaterOverlaps
 from bot.flow.life import SAVE_ATTEMPTS, Move, RequestLife, error_changes
@@ -360,22 +361,19 @@ class RequestFlow:
         return self.reconciler.run()
 
     def _owned(self, request_id: str, user: str) -> StoredRequest:
-        stored = self.store.get(request_id)
-        if stored is None:
-            raise RequestStateError("flow.unknown_request", request=request_id)
+        stored = self._stored(request_id)
         if stored.requester != user:
             raise PermissionDenied("flow.only_requester", requester=Mentions.of([stored.requester]))
         return stored
 
     def _may_cancel(self, request_id: str, user: str, where: str | None) -> StoredRequest:
-        stored = self.store.get(request_id)
-        if stored is None:
+        stored = self._stored(request_id)
+        self.admission.check_cancel(user, stored, where=where)
+        return stored
+
+    def _stored(self, request_id: str) -> StoredRequest:
+        if (stored := self.store.get(request_id)) is None:
             raise RequestStateError("flow.unknown_request", request=request_id)
-        try:
-            self.permissions.check_cancel(user, stored.requester, stored.request.provider, where)  # where they act
-        except PermissionDenied as denied:
-            self.admission.record_denial(user, denied, channel=where, raw_text=stored.text, request=stored.request)
-            raise
         return stored
 
     def _already_settled(self, request_id: str) -> AlreadySettled:
@@ -384,16 +382,7 @@ class RequestFlow:
 
     def expire_cards(self) -> list[StoredRequest]:
         """Cards nobody answered within the card lifetime can no longer be confirmed: each becomes ``expired``."""
-        hours = f"{self.card_lifetime.total_seconds() / 3600:g}"
-        note = Note("card.status.expired_within", (("hours", hours),))
-        why = Move(Event.EXPIRED, AuditAction.EXPIRE, note=note)
-        older_than = self.clock() - self.card_lifetime
-        expired = []
-        for stored in self.store.list_requests(states={S.PROPOSED}, limit=1000, before=older_than):
-            moved = self.life.move(stored.id, from_states={S.PROPOSED}, to=S.EXPIRED, why=why)
-            if moved is not None:
-                expired.append(moved)
-        return expired
+        return expire_cards(self.life, self.store, now=self.clock(), lifetime=self.card_lifetime)
 
     def later(self, job: Callable[[], None]) -> None:
         """Run ``job`` on the flow's workers: slow work (telling Slack) after a provider callback had its answer."""
