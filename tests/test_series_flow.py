@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -235,4 +236,20 @@ def test_a_create_job_due_at_once_waits_while_its_plan_is_written_then_creates_t
     with pytest.raises(RequestStateError):
         flow.series.create(Due(job=first, now=clock(), late_by=None, missed=False, final_attempt=False))
     assert len(looks) > 1 and len(qcloud_starts(fake_providers, "8888_series4")) == 1
+    flow.close()
+
+
+def test_a_create_rerun_after_its_worker_died_asks_for_a_check_where_the_provider_cannot_be_asked(
+    store: SqlRequestStore, provider_registry: ProviderRegistry, fake_providers: FakeProviders, posted: Posted,
+    clock: Clock,
+) -> None:  # fmt: skip
+    flow = new_flow(store, provider_registry, posted, clock, lead_days=10)
+    request_id = confirmed_series(flow, "qcloud", ChannelTarget("8888_series9"))
+    assert flow.series is not None
+    first = next(j for j in store.jobs.list_jobs(request_id=request_id) if j.kind == "series.create")
+    died = replace(first, attempts=2, last_error=None)  # claimed again after its worker's lease ran out
+    flow.series.create(Due(job=died, now=clock(), late_by=None, missed=False, final_attempt=False))
+    unsure = [n for n in posted.notes if n[1] == "series.thread.start_interrupted"]
+    assert len(unsure) == 1 and "<@U1>" in unsure[0][2] and "8888_series9" in unsure[0][2]
+    assert len(qcloud_starts(fake_providers, "8888_series9")) == 1  # created all the same
     flow.close()

@@ -7,6 +7,7 @@ skipping a running occurrence deletes it; cancelling the series deletes the runn
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -223,3 +224,31 @@ def test_an_occurrence_start_is_a_punctual_kind_and_a_provider_kept_create_is_no
     a day ahead never needs to."""
     assert {"series.start"} == SeriesJobs.EARLY and SeriesJobs.EARLY <= EARLY_KINDS
     assert "series.create" not in EARLY_KINDS | SeriesJobs.EARLY
+
+
+def test_a_start_rerun_after_its_worker_died_starts_it_and_asks_the_requester_to_check_for_a_second(
+    store: SqlRequestStore, provider_registry: ProviderRegistry, fake_providers: FakeProviders, posted: Posted,
+    clock: Clock,
+) -> None:  # fmt: skip
+    flow = new_flow(store, provider_registry, posted, clock)
+    request_id = confirmed_series(flow, "kept9")
+    assert flow.series is not None
+    clock.at = datetime(2027, 3, 11, 9, 0, tzinfo=NEW_YORK)
+    jobs = {j.key.rsplit(":", 1)[-1]: j for j in store.jobs.list_jobs(request_id=request_id) if ":start:" in j.key}
+    retried = replace(jobs["2027-03-12"], attempts=2, last_error="Timeout")  # a retry after its own error: no doubt
+    flow.series.kept.start(Due(job=replace(jobs["2027-03-11"], attempts=1), now=clock(), late_by=None, missed=False,
+                               final_attempt=False))  # fmt: skip
+    clock.at = datetime(2027, 3, 12, 9, 0, tzinfo=NEW_YORK)
+    flow.series.kept.start(Due(job=retried, now=clock(), late_by=None, missed=False, final_attempt=False))
+    assert "series.thread.start_interrupted" not in posted.keys(request_id)
+    clock.at = datetime(2027, 3, 15, 9, 0, tzinfo=NEW_YORK)
+    died = replace(jobs["2027-03-15"], attempts=2, last_error=None)  # claimed again after its worker's lease ran out
+    flow.series.kept.start(Due(job=died, now=clock(), late_by=None, missed=False, final_attempt=False))
+    unsure = [n for n in posted.notes if n[1] == "series.thread.start_interrupted"]
+    assert len(unsure) == 1 and "<@U1>" in unsure[0][2] and "kept9/0" in unsure[0][2] and "Mon 15 Mar" in unsure[0][2]
+    assert creates(fake_providers, "kept9") == ["kept9"] * 3  # started all the same: the occurrence is recorded
+    assert task_on(store, request_id, 15)[1] is TaskState.ACTIVE
+    assert [
+        e.outcome for e in store.audit.events(request_id=request_id) if e.detail == "series.thread.start_interrupted"
+    ] == ["unknown"]
+    flow.close()

@@ -17,6 +17,12 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Could not start {when} on {provider}: {error}",
         "zh-CN": "无法在{provider}开始 {when}：{error}",
     },
+    "series.thread.start_interrupted": {
+        "en": "The bot stopped while starting {when} at {provider}, so a recording it cannot see may already be running "
+        "there. It is started again now: check {provider} for a second recording of {target} and delete it.",
+        "zh-CN": "机器人在{provider}启动 {when} 时中断，那里可能已有一个它看不到的录制在运行。现已重新启动：请到{provider}"
+        "检查 {target} 是否有第二个录制并删除。",
+    },
     "series.thread.missed_start": {
         "en": "Missed {when}: the bot was not running while it had to start it at {provider}.",
         "zh-CN": "已错过 {when}：在该由机器人在{provider}启动它的时段内，机器人没有运行。",

@@ -26,7 +26,7 @@ from bot.flow.card import format_window
 from bot.flow.life import Move, RequestLife
 from bot.flow.outcome import Event, Outcome
 from bot.flow.ports import JobQueue, ProviderLookup
-from bot.flow.series_kept import KeptOccurrences, say_trouble, skipped_days
+from bot.flow.series_kept import KeptOccurrences, interrupted, say_trouble, say_unsure, skipped_days
 from bot.lifecycle import (
     ACTIVE_STATES,
     AuditAction,
@@ -166,6 +166,8 @@ class SeriesJobs:
             return
         occurrence = replace(stored.request, window=Window(start, end))
         provider = self.providers.get(stored.request.provider)
+        if interrupted(due) and not provider.can_look_up:  # the task may exist already: say so, then create it
+            say_unsure(self.life, stored, when)
         try:
             # A second attempt may follow a worker that died during the call: the task may exist already.
             found = provider.find(occurrence) if due.job.attempts > 1 and provider.can_look_up else None

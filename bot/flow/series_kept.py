@@ -58,6 +58,21 @@ def say_trouble(life: RequestLife, stored: StoredRequest, event: Event, note: No
     life.tell(Outcome(event, stored, error=error, note=note, actor=SCHEDULER))
 
 
+def interrupted(due: Due) -> bool:
+    """Whether this job's previous run stopped half-way (its worker died: claimed again with no error of its own), so
+    its provider call may have been made."""
+    return due.job.attempts > 1 and due.job.last_error is None
+
+
+def say_unsure(life: RequestLife, stored: StoredRequest, when: str) -> None:
+    """Audit and tell (mentioning the requester) that an occurrence is started again after an interrupted start whose
+    task the provider cannot be asked about: a second one may be running, and a person must check."""
+    note = Note("series.thread.start_interrupted", (("when", when),))
+    life.record(stored, Move(Event.OCCURRENCE_FAILED, AuditAction.CREATE, AuditOutcome.UNKNOWN, actor=SCHEDULER,
+                             note=note, detail=note.key))  # fmt: skip
+    life.tell(Outcome(Event.OCCURRENCE_FAILED, stored, note=note, actor=SCHEDULER))
+
+
 class KeptOccurrences:
     """Plans, starts and stops the occurrences of series whose provider does not keep windows."""
 
@@ -104,6 +119,8 @@ class KeptOccurrences:
             return
         occurrence = replace(stored.request, window=window)
         provider = self.providers.get(stored.request.provider)
+        if interrupted(due) and not provider.can_look_up:  # the task may exist already and cannot be asked about
+            say_unsure(self.life, stored, when)
         failed = Note("series.thread.start_failed", (("when", when),))
         try:
             result = provider.create(occurrence)
