@@ -12,11 +12,10 @@ one read, not fifty. A card confirmed before its overlaps were read is not redra
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 
 from bot.flow.life import Move, RequestLife
@@ -51,8 +50,7 @@ class LaterOverlaps:
         self.providers = providers
         self.delay = delay
         self._monotonic = monotonic
-        self._due: list[tuple[float, int, StoredRequest]] = []  # a heap: (when, order, card)
-        self._order = itertools.count()
+        self._due: deque[tuple[float, StoredRequest]] = deque()  # (when, card): every card waits as long, so in order
         self._changed = threading.Condition()
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -62,7 +60,7 @@ class LaterOverlaps:
         with self._changed:
             if self._closed:
                 return
-            heapq.heappush(self._due, (self._monotonic() + self.delay, next(self._order), stored))
+            self._due.append((self._monotonic() + self.delay, stored))
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="card-overlaps", daemon=True)
                 self._thread.start()
@@ -112,7 +110,7 @@ class LaterOverlaps:
                 if self._due and self._due[0][0] <= now:
                     due: list[StoredRequest] = []
                     while self._due and self._due[0][0] <= now and len(due) < BATCH:
-                        due.append(heapq.heappop(self._due)[2])
+                        due.append(self._due.popleft()[1])
                     return due
                 self._changed.wait(timeout=self._due[0][0] - now if self._due else None)
             return []

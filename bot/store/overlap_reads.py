@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from bot.core.model import TaskRequest
 from bot.lifecycle import RequestState, StoredRequest
-from bot.store.request_rows import request_from_row
+from bot.store.request_rows import request_from_row, span_end
 from bot.store.tables import UtcDateTime, requests
 
 EPOCH_START = datetime(1970, 1, 1, tzinfo=UTC)
@@ -52,10 +52,7 @@ def read_overlapping(  # noqa: PLR0917
     """Requests of ``provider`` and ``kind`` in ``states`` on the targets of ``wanted`` whose span meets the widest
     reach of ``wanted`` (each up to its series' end in ``series_ends``), earliest first, at most ``limit``."""
     starts = [r.window.start if r.window is not None else EPOCH_START for r in wanted]
-    ends = [
-        max(r.window.end, e or r.window.end) if r.window is not None else EPOCH_END
-        for r, e in zip(wanted, series_ends, strict=True)
-    ]
+    ends = [span_end(r, e) or EPOCH_END for r, e in zip(wanted, series_ends, strict=True)]
     parameters = {
         "states": sorted(RequestState(s).value for s in states),
         "provider": provider,

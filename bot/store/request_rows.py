@@ -13,6 +13,12 @@ from bot.lifecycle import CardRef, ProviderTask, RequestState, StoredRequest, Ta
 from bot.store.tables import UtcDateTime, requests
 
 
+def span_end(request: TaskRequest, series_end: datetime | None = None) -> datetime | None:
+    """The end of the last window ``request`` may hold: its window's, or its series' last (None: until cancelled)."""
+    window = request.window
+    return None if window is None else max(window.end, series_end or window.end)
+
+
 def filtered(  # noqa: PLR0917
     query: sa.Select[Any],
     states: Collection[RequestState] | None,

@@ -35,7 +35,14 @@ from bot.store.group_insert import GroupInsert
 from bot.store.home_views import HomeViews
 from bot.store.jobs import JobStore
 from bot.store.overlap_reads import OVERLAP_ROWS, earliest_first, read_overlapping
-from bot.store.request_rows import card_columns, change_columns, filtered, request_from_row, task_from_row
+from bot.store.request_rows import (
+    card_columns,
+    change_columns,
+    filtered,
+    request_from_row,
+    span_end,
+    task_from_row,
+)
 from bot.store.tables import request_tasks, requests
 from bot.timekeeping import Clock, utc_now
 
@@ -100,7 +107,7 @@ class SqlRequestStore:
             "request": request_to_dict(request),
             "window_start": window.start if window else None,
             "window_end": window.end if window else None,
-            "span_end": None if window is None else max(window.end, series_end or window.end),
+            "span_end": span_end(request, series_end),
             "target": request.target.label(),
             "requester": requester,
             "text": text,
