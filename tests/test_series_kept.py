@@ -252,3 +252,27 @@ def test_a_start_rerun_after_its_worker_died_starts_it_and_asks_the_requester_to
         e.outcome for e in store.audit.events(request_id=request_id) if e.detail == "series.thread.start_interrupted"
     ] == ["unknown"]
     flow.close()
+
+
+def test_a_start_due_while_its_plan_is_still_written_waits_for_it_then_starts_the_occurrence(
+    store: SqlRequestStore, provider_registry: ProviderRegistry, fake_providers: FakeProviders, posted: Posted,
+    clock: Clock,
+) -> None:  # fmt: skip
+    flow = new_flow(store, provider_registry, posted, clock)
+    request_id = confirmed_series(flow, "kept10")
+    assert flow.series is not None
+    clock.at = datetime(2027, 3, 11, 9, 0, tzinfo=NEW_YORK)
+    first = next(j for j in store.jobs.list_jobs(request_id=request_id) if j.key.endswith(":start:2027-03-11"))
+    # another replica claims the start while the plan is still being written (the series in submitting)
+    assert store.transition(request_id, from_states={S.SCHEDULED}, to=S.SUBMITTING) is not None
+    looks: list[float] = []
+
+    def plan_written(seconds: float) -> None:
+        looks.append(seconds)
+        store.transition(request_id, from_states={S.SUBMITTING}, to=S.SCHEDULED)
+
+    flow.series.kept.sleep = plan_written
+    flow.series.kept.start(Due(job=first, now=clock(), late_by=None, missed=False, final_attempt=False))
+    assert len(looks) == 1 and creates(fake_providers, "kept10") == ["kept10"]
+    assert task_on(store, request_id, 11)[1] is TaskState.ACTIVE
+    flow.close()

@@ -26,7 +26,7 @@ from bot.flow.card import format_window
 from bot.flow.life import Move, RequestLife
 from bot.flow.outcome import Event, Outcome
 from bot.flow.ports import JobQueue, ProviderLookup
-from bot.flow.series_kept import KeptOccurrences, interrupted, say_trouble, say_unsure, skipped_days
+from bot.flow.series_kept import KeptOccurrences, interrupted, planned, say_trouble, say_unsure, skipped_days
 from bot.lifecycle import (
     ACTIVE_STATES,
     AuditAction,
@@ -51,8 +51,6 @@ DEFAULT_LEAD = timedelta(hours=24)
 TENCENT_START_AHEAD = timedelta(days=6)
 TENCENT_END_AHEAD = timedelta(days=7)
 MARGIN = timedelta(minutes=1)
-#: How long a create job waits for its series' plan to be written (seconds per look, looks).
-PLAN_WAIT_STEP, PLAN_WAIT_STEPS = 0.05, 100
 
 
 def series_to_json(series: Series) -> dict[str, Any]:
@@ -106,7 +104,7 @@ class SeriesJobs:
         self.lead = lead
         self.sleep = sleep
         #: The occurrences of series on providers that cannot keep a window (trro): started and stopped by the bot.
-        self.kept = KeptOccurrences(life, store, jobs, providers)
+        self.kept = KeptOccurrences(life, store, jobs, providers, sleep=sleep)
 
     def handlers(self) -> dict[str, JobHandler]:
         """The job kinds this handles, for :class:`~bot.scheduler.Scheduler`."""
@@ -151,7 +149,7 @@ class SeriesJobs:
 
     def create(self, due: Due) -> None:
         """An occurrence's time to exist at the provider: create its task (once), or say it was missed."""
-        stored = self._planned(due.job.request_id) if due.job.request_id else None
+        stored = planned(self.store, due.job.request_id, self.sleep) if due.job.request_id else None
         if stored is None or stored.state not in ACTIVE_STATES:
             return  # cancelled, or settled
         start = datetime.fromisoformat(str(due.job.payload["start"]))
@@ -189,17 +187,6 @@ class SeriesJobs:
                            request_id=stored.id, payload=payload)  # fmt: skip
         self.jobs.schedule(key=f"{stored.id}:finish:{day}", kind=FINISH, due_at=end, request_id=stored.id,
                            payload=payload)  # fmt: skip
-
-    def _planned(self, request_id: str) -> StoredRequest | None:
-        """The request once :meth:`plan` finished: a create job due at once may be claimed (by any replica) while the
-        plan is still being written, just before the series leaves ``submitting``. Raises (the job is retried) when
-        it stays there."""
-        for _ in range(PLAN_WAIT_STEPS):
-            stored = self.store.get(request_id)
-            if stored is None or stored.state is not RequestState.SUBMITTING:
-                return stored
-            self.sleep(PLAN_WAIT_STEP)
-        raise RequestStateError("series.still_planning", request=request_id)
 
     def begin(self, due: Due) -> None:
         """An occurrence's window began (its task still active): said in the thread, no mention."""

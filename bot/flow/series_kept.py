@@ -11,13 +11,14 @@ said in the series card's thread; the requester is mentioned only on failures.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.core.model import Note, TaskRequest, Window
 from bot.core.series import Occurrence
-from bot.errors import BotError, OutcomeUnknown, ProviderError, Retry
+from bot.errors import BotError, OutcomeUnknown, ProviderError, RequestStateError, Retry
 from bot.flow.card import format_window
 from bot.flow.life import Move, RequestLife
 from bot.flow.outcome import Event, Outcome
@@ -58,6 +59,22 @@ def say_trouble(life: RequestLife, stored: StoredRequest, event: Event, note: No
     life.tell(Outcome(event, stored, error=error, note=note, actor=SCHEDULER))
 
 
+#: How long an occurrence's job waits for its series' plan to be written (seconds per look, looks).
+PLAN_WAIT_STEP, PLAN_WAIT_STEPS = 0.05, 100
+
+
+def planned(store: RequestStore, request_id: str, sleep: Callable[[float], None]) -> StoredRequest | None:
+    """The series once its plan is written: an occurrence's job due at once may be claimed (by any replica) while the
+    plan is still being written, just before the series leaves ``submitting``. Raises (the job is retried) when it
+    stays there."""
+    for _ in range(PLAN_WAIT_STEPS):
+        stored = store.get(request_id)
+        if stored is None or stored.state is not RequestState.SUBMITTING:
+            return stored
+        sleep(PLAN_WAIT_STEP)
+    raise RequestStateError("series.still_planning", request=request_id)
+
+
 def interrupted(due: Due) -> bool:
     """Whether this job's previous run stopped half-way (its worker died: claimed again with no error of its own), so
     its provider call may have been made."""
@@ -79,11 +96,20 @@ class KeptOccurrences:
     #: Kinds whose provider calls leave early when many share a due time (a start must never be late).
     EARLY = frozenset({START})
 
-    def __init__(self, life: RequestLife, store: RequestStore, jobs: JobQueue, providers: ProviderLookup) -> None:
+    def __init__(
+        self,
+        life: RequestLife,
+        store: RequestStore,
+        jobs: JobQueue,
+        providers: ProviderLookup,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.life = life
         self.store = store
         self.jobs = jobs
         self.providers = providers
+        self.sleep = sleep
 
     def handlers(self) -> dict[str, JobHandler]:
         """The job kinds this handles, for :class:`~bot.scheduler.Scheduler`."""
@@ -104,7 +130,7 @@ class KeptOccurrences:
 
     def start(self, due: Due) -> None:
         """Create the occurrence's task (late if need be, saying so), or say it was missed."""
-        stored = self._series(due)
+        stored = planned(self.store, due.job.request_id, self.sleep) if due.job.request_id else None
         if stored is None or stored.state not in ACTIVE_STATES:
             return  # cancelled, or settled
         window = _window(due)
