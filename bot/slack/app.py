@@ -72,7 +72,7 @@ def build_app(settings: SlackSettings, services: Services, *, socket_mode: bool 
         clock=services.clock, files_of=store.files.files_of_many,
         may_see_everyone=lambda user: any(permissions.allowed(user, Action.CANCEL_ANY, key) for key in PROVIDER_KEYS),
     )  # fmt: skip
-    notifier = SlackNotifier(replies, services.store.files, on_change=home.changed)
+    notifier = SlackNotifier(replies, store.files, on_change=home.changed)
     flow = services.flow(notifier, workers=settings.provider_workers, overlaps_after_ack=True)
     background = Background(services, flow, handlers=home.handlers(), upkeep=(home.forget_old,))
     bot = SlackBot(

@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -90,7 +91,7 @@ class HomeTab:
         self.clock = clock
         self.pace = pace or publish_pace(None)
         self.quiet = timedelta(seconds=redraw_every)
-        self.start = start or _in_background  # runs the redraws of a change away from the caller's thread
+        self.start = start or _one_worker()  # runs redraws away from the caller's thread (a click, a scheduler job)
         self.files_of = files_of  # recent recordings' files (``store.files.files_of_many``)
         self._forgotten_at: datetime | None = None
         self._forget_lock = threading.Lock()
@@ -113,7 +114,7 @@ class HomeTab:
         """The ``home.redraw`` job: publish unless someone published since the slot it was planned after."""
         user, after = str(due.job.payload["user"]), int(due.job.payload["after"])
         if self.views.claim_after(user, after) is not None:
-            self._publish(user)
+            self.start(lambda: self._publish(user))  # its wait for the pace must not hold a scheduler worker
 
     def forget_old(self) -> None:
         """Forget openers unseen for :data:`OPENERS_KEPT` and finished redraw jobs (at most every
@@ -163,8 +164,15 @@ class HomeTab:
             log.error("drawing the Home tab failed: %s", type(exc).__name__)
 
 
-def _in_background(work: Callable[[], None]) -> None:
-    threading.Thread(target=work, name="home-tab", daemon=True).start()
+def _one_worker() -> Callable[[Callable[[], None]], None]:
+    """Runs work one piece after another on one thread: publications share one pace, so more threads would only wait
+    side by side (and a burst of changes would start a thread each)."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="home-tab")
+
+    def start(work: Callable[[], None]) -> None:
+        pool.submit(work)
+
+    return start
 
 
 def register(app: App, home: HomeTab) -> None:
