@@ -26,7 +26,7 @@ from bot.core.model import Note, TaskRequest, Window
 from bot.errors import BotError, OutcomeUnknown, RequestStateError
 from bot.flow.card import local_clock
 from bot.flow.life import Move, RequestLife
-from bot.flow.outcome import Event, Outcome
+from bot.flow.outcome import Event
 from bot.flow.ports import JobQueue, ProviderLookup
 from bot.lifecycle import (
     ACTIVE_STATES,
@@ -266,8 +266,7 @@ class Extender:
         code = getattr(error, "code", type(error).__name__)
         why = Move(Event.EXTEND_FAILED, AuditAction.EXTEND, outcome, actor=extension.user, error=error, note=note,
                    detail=str(code))  # fmt: skip
-        self.life.record(stored, why)
-        self.life.tell(Outcome(Event.EXTEND_FAILED, stored, error=error, note=note, actor=extension.user))
+        self.life.say(stored, why)
 
     def _in_place_move(
         self, request_id: str, why: Move, *, extra_of: Callable[[StoredRequest], dict[str, Any]] | None = None,

@@ -90,8 +90,15 @@ class RequestLife:
         if moved is not None:
             self._audit(moved, why)
             if why.event is not None:
-                self.tell(Outcome(why.event, moved, result=why.result, error=why.error, note=why.note, actor=why.actor))
+                self.tell(_outcome(why.event, moved, why))
         return moved
+
+    def say(self, stored: StoredRequest, why: Move) -> None:
+        """A fact about ``stored`` that changes no state (an occurrence that failed, an extension refused): its audit
+        row and its outcome, exactly as a move would record and tell them."""
+        assert why.event is not None, "say() tells people: give the event"
+        self._audit(stored, why)
+        self.tell(_outcome(why.event, stored, why))
 
     def tell(self, outcome: Outcome) -> None:
         """Hand an outcome to the notifier (the card, its thread, the requester). Never raises."""
@@ -149,3 +156,7 @@ class RequestLife:
         except Exception as exc:  # the audit log must never stop a request
             # Only the type: a database error's text carries the SQL and its parameters (what the person typed).
             log.error("could not audit %s of request %s: %s", why.action, stored.id, type(exc).__name__)
+
+
+def _outcome(event: Event, stored: StoredRequest, why: Move) -> Outcome:
+    return Outcome(event, stored, result=why.result, error=why.error, note=why.note, actor=why.actor)

@@ -21,7 +21,7 @@ from bot.core.series import Occurrence
 from bot.errors import BotError, OutcomeUnknown, ProviderError, RequestStateError, Retry
 from bot.flow.card import format_window
 from bot.flow.life import Move, RequestLife
-from bot.flow.outcome import Event, Outcome
+from bot.flow.outcome import Event
 from bot.flow.ports import JobQueue, ProviderLookup
 from bot.flow.stopping import TASK_GONE_CODES
 from bot.lifecycle import (
@@ -55,8 +55,7 @@ def say_trouble(life: RequestLife, stored: StoredRequest, event: Event, note: No
     """Audit and tell an occurrence that was missed or failed (the series goes on)."""
     outcome = AuditOutcome.MISSED if event is Event.OCCURRENCE_MISSED else AuditOutcome.FAILED
     action = AuditAction.MISSED if event is Event.OCCURRENCE_MISSED else AuditAction.CREATE
-    life.record(stored, Move(event, action, outcome, actor=SCHEDULER, error=error, note=note, detail=note.key))
-    life.tell(Outcome(event, stored, error=error, note=note, actor=SCHEDULER))
+    life.say(stored, Move(event, action, outcome, actor=SCHEDULER, error=error, note=note, detail=note.key))
 
 
 #: How long an occurrence's job waits for its series' plan to be written (seconds per look, looks).
@@ -85,9 +84,8 @@ def say_unsure(life: RequestLife, stored: StoredRequest, when: str) -> None:
     """Audit and tell (mentioning the requester) that an occurrence is started again after an interrupted start whose
     task the provider cannot be asked about: a second one may be running, and a person must check."""
     note = Note("series.thread.start_interrupted", (("when", when),))
-    life.record(stored, Move(Event.OCCURRENCE_FAILED, AuditAction.CREATE, AuditOutcome.UNKNOWN, actor=SCHEDULER,
-                             note=note, detail=note.key))  # fmt: skip
-    life.tell(Outcome(Event.OCCURRENCE_FAILED, stored, note=note, actor=SCHEDULER))
+    life.say(stored, Move(Event.OCCURRENCE_FAILED, AuditAction.CREATE, AuditOutcome.UNKNOWN, actor=SCHEDULER, note=note,
+                          detail=note.key))  # fmt: skip
 
 
 class KeptOccurrences:
@@ -212,15 +210,13 @@ class KeptOccurrences:
         note = Note("series.thread.finished", (("when", when), ("task_id", task.task_id)))
         why = Move(Event.OCCURRENCE_FINISHED, AuditAction.STOP, actor=SCHEDULER, result=result, note=note,
                    detail=f"occurrence {window.start.isoformat()}")  # fmt: skip
-        self.life.record(stored, why)
-        self.life.tell(Outcome(Event.OCCURRENCE_FINISHED, stored, result=result, note=note, actor=SCHEDULER))
+        self.life.say(stored, why)
 
     def _stop_failed(self, stored: StoredRequest, when: str, error: BotError) -> None:
         note = Note("series.thread.stop_failed", (("when", when),))
         why = Move(Event.OCCURRENCE_FAILED, AuditAction.STOP, AuditOutcome.FAILED, actor=SCHEDULER, error=error,
                    note=note, detail=note.key)  # fmt: skip
-        self.life.record(stored, why)
-        self.life.tell(Outcome(Event.OCCURRENCE_FAILED, stored, error=error, note=note, actor=SCHEDULER))
+        self.life.say(stored, why)
 
     # --- plumbing -------------------------------------------------------------------------------------------------
 
