@@ -282,6 +282,12 @@ class OutcomeUnknown(ProviderError):
 
     default_key = "provider.outcome_unknown"
 
+    @classmethod
+    def crashed(cls, provider: str, exc: BaseException) -> OutcomeUnknown:
+        """A bug on our side around a provider call (which may have been sent): only the exception's type is kept,
+        since its text may be the provider's or carry its URL."""
+        return cls(provider, "InternalError", f"unexpected {type(exc).__name__} in the bot")
+
     def render(self, lang: str = "en") -> str:
         """What happened, that the task may exist, and what to check — with the RequestId when there is one."""
         return render_unclear_create(self, lang)

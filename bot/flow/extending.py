@@ -140,7 +140,7 @@ class Extender:
             return
         except Exception as exc:  # a bug after (possibly) sending: the follow-on may or may not exist
             log.error("extending request %s crashed: %s", stored.id, type(exc).__name__)
-            self._failed(extension, OutcomeUnknown(stored.request.provider, "InternalError", "unexpected error"))
+            self._failed(extension, OutcomeUnknown.crashed(stored.request.provider, exc))
             return
         self._record(extension, provider, result, task)
 
@@ -208,7 +208,7 @@ class Extender:
             return
         except Exception as exc:  # a bug after (possibly) sending: the follow-on may or may not exist
             log.error("creating the follow-on of request %s crashed: %s", stored.id, type(exc).__name__)
-            self._failed(extension, OutcomeUnknown(stored.request.provider, "InternalError", "unexpected error"))
+            self._failed(extension, OutcomeUnknown.crashed(stored.request.provider, exc))
             return
         self._record(extension, provider, result, NewTask(result.task_id, result.request_id, start, end),
                      note_key="thread.follow_on_created")  # fmt: skip

@@ -267,7 +267,7 @@ class RequestFlow:
             # A bug on our side after (possibly) sending: never claim it failed when it may exist. Only the type is
             # logged: the message of an error raised inside a provider call may carry its URL or the provider's text.
             log.error("provider create crashed for request %s: %s", stored.id, type(exc).__name__)
-            unknown = OutcomeUnknown(stored.request.provider, "InternalError", "unexpected error in the bot")
+            unknown = OutcomeUnknown.crashed(stored.request.provider, exc)
             self._settle(stored, S.UNKNOWN, error=unknown)
         else:
             self._settle(stored, S.SCHEDULED, result=result)

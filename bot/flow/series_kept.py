@@ -153,9 +153,7 @@ class KeptOccurrences:
             return
         except Exception as exc:  # only the type: the text may be the provider's, or its URL
             log.error("starting an occurrence of series %s crashed: %s", stored.id, type(exc).__name__)
-            crash = OutcomeUnknown(
-                stored.request.provider, "InternalError", f"unexpected {type(exc).__name__} in the bot"
-            )
+            crash = OutcomeUnknown.crashed(stored.request.provider, exc)
             say_trouble(self.life, stored, Event.OCCURRENCE_FAILED, failed, crash)
             return
         params: tuple[tuple[str, str], ...] = (("when", when), ("task_id", result.task_id))

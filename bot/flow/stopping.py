@@ -76,7 +76,7 @@ class TaskStopper:
                 return
             except Exception as exc:  # a bug after (possibly) sending: the stop may or may not have happened
                 log.error("provider stop crashed for request %s: %s", cancelling.id, type(exc).__name__)
-                unclear = OutcomeUnknown(cancelling.request.provider, "InternalError", "unexpected error in the bot")
+                unclear = OutcomeUnknown.crashed(cancelling.request.provider, exc)
                 self._refused(cancelling, unclear, user=user, repeated=True)
                 return
             self.store.set_task_state(cancelling.id, task_id, TaskState.STOPPED)

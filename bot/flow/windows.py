@@ -175,7 +175,7 @@ class WindowJobs:
         except Exception as exc:
             # Only the type: the text of an error raised inside a provider call may be the provider's, or its URL.
             log.error("starting request %s crashed: %s", stored.id, type(exc).__name__)
-            crash = OutcomeUnknown(provider_key, "InternalError", f"unexpected {type(exc).__name__} in the bot")
+            crash = OutcomeUnknown.crashed(provider_key, exc)
             self._start_failed(starting, crash)
             return
         late = None
