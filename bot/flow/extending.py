@@ -237,7 +237,7 @@ class Extender:
         why = Move(Event.EXTENDED, AuditAction.EXTEND, actor=extension.user, result=result, note=note,
                    detail=f"{extension.mode}: to {extension.new_end.isoformat()}")  # fmt: skip
         changes: dict[str, Any] = {"task": task} if task is not None else {}
-        moved = self._in_place_move(stored.id, why, extra_of=lambda s: {**s.extra, "extended_by": extension.user},
+        moved = self.life.move_in_place(stored.id, why, extra_of=lambda s: {**s.extra, "extended_by": extension.user},
                                     **changes)  # fmt: skip
         if moved is None and task is not None:
             # Cancelled or ended while the follow-on was being created: it must not record on its own.
@@ -255,7 +255,7 @@ class Extender:
             assert window is not None
             back = replace(stored.request, window=replace(window, end=extension.old_end))
             hop = Move(event=None, action=None, actor=extension.user)
-            restored = self._in_place_move(stored.id, hop, request=back, window_end_was=extension.new_end)
+            restored = self.life.move_in_place(stored.id, hop, request=back, window_end_was=extension.new_end)
             if restored is not None:
                 self._follow_end(stored.id)
                 stored = restored
@@ -267,26 +267,6 @@ class Extender:
         why = Move(Event.EXTEND_FAILED, AuditAction.EXTEND, outcome, actor=extension.user, error=error, note=note,
                    detail=str(code))  # fmt: skip
         self.life.say(stored, why)
-
-    def _in_place_move(
-        self, request_id: str, why: Move, *, extra_of: Callable[[StoredRequest], dict[str, Any]] | None = None,
-        **changes: Any,
-    ) -> StoredRequest | None:  # fmt: skip
-        """A move that keeps the state (scheduled stays scheduled, running running), whichever it is now."""
-        for _ in range(CLAIM_ATTEMPTS):
-            current = self.store.get(request_id)
-            if current is None or current.state not in ACTIVE_STATES:
-                return None
-            window = current.request.window
-            if "window_end_was" in changes and (window is None or window.end != changes["window_end_was"]):
-                return None  # extended again meanwhile
-            extra = {"extra": extra_of(current)} if extra_of is not None else {}
-            moved = self.life.move(
-                request_id, from_states={current.state}, to=current.state, why=why, **changes, **extra
-            )
-            if moved is not None:
-                return moved
-        return None
 
     def _note(self, extension: Extension, result: TaskResult | None, key: str | None = None) -> Note:
         zone = extension.request.timezone

@@ -18,7 +18,15 @@ from bot.core.model import Note
 from bot.errors import BotError, ProviderError, StoreRefused, StoreUnavailable
 from bot.flow.outcome import Event, Notifier, Outcome
 from bot.flow.ports import AuditTrail
-from bot.lifecycle import TRANSITIONS, AuditAction, AuditOutcome, RequestState, RequestStore, StoredRequest
+from bot.lifecycle import (
+    ACTIVE_STATES,
+    TRANSITIONS,
+    AuditAction,
+    AuditOutcome,
+    RequestState,
+    RequestStore,
+    StoredRequest,
+)
 from providers.base import TaskResult
 
 log = logging.getLogger(__name__)
@@ -27,6 +35,8 @@ log = logging.getLogger(__name__)
 #: the request stays where it was and restart reconciliation settles it.
 SAVE_ATTEMPTS = 4
 SAVE_FIRST_DELAY = 0.1
+#: How often a move that keeps the state is tried when other changes keep coming first.
+IN_PLACE_ATTEMPTS = 5
 #: What a request becomes when the database refuses the provider's answer itself (e.g. a value it cannot hold):
 #: a definite state a person can see, never a loop of look-ups.
 NOT_SAVED = "NotSaved"
@@ -92,6 +102,28 @@ class RequestLife:
             if why.event is not None:
                 self.tell(_outcome(why.event, moved, why))
         return moved
+
+    def move_in_place(
+        self,
+        request_id: str,
+        why: Move,
+        *,
+        extra_of: Callable[[StoredRequest], dict[str, Any]] | None = None,
+        attempts: int = IN_PLACE_ATTEMPTS,
+        **changes: Any,
+    ) -> StoredRequest | None:
+        """A move that keeps the state (scheduled stays scheduled, running running), whichever it is now, with
+        ``changes`` (and ``extra_of(current)`` as the new extra); read again and retried when another change came
+        first. None once the request is no longer scheduled or running (or the changes' own condition failed)."""
+        for _ in range(attempts):
+            current = self.store.get(request_id)
+            if current is None or current.state not in ACTIVE_STATES:
+                return None
+            extra = {"extra": extra_of(current)} if extra_of is not None else {}
+            moved = self.move(request_id, from_states={current.state}, to=current.state, why=why, **changes, **extra)
+            if moved is not None:
+                return moved
+        return None
 
     def say(self, stored: StoredRequest, why: Move) -> None:
         """A fact about ``stored`` that changes no state (an occurrence that failed, an extension refused): its audit

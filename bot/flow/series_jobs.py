@@ -224,15 +224,15 @@ class SeriesJobs:
         when = format_window(Window(occurrence.start, occurrence.end), stored.timezone, stored.lang)
         note = Note("series.thread.skipped", (("when", when), ("left", str(len(todo) - 1))))
         why = Move(Event.OCCURRENCE_SKIPPED, AuditAction.CANCEL, actor=user, note=note, detail=f"occurrence {day}")
-        for _ in range(5):  # another change may come first (an occurrence created meanwhile): read and try again
-            current = self.store.get(stored.id)
-            if current is None or current.state not in ACTIVE_STATES:
-                break
-            extra = {**current.extra, "skipped": sorted({*skipped_days(current), day.isoformat()})}
-            moved = self.life.move(stored.id, from_states={current.state}, to=current.state, why=why, extra=extra)
-            if moved is not None:
-                return moved, occurrence, len(todo) - 1
-        raise RequestStateError("series.no_occurrence", request=stored.id, day=day.isoformat())
+        skipping = day.isoformat()
+        moved = self.life.move_in_place(  # another change may come first (an occurrence created meanwhile)
+            stored.id,
+            why,
+            extra_of=lambda current: {**current.extra, "skipped": sorted({*skipped_days(current), skipping})},
+        )
+        if moved is None:
+            raise RequestStateError("series.no_occurrence", request=stored.id, day=skipping)
+        return moved, occurrence, len(todo) - 1
 
     def stop_occurrence(self, stored: StoredRequest, start: datetime, user: str) -> None:
         """Stop the provider task of one skipped occurrence, if it was created already (runs on the worker pool)."""

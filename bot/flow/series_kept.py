@@ -163,7 +163,7 @@ class KeptOccurrences:
         why = Move(Event.OCCURRENCE_STARTED, AuditAction.START, actor=SCHEDULER, result=result, note=Note(key, params),
                    detail=f"occurrence {window.start.isoformat()}")  # fmt: skip
         task = NewTask(result.task_id, result.request_id, window.start, window.end)
-        if self._move_in_place(stored.id, why, task) is None:
+        if self.life.move_in_place(stored.id, why, attempts=MOVE_ATTEMPTS, task=task) is None:
             # Cancelled while the task was being created: nobody else knows of it, so it must not run on.
             log.warning("series %s moved on while occurrence task %s started: deleting it", stored.id, result.task_id)
             try:
@@ -217,17 +217,6 @@ class KeptOccurrences:
         self.life.say(stored, why)
 
     # --- plumbing -------------------------------------------------------------------------------------------------
-
-    def _move_in_place(self, request_id: str, why: Move, task: NewTask) -> StoredRequest | None:
-        """Record ``task`` with a move that keeps the series' state; None once it is no longer active."""
-        for _ in range(MOVE_ATTEMPTS):
-            current = self.store.get(request_id)
-            if current is None or current.state not in ACTIVE_STATES:
-                return None
-            moved = self.life.move(request_id, from_states={current.state}, to=current.state, why=why, task=task)
-            if moved is not None:
-                return moved
-        return None
 
     def _series(self, due: Due) -> StoredRequest | None:
         return self.store.get(due.job.request_id) if due.job.request_id else None
