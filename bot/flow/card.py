@@ -57,6 +57,11 @@ def format_day(moment: datetime, lang: str) -> str:
     return f"{weekday} {moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
 
 
+def late_minutes(late_by: timedelta) -> str:
+    """How late a start was, in whole minutes (at least one), for "started N min late"."""
+    return str(max(1, round(late_by / timedelta(minutes=1))))
+
+
 def local_clock(moment: datetime, zone: str) -> str:
     """``HH:MM`` of ``moment`` in ``zone``."""
     return hh_mm(moment.astimezone(ZoneInfo(zone)))

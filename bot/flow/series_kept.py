@@ -14,12 +14,12 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.core.model import Note, TaskRequest, Window
 from bot.core.series import Occurrence
 from bot.errors import BotError, OutcomeUnknown, ProviderError, RequestStateError, Retry
-from bot.flow.card import format_window
+from bot.flow.card import format_window, late_minutes
 from bot.flow.life import Move, RequestLife
 from bot.flow.outcome import Event
 from bot.flow.ports import JobQueue, ProviderLookup
@@ -159,7 +159,7 @@ class KeptOccurrences:
         params: tuple[tuple[str, str], ...] = (("when", when), ("task_id", result.task_id))
         key = "series.thread.started"
         if due.late_by is not None:
-            key, params = "series.thread.started_late", (*params, ("minutes", _minutes(due.late_by)))
+            key, params = "series.thread.started_late", (*params, ("minutes", late_minutes(due.late_by)))
         why = Move(Event.OCCURRENCE_STARTED, AuditAction.START, actor=SCHEDULER, result=result, note=Note(key, params),
                    detail=f"occurrence {window.start.isoformat()}")  # fmt: skip
         task = NewTask(result.task_id, result.request_id, window.start, window.end)
@@ -225,7 +225,3 @@ class KeptOccurrences:
 def _window(due: Due) -> Window:
     payload = due.job.payload
     return Window(datetime.fromisoformat(str(payload["start"])), datetime.fromisoformat(str(payload["end"])))
-
-
-def _minutes(late_by: timedelta) -> str:
-    return str(max(1, round(late_by / timedelta(minutes=1))))

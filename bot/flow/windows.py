@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
 
 from bot.core.model import Note
 from bot.errors import BotError, OutcomeUnknown, ProviderError, Retry, StartInProgress
+from bot.flow.card import late_minutes
 from bot.flow.life import Move, RequestLife, error_changes
 from bot.flow.outcome import Event
 from bot.flow.ports import JobQueue, ProviderLookup
@@ -180,8 +180,7 @@ class WindowJobs:
             return
         late = None
         if due.late_by is not None:
-            minutes = max(1, round(due.late_by / timedelta(minutes=1)))
-            late = Note("schedule.started_late", (("minutes", str(minutes)),))
+            late = Note("schedule.started_late", (("minutes", late_minutes(due.late_by)),))
         why = Move(Event.STARTED, AuditAction.START, actor=SCHEDULER, result=result, note=late)
         window = starting.request.window
         task = NewTask(
